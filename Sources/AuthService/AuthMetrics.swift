@@ -1,0 +1,43 @@
+import CoreMetrics
+import EdgeRuntime
+
+/// The auth service's metrics, created once so the hot path only increments.
+struct AuthMetrics: Sendable {
+    let allowed: Counter
+    let denied: [DenyReason: Counter]
+    let cacheHits: Counter
+    let cacheMisses: Counter
+    let oidmValid: Counter
+    let oidmInvalid: Counter
+    let oidmUnavailable: Counter
+    let oidmBreakerRejected: Counter
+    let oidmLatency: Timer
+    let jwksLoaded: Counter
+    let jwksErrors: Counter
+
+    init(registry: MetricsRegistry) {
+        allowed = registry.counter("oms_auth_decisions_total", [("outcome", "allow"), ("reason", "ok")])
+        var denied: [DenyReason: Counter] = [:]
+        for reason in DenyReason.all {
+            denied[reason] = registry.counter("oms_auth_decisions_total", [("outcome", "deny_\(reason.status)"), ("reason", reason.label)])
+        }
+        self.denied = denied
+        cacheHits = registry.counter("oms_auth_cache_total", [("result", "hit")])
+        cacheMisses = registry.counter("oms_auth_cache_total", [("result", "miss")])
+        oidmValid = registry.counter("oms_auth_oidm_calls_total", [("result", "valid")])
+        oidmInvalid = registry.counter("oms_auth_oidm_calls_total", [("result", "invalid")])
+        oidmUnavailable = registry.counter("oms_auth_oidm_calls_total", [("result", "unavailable")])
+        oidmBreakerRejected = registry.counter("oms_auth_oidm_breaker_rejections_total")
+        oidmLatency = registry.timer("oms_auth_oidm_latency_seconds")
+        jwksLoaded = registry.counter("oms_auth_jwks_loads_total", [("result", "ok")])
+        jwksErrors = registry.counter("oms_auth_jwks_loads_total", [("result", "error")])
+    }
+
+    func record(_ verdict: OIDMVerdict) {
+        switch verdict {
+        case .valid: oidmValid.increment()
+        case .invalid: oidmInvalid.increment()
+        case .unavailable: oidmUnavailable.increment()
+        }
+    }
+}

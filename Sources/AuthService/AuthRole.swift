@@ -1,0 +1,121 @@
+import Curl
+import EdgeRuntime
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// `oms auth`: wires the configuration into the key set, the OIDM client, the cache and the
+/// decision server, and runs them as one service.
+public final class AuthRole: Service, Sendable {
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let configuration: AuthConfiguration
+    public let metrics: MetricsRegistry
+    private let logger: Logger
+    private let http: CurlClient
+    private let keys: KeySetProvider
+    private let breaker: CircuitBreaker
+    private let server: AuthHTTPServer
+    private let decider: AuthDecider
+    private let probe = Mutex<(at: ContinuousClock.Instant, reachable: Bool)?>(nil)
+
+    public init(configuration: AuthConfiguration, logger: Logger, metrics: MetricsRegistry = MetricsRegistry()) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        let authMetrics = AuthMetrics(registry: metrics)
+        let http = CurlClient(configuration: .init(maxCachedConnections: 64))
+        let keys = KeySetProvider(settings: configuration.jwks, policy: configuration.token, http: http, metrics: authMetrics, logger: logger)
+        let breaker = CircuitBreaker(failures: configuration.oidm.breakerFailures, openSeconds: configuration.oidm.breakerOpenSeconds)
+        let decider = AuthDecider(
+            configuration: configuration, keys: keys, oidm: OIDMClient(settings: configuration.oidm, http: http),
+            cache: TokenCache(capacity: configuration.cache.maxEntries), breaker: breaker, metrics: authMetrics, logger: logger
+        )
+        self.http = http
+        self.decider = decider
+        self.keys = keys
+        self.breaker = breaker
+        let readiness = ReadinessBox()
+        self.server = AuthHTTPServer(
+            settings: configuration.server, threads: configuration.threads,
+            endpoints: AuthEndpoints(decider: decider, metrics: metrics, readiness: { await readiness.check() }),
+            logger: logger
+        )
+        readiness.role.withLock { $0.value = self }
+    }
+
+    /// Loads the key set and binds; returns the port. A JWKS file that cannot be used stops
+    /// start-up; a JWKS URL that is down is retried on demand and reported by `/readyz`.
+    @discardableResult
+    public func start() async throws -> Int {
+        do {
+            try await keys.load()
+        } catch {
+            if case .file = configuration.jwks.source { throw StartError(description: error.description) }
+            logger.error("JWKS not loaded yet; /readyz reports not ready", metadata: ["error": .string(error.description)])
+        }
+        return try await server.start()
+    }
+
+    public func run() async throws {
+        try await start()
+        // Returns on SIGTERM/SIGINT (graceful shutdown) or throws on cancellation: stop either way.
+        try? await gracefulShutdown()
+        await stop()
+    }
+
+    /// Graceful stop: no new connections, requests in hand answered, OIDM calls still in
+    /// flight failed (so their waiters get a 401), then the event loops end. Idempotent.
+    public func stop() async {
+        await server.close()
+        await http.shutdown()
+        await decider.drain()
+        await server.shutdownEventLoops()
+    }
+
+    /// JWKS loaded and OIDM reachable (any HTTP answer counts; probed at most once a second).
+    public func readiness() async -> Readiness {
+        var checks: [String: String] = [:]
+        var ready = true
+        if keys.verifier == nil {
+            ready = false
+            checks["jwks"] = "not loaded"
+            _ = await keys.refreshForUnknownKey()
+        } else {
+            checks["jwks"] = "ok"
+        }
+        if breaker.state() == .open {
+            ready = false
+            checks["oidm"] = "circuit open"
+        } else if await oidmReachable() {
+            checks["oidm"] = "ok"
+        } else {
+            ready = false
+            checks["oidm"] = "unreachable"
+        }
+        return Readiness(ready: ready, checks: checks)
+    }
+
+    private func oidmReachable() async -> Bool {
+        if let last = probe.withLock({ $0 }), ContinuousClock.now - last.at < .seconds(1) { return last.reachable }
+        let request = CurlRequest(url: configuration.oidm.url, timeout: .milliseconds(configuration.oidm.timeoutMs), maxResponseBytes: 64 << 10)
+        let reachable = (try? await http.execute(request)) != nil
+        probe.withLock { $0 = (.now, reachable) }
+        return reachable
+    }
+}
+
+/// Lets the server's readiness closure reach the role that owns the server (set once, right
+/// after init, before anything can call it). Weak, since the role owns the server.
+private final class ReadinessBox: Sendable {
+    struct WeakRole { weak var value: AuthRole? }
+    let role = Mutex(WeakRole())
+
+    func check() async -> Readiness {
+        guard let role = role.withLock({ $0.value }) else { return Readiness(ready: false, checks: ["role": "stopped"]) }
+        return await role.readiness()
+    }
+}

@@ -1,0 +1,91 @@
+/// A fixed-capacity least-recently-used map: O(1) lookup, insert and eviction, with the
+/// recency list kept in arrays (no per-entry allocation). Not thread-safe: callers hold a lock.
+struct LRUCache<Key: Hashable, Value> {
+    private var slots: [Key: Int] = [:]
+    private var keys: [Key?] = []
+    private var values: [Value?] = []
+    private var previous: [Int] = []
+    private var next: [Int] = []
+    private var head = -1  // most recently used
+    private var tail = -1  // least recently used
+    private var free: [Int] = []
+    let capacity: Int
+
+    init(capacity: Int) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+    }
+
+    var count: Int { slots.count }
+
+    /// The value, marked as most recently used.
+    mutating func value(for key: Key) -> Value? {
+        guard let slot = slots[key] else { return nil }
+        moveToFront(slot)
+        return values[slot]
+    }
+
+    mutating func set(_ value: Value, for key: Key) {
+        if let slot = slots[key] {
+            values[slot] = value
+            moveToFront(slot)
+            return
+        }
+        if slots.count >= capacity, tail >= 0 { removeSlot(tail) }
+        let slot: Int
+        if let reused = free.popLast() {
+            slot = reused
+            keys[slot] = key
+            values[slot] = value
+        } else {
+            slot = keys.count
+            keys.append(key)
+            values.append(value)
+            previous.append(-1)
+            next.append(-1)
+        }
+        slots[key] = slot
+        link(slot)
+    }
+
+    /// Changes a value in place without touching its recency.
+    mutating func update(_ key: Key, _ change: (inout Value) -> Void) {
+        guard let slot = slots[key], var value = values[slot] else { return }
+        change(&value)
+        values[slot] = value
+    }
+
+    mutating func removeValue(for key: Key) {
+        if let slot = slots[key] { removeSlot(slot) }
+    }
+
+    private mutating func removeSlot(_ slot: Int) {
+        unlink(slot)
+        if let key = keys[slot] { slots[key] = nil }
+        keys[slot] = nil
+        values[slot] = nil
+        free.append(slot)
+    }
+
+    private mutating func moveToFront(_ slot: Int) {
+        guard head != slot else { return }
+        unlink(slot)
+        link(slot)
+    }
+
+    private mutating func link(_ slot: Int) {
+        previous[slot] = -1
+        next[slot] = head
+        if head >= 0 { previous[head] = slot }
+        head = slot
+        if tail < 0 { tail = slot }
+    }
+
+    private mutating func unlink(_ slot: Int) {
+        let before = previous[slot], after = next[slot]
+        if before >= 0 { next[before] = after } else { head = after }
+        if after >= 0 { previous[after] = before } else { tail = before }
+        previous[slot] = -1
+        next[slot] = -1
+    }
+}

@@ -1,0 +1,95 @@
+import EdgeRuntime
+import JOSE
+
+/// Everything `oms auth` is configured with, validated once at start-up.
+public struct AuthConfiguration: Sendable {
+    public var server: ServerSettings
+    /// Event-loop threads of the decision server (0 = one per core).
+    public var threads: Int
+    public var oidm: OIDMSettings
+    public var jwks: JWKSSettings
+    public var token: TokenPolicy
+    public var routes: [RouteRule]
+    public var cache: CacheSettings
+
+    public init(server: ServerSettings = .init(port: 8081), threads: Int = 0, oidm: OIDMSettings = .init(), jwks: JWKSSettings, token: TokenPolicy, routes: [RouteRule] = [], cache: CacheSettings = .init()) {
+        self.server = server
+        self.threads = threads
+        self.oidm = oidm
+        self.jwks = jwks
+        self.token = token
+        self.routes = routes
+        self.cache = cache
+    }
+
+    public init(reader: ConfigReader) throws(ConfigError) {
+        server = try ServerSettings(reader: reader, defaultPort: 8081)
+        threads = try reader.int("server.threads", default: 0, in: 0...256)
+        oidm = try OIDMSettings(reader: reader)
+        jwks = try JWKSSettings(reader: reader)
+        token = try TokenPolicy(reader: reader)
+        routes = try reader.mappingList("routes").map { (route) throws(ConfigError) in try RouteRule(reader: route) }
+        cache = try CacheSettings(reader: reader)
+    }
+}
+
+public struct OIDMSettings: Sendable {
+    public enum Method: String, Sendable { case get, post }
+
+    public var url: String = "http://127.0.0.1:9001/oauth2/rest/rest/token"
+    public var method: Method = .get
+    public var identityDomain: String?
+    public var timeoutMs: Int = 2000
+    public var cacheTTLSeconds: Int = 60
+    public var negativeCacheTTLSeconds: Int = 5
+    public var breakerFailures: Int = 5
+    public var breakerOpenSeconds: Int = 10
+
+    public init() {}
+
+    init(reader: ConfigReader) throws(ConfigError) {
+        url = try reader.httpURL("oidm.url") ?? url
+        method = Method(rawValue: try reader.choice("oidm.method", default: "get", allowed: ["get", "post"]))!
+        identityDomain = try reader.nonEmptyString("oidm.identity_domain")
+        timeoutMs = try reader.int("oidm.timeout_ms", default: timeoutMs, in: 1...60_000)
+        cacheTTLSeconds = try reader.int("oidm.cache_ttl_s", default: cacheTTLSeconds, in: 0...86_400)
+        negativeCacheTTLSeconds = try reader.int("oidm.negative_cache_ttl_s", default: negativeCacheTTLSeconds, in: 0...3_600)
+        breakerFailures = try reader.int("oidm.breaker.failures", default: breakerFailures, in: 1...10_000)
+        breakerOpenSeconds = try reader.int("oidm.breaker.open_s", default: breakerOpenSeconds, in: 1...3_600)
+    }
+}
+
+public struct JWKSSettings: Sendable {
+    public enum Source: Sendable, Equatable { case file(String), url(String) }
+
+    public var source: Source
+    public var minRefreshIntervalSeconds: Int = 30
+
+    public init(source: Source, minRefreshIntervalSeconds: Int = 30) {
+        self.source = source
+        self.minRefreshIntervalSeconds = minRefreshIntervalSeconds
+    }
+
+    init(reader: ConfigReader) throws(ConfigError) {
+        let file = try reader.nonEmptyString("jwks.file")
+        let url = try reader.httpURL("jwks.url")
+        switch (file, url) {
+        case let (file?, nil): source = .file(file)
+        case let (nil, url?): source = .url(url)
+        case (nil, nil): throw ConfigError(key: "jwks", "set jwks.file or jwks.url")
+        case (.some, .some): throw ConfigError(key: "jwks", "set only one of jwks.file and jwks.url")
+        }
+        minRefreshIntervalSeconds = try reader.int("jwks.min_refresh_interval_s", default: 30, in: 0...86_400)
+    }
+}
+
+public struct CacheSettings: Sendable {
+    /// Upper bound of cached tokens; the least recently used are evicted beyond it.
+    public var maxEntries: Int = 100_000
+
+    public init(maxEntries: Int = 100_000) { self.maxEntries = maxEntries }
+
+    init(reader: ConfigReader) throws(ConfigError) {
+        maxEntries = try reader.int("cache.max_entries", default: maxEntries, in: 1...10_000_000)
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import JOSE
+import Logging
+import NIOCore
+import Synchronization
+
+/// Decides one auth subrequest. The local checks (signature, claims) and the OIDM call run
+/// at the same time; both must pass. A token seen before is answered from the cache on the
+/// calling event loop without any allocation of a task or future.
+final class AuthDecider: Sendable {
+    enum Answer {
+        case now(AuthDecision)
+        case later(EventLoopFuture<AuthDecision>)
+    }
+
+    private let policy: ClaimsPolicy
+    private let routes: RouteTable
+    private let keys: KeySetProvider
+    private let oidm: OIDMClient
+    private let oidmSettings: OIDMSettings
+    private let cache: TokenCache
+    private let breaker: CircuitBreaker
+    private let metrics: AuthMetrics
+    private let logger: Logger
+    private let clock: @Sendable () -> Double
+    /// Tasks that will still complete a promise on an event loop; shutdown waits for them.
+    private let inFlight = Mutex(0)
+
+    init(
+        configuration: AuthConfiguration, keys: KeySetProvider, oidm: OIDMClient, cache: TokenCache,
+        breaker: CircuitBreaker, metrics: AuthMetrics, logger: Logger,
+        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
+        self.policy = ClaimsPolicy(policy: configuration.token)
+        self.routes = RouteTable(rules: configuration.routes, globalScopes: configuration.token.requiredScopes)
+        self.keys = keys
+        self.oidm = oidm
+        self.oidmSettings = configuration.oidm
+        self.cache = cache
+        self.breaker = breaker
+        self.metrics = metrics
+        self.logger = logger
+        self.clock = clock
+    }
+
+    func decide(_ request: AuthRequest, on loop: any EventLoop) -> Answer {
+        switch decideUnrecorded(request, on: loop) {
+        case .now(let decision): return .now(record(decision, request))
+        case .later(let future): return .later(future.map { self.record($0, request) })
+        }
+    }
+
+    private func decideUnrecorded(_ request: AuthRequest, on loop: any EventLoop) -> Answer {
+        let token: String
+        switch BearerToken.extract(from: request.authorization, maxBytes: policy.policy.maxBytes) {
+        case .failure(let reason): return .now(.deny(reason))
+        case .success(let value): token = value
+        }
+        // Nothing that is not even shaped like a JWS is worth an OIDM call.
+        guard BearerToken.looksLikeJWS(token) else { return .now(.deny(.malformed)) }
+
+        let now = clock()
+        let digest = TokenDigest(Array(token.utf8))
+        var promise: EventLoopPromise<OIDMVerdict>?
+        var breakerOpen = false
+        let (found, inserted) = cache.entry(for: digest, now: now) {
+            guard breaker.allowCall() else {
+                breakerOpen = true
+                return nil
+            }
+            let started = loop.makePromise(of: OIDMVerdict.self)
+            promise = started
+            return TokenCacheEntry(identity: nil, oidm: .pending(started.futureResult), expiresAt: .infinity)
+        }
+        guard let entry = found else {
+            metrics.oidmBreakerRejected.increment()
+            return .now(.deny(breakerOpen ? .oidmUnavailable : .malformed))
+        }
+        if inserted, let promise {
+            metrics.cacheMisses.increment()
+            startOIDMCall(token: token, digest: digest, requestID: request.requestID, promise: promise)
+        } else if entry.identity != nil, case .valid = entry.oidm {
+            metrics.cacheHits.increment()
+        }
+
+        if let identity = entry.identity {
+            return proceed(identity, entry.oidm, request, on: loop)
+        }
+        switch localCheck(token) {
+        case .success(let identity):
+            cache.setIdentity(identity, for: digest)
+            return proceed(identity, entry.oidm, request, on: loop)
+        case .failure(.unknownKey):
+            // A new kid may mean the issuer rotated its keys: reload (rate-limited) and retry.
+            return .later(tracked(on: loop) {
+                guard await self.keys.refreshForUnknownKey(), case .success(let identity) = self.localCheck(token) else {
+                    return .deny(.unknownKey)
+                }
+                self.cache.setIdentity(identity, for: digest)
+                switch self.proceed(identity, entry.oidm, request, on: loop) {
+                case .now(let decision): return decision
+                case .later(let future): return try await future.get()
+                }
+            })
+        case .failure(let reason):
+            return .now(.deny(reason))
+        }
+    }
+
+    /// Signature and clock-independent claims.
+    private func localCheck(_ token: String) -> Result<TokenIdentity, DenyReason> {
+        guard let verifier = keys.verifier else { return .failure(.unknownKey) }
+        let verified: VerifiedJWS
+        do {
+            verified = try verifier.verify(token)
+        } catch {
+            return .failure(Self.reason(for: error))
+        }
+        return policy.identity(from: verified.claims)
+    }
+
+    private func proceed(_ identity: TokenIdentity, _ state: TokenCacheEntry.OIDMState, _ request: AuthRequest, on loop: any EventLoop) -> Answer {
+        switch state {
+        case .valid: return .now(finish(identity, .valid, request))
+        case .invalid: return .now(.deny(.oidmRejected))
+        case .pending(let future):
+            // A local failure would have answered already; now only OIDM is awaited.
+            return .later(future.hop(to: loop).map { verdict in self.finish(identity, verdict, request) })
+        }
+    }
+
+    /// The checks that depend on the request and the clock: never cached.
+    private func finish(_ identity: TokenIdentity, _ verdict: OIDMVerdict, _ request: AuthRequest) -> AuthDecision {
+        switch verdict {
+        case .valid: break
+        case .invalid: return .deny(.oidmRejected)
+        case .unavailable: return .deny(.oidmUnavailable)
+        }
+        if let reason = policy.checkTime(identity, now: clock()) { return .deny(reason) }
+        let required: [String]
+        if routes.isEmpty {
+            required = policy.policy.requiredScopes
+        } else {
+            guard let uri = request.originalURI, let segments = try? PathNormalizer.segments(of: uri) else {
+                return .deny(.badPath)
+            }
+            required = routes.requiredScopes(segments: segments, method: request.originalMethod ?? "")
+        }
+        for scope in required where !identity.scopes.contains(scope) {
+            return .deny(.insufficientScope, scopes: required)
+        }
+        return AuthDecision(outcome: .allow(identity))
+    }
+
+    private func startOIDMCall(token: String, digest: TokenDigest, requestID: String?, promise: EventLoopPromise<OIDMVerdict>) {
+        let settings = oidmSettings
+        let leeway = policy.policy.leewaySeconds
+        inFlight.withLock { $0 += 1 }
+        Task {
+            defer { inFlight.withLock { $0 -= 1 } }
+            let started = ContinuousClock.now
+            let verdict = await oidm.validate(token, requestID: requestID)
+            metrics.oidmLatency.record(duration: ContinuousClock.now - started)
+            metrics.record(verdict)
+            if case .unavailable(let detail) = verdict {
+                logger.warning("OIDM unavailable", metadata: ["error": .string(detail), "request_id": .string(requestID ?? "")])
+            }
+            breaker.record(success: verdict.isAnswer)
+            let now = clock()
+            cache.resolve(
+                digest, verdict: verdict,
+                validUntil: now + Double(settings.cacheTTLSeconds), leeway: leeway,
+                invalidUntil: now + Double(settings.negativeCacheTTLSeconds)
+            )
+            promise.succeed(verdict)
+        }
+    }
+
+    /// Runs `work` in a task whose result lands on `loop`, counted for `drain()`.
+    private func tracked(on loop: any EventLoop, _ work: @escaping @Sendable () async throws -> AuthDecision) -> EventLoopFuture<AuthDecision> {
+        inFlight.withLock { $0 += 1 }
+        let promise = loop.makePromise(of: AuthDecision.self)
+        Task {
+            defer { inFlight.withLock { $0 -= 1 } }
+            do {
+                promise.succeed(try await work())
+            } catch {
+                promise.fail(error)
+            }
+        }
+        return promise.futureResult
+    }
+
+    /// Waits (at most 5 s) until no task still has a promise to complete.
+    func drain() async {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while inFlight.withLock({ $0 }) > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    private func record(_ decision: AuthDecision, _ request: AuthRequest) -> AuthDecision {
+        switch decision.outcome {
+        case .allow(let identity):
+            metrics.allowed.increment()
+            if logger.logLevel <= .debug {
+                logger.debug("allowed", metadata: ["sub": .string(identity.subject), "request_id": .string(request.requestID ?? "")])
+            }
+        case .deny(let reason):
+            metrics.denied[reason]?.increment()
+            logger.info("denied", metadata: [
+                "status": .stringConvertible(reason.status),
+                "reason": .string(reason.label),
+                "uri": .string(String((request.originalURI ?? "").prefix(256))),
+                "method": .string(String((request.originalMethod ?? "").prefix(16))),
+                "request_id": .string(request.requestID ?? ""),
+            ])
+        }
+        return decision
+    }
+
+    static func reason(for error: JOSEError) -> DenyReason {
+        switch error.code {
+        case .tooLarge: .tokenTooLarge
+        case .algNotAllowed: .algorithmNotAllowed
+        case .unknownKey: .unknownKey
+        case .keyMismatch: .keyMismatch
+        case .badSignature: .badSignature
+        case .unsupportedHeader: .unsupportedHeader
+        default: .malformed
+        }
+    }
+}

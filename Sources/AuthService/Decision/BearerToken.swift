@@ -1,0 +1,47 @@
+/// Extracts the token from `Authorization: Bearer …` (RFC 6750 §2.1).
+enum BearerToken {
+    static func extract(from headers: [String], maxBytes: Int) -> Result<String, DenyReason> {
+        guard let header = headers.first else { return .failure(.missingToken) }
+        // Two Authorization headers are ambiguous: which one did the upstream see?
+        guard headers.count == 1 else { return .failure(.duplicateAuthorization) }
+        let utf8 = header.utf8
+        guard utf8.count > 7 else { return .failure(header.isEmpty ? .missingToken : .badScheme) }
+        // RFC 7235 §2.1: the scheme is case-insensitive.
+        let scheme = header.utf8.prefix(6)
+        guard scheme.elementsEqual("bearer".utf8, by: { ($0 | 0x20) == $1 }) else { return .failure(.badScheme) }
+        var rest = Substring(header).utf8.dropFirst(6)
+        guard rest.first == UInt8(ascii: " ") else { return .failure(.badScheme) }
+        rest = rest.drop(while: { $0 == UInt8(ascii: " ") })
+        // Checked before any parsing, so a huge header costs nothing but this comparison.
+        guard rest.count <= maxBytes else { return .failure(.tokenTooLarge) }
+        guard !rest.isEmpty else { return .failure(.missingToken) }
+        // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+        for byte in rest {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                 UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+                continue
+            default:
+                return .failure(.malformed)
+            }
+        }
+        return .success(String(Substring(rest)))
+    }
+
+    /// A cheap shape check before anything is sent to OIDM: three base64url segments.
+    static func looksLikeJWS(_ token: String) -> Bool {
+        var dots = 0
+        for byte in token.utf8 {
+            if byte == UInt8(ascii: ".") { dots += 1; continue }
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                continue
+            default:
+                return false
+            }
+        }
+        return dots == 2
+    }
+}

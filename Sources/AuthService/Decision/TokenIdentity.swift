@@ -1,0 +1,27 @@
+/// What the local checks learned from a token whose signature, issuer, audience and domain
+/// passed. It is cached with the token; the clock-dependent claims are kept as numbers and
+/// re-checked on every request.
+struct TokenIdentity: Sendable {
+    let subject: String
+    let domain: String
+    let scopes: Set<String>
+    let scopeHeader: String
+    let client: String
+    let expiresAt: Double
+    let notBefore: Double?
+    let issuedAt: Double?
+    /// The whole 200 response for a keep-alive connection, built once per token.
+    private(set) var allowResponse: [UInt8] = []
+
+    init(subject: String, domain: String, scopes: Set<String>, scopeHeader: String, client: String, expiresAt: Double, notBefore: Double?, issuedAt: Double?) {
+        self.subject = subject
+        self.domain = domain
+        self.scopes = scopes
+        self.scopeHeader = scopeHeader
+        self.client = client
+        self.expiresAt = expiresAt
+        self.notBefore = notBefore
+        self.issuedAt = issuedAt
+        self.allowResponse = ResponseBytes.allow(self, close: false)
+    }
+}

@@ -1,0 +1,68 @@
+import Curl
+import JOSE
+
+/// Asks the OIDM (Oracle Access Manager) token endpoint whether a token is valid.
+struct OIDMClient: Sendable {
+    let settings: OIDMSettings
+    let http: CurlClient
+
+    func validate(_ token: String, requestID: String?) async -> OIDMVerdict {
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        if let domain = settings.identityDomain { headers.append(("X-OAUTH-IDENTITY-DOMAIN-NAME", domain)) }
+        if let requestID { headers.append(("X-Request-Id", requestID)) }
+        var request = CurlRequest(url: settings.url, timeout: .milliseconds(settings.timeoutMs), maxResponseBytes: 1 << 20)
+        let encoded = FormEncoding.encode(token)
+        switch settings.method {
+        case .get:
+            request.url += (settings.url.contains("?") ? "&" : "?") + "access_token=" + encoded
+        case .post:
+            // RFC 7662 §2.1: the token travels as a form parameter.
+            request.method = "POST"
+            headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+            request.body = Array("token=\(encoded)".utf8)
+        }
+        request.headers = headers
+        let response: CurlResponse
+        do {
+            response = try await http.execute(request)
+        } catch {
+            return .unavailable(error.description)
+        }
+        return Self.verdict(status: response.status, body: response.body)
+    }
+
+    /// 200 with a JSON object is valid unless it says `active: false` or `successful: false`;
+    /// 400/401/403/404 mean invalid; anything else means OIDM could not answer.
+    static func verdict(status: Int, body: [UInt8]) -> OIDMVerdict {
+        switch status {
+        case 200:
+            guard case .object(let object)? = try? StrictJSON.parse(body) else { return .invalid }
+            if object["active"] == .bool(false) || object["successful"] == .bool(false) { return .invalid }
+            return .valid
+        case 400, 401, 403, 404:
+            return .invalid
+        default:
+            return .unavailable("OIDM answered HTTP \(status)")
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` value encoding (unreserved characters kept).
+enum FormEncoding {
+    static func encode(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+                 UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
+}

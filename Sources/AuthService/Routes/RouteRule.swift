@@ -1,0 +1,27 @@
+import EdgeRuntime
+
+/// `routes[]`: requests whose normalised path starts with `prefix` (by whole segments) and
+/// whose method is in `methods` (empty = every method) need `scopes` on top of the global ones.
+public struct RouteRule: Sendable, Equatable {
+    public var prefix: String
+    public var methods: Set<String>
+    public var scopes: [String]
+
+    public init(prefix: String, methods: Set<String> = [], scopes: [String]) {
+        self.prefix = prefix
+        self.methods = methods
+        self.scopes = scopes
+    }
+
+    init(reader: ConfigReader) throws(ConfigError) {
+        guard let prefix = try reader.nonEmptyString("prefix") else {
+            throw ConfigError(key: "\(reader.origin): routes[].prefix", "every route needs a prefix")
+        }
+        guard let normalised = try? PathNormalizer.normalize(prefix), normalised == prefix || normalised + "/" == prefix else {
+            throw ConfigError(key: "routes.prefix", "'\(prefix)' is not a normalised absolute path (start with /, no dot segments, no repeated or encoded slashes)")
+        }
+        self.prefix = normalised
+        self.methods = Set(try reader.stringList("methods").map { $0.uppercased() })
+        self.scopes = try reader.stringList("scopes")
+    }
+}

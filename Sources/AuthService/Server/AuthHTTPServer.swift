@@ -1,0 +1,87 @@
+import EdgeRuntime
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// The lean SwiftNIO HTTP/1.1 server behind `/auth`: keep-alive, no router, responses from
+/// prebuilt bytes. On shutdown it stops accepting and lets every connection finish the
+/// request it is answering.
+final class AuthHTTPServer: Sendable {
+    private let settings: ServerSettings
+    private let group: any EventLoopGroup
+    private let ownsGroup: Bool
+    private let endpoints: AuthEndpoints
+    private let logger: Logger
+    private let state = Mutex<(channel: (any Channel)?, children: [ObjectIdentifier: any Channel])>((nil, [:]))
+
+    init(settings: ServerSettings, threads: Int, endpoints: AuthEndpoints, logger: Logger) {
+        self.settings = settings
+        if threads > 0 {
+            self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+            self.ownsGroup = true
+        } else {
+            self.group = MultiThreadedEventLoopGroup.singleton
+            self.ownsGroup = false
+        }
+        self.endpoints = endpoints
+        self.logger = logger
+    }
+
+    /// Binds and returns the port (useful with port 0).
+    @discardableResult
+    func start() async throws -> Int {
+        if let channel = state.withLock({ $0.channel }) { return channel.localAddress?.port ?? settings.port }
+        let endpoints = self.endpoints
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { [weak self] channel in
+                self?.track(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                    try channel.pipeline.syncOperations.addHandler(AuthHTTPHandler(endpoints: endpoints))
+                }
+            }
+            .bind(host: settings.host, port: settings.port)
+            .get()
+        state.withLock { $0.channel = channel }
+        let port = channel.localAddress?.port ?? settings.port
+        logger.info("listening", metadata: ["host": .string(settings.host), "port": .stringConvertible(port)])
+        return port
+    }
+
+    private func track(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        state.withLock { $0.children[id] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            self?.state.withLock { _ = $0.children.removeValue(forKey: id) }
+        }
+    }
+
+    /// Stops accepting, asks open connections to finish the request in hand, and waits (at
+    /// most 10 s) for them to close. The event loops keep running until
+    /// `shutdownEventLoops()`, so that answers still in flight can be delivered.
+    func close() async {
+        let (channel, children) = state.withLock { ($0.channel, Array($0.children.values)) }
+        guard let channel else { return }
+        try? await channel.close()
+        for child in children {
+            child.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline, !state.withLock({ $0.children.isEmpty }) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        for child in state.withLock({ Array($0.children.values) }) { try? await child.close() }
+        state.withLock { $0.channel = nil }
+        logger.info("stopped accepting")
+    }
+
+    func shutdownEventLoops() async {
+        if ownsGroup { try? await group.shutdownGracefully() }
+    }
+}

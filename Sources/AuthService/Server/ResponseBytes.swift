@@ -1,0 +1,56 @@
+/// The auth answers as raw HTTP/1.1 bytes. `/auth` answers are small and few in kind, so they
+/// are written directly instead of going through a response encoder.
+enum ResponseBytes {
+    static let realm = "oms"
+
+    static func allow(_ identity: TokenIdentity, close: Bool) -> [UInt8] {
+        var text = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+        text += "X-Auth-Subject: \(identity.subject)\r\n"
+        text += "X-Auth-Domain: \(identity.domain)\r\n"
+        text += "X-Auth-Scope: \(identity.scopeHeader)\r\n"
+        text += "X-Auth-Client: \(identity.client)\r\n"
+        if close { text += "Connection: close\r\n" }
+        return Array((text + "\r\n").utf8)
+    }
+
+    static let unauthorizedKeepAlive = deny(.badSignature, scopes: [], close: false)
+    static let missingTokenKeepAlive = deny(.missingToken, scopes: [], close: false)
+
+    static func deny(_ reason: DenyReason, scopes: [String], close: Bool) -> [UInt8] {
+        var text: String
+        if reason.status == 403 {
+            // RFC 6750 §3.1: insufficient_scope, with the scope the resource needs.
+            text = "HTTP/1.1 403 Forbidden\r\nWWW-Authenticate: Bearer realm=\"\(realm)\", error=\"insufficient_scope\""
+            let needed = scopes.filter { ClaimsPolicy.isHeaderSafe($0) && !$0.contains("\"") && !$0.contains("\\") }
+            if !needed.isEmpty { text += ", scope=\"\(needed.joined(separator: " "))\"" }
+            text += "\r\n"
+        } else if reason == .missingToken || reason == .badScheme {
+            // RFC 6750 §3.1: a request without credentials gets no error code.
+            text = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"\(realm)\"\r\n"
+        } else {
+            text = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"\(realm)\", error=\"invalid_token\"\r\n"
+        }
+        text += "Content-Length: 0\r\n"
+        if close { text += "Connection: close\r\n" }
+        return Array((text + "\r\n").utf8)
+    }
+
+    static func plain(status: Int, reason: String, contentType: String, body: [UInt8], close: Bool) -> [UInt8] {
+        var text = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
+        if close { text += "Connection: close\r\n" }
+        return Array((text + "\r\n").utf8) + body
+    }
+
+    static func bytes(for decision: AuthDecision, close: Bool) -> [UInt8] {
+        switch decision.outcome {
+        case .allow(let identity):
+            return close ? allow(identity, close: true) : identity.allowResponse
+        case .deny(let reason):
+            if !close && decision.requiredScopes.isEmpty {
+                if reason == .missingToken || reason == .badScheme { return missingTokenKeepAlive }
+                if reason.status == 401 { return unauthorizedKeepAlive }
+            }
+            return deny(reason, scopes: decision.requiredScopes, close: close)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Hummingbird
+
+/// `/healthz`, `/readyz` and `/metrics` for a Hummingbird role.
+extension Router {
+    public func addOperationalRoutes(metrics: MetricsRegistry, readiness: @escaping @Sendable () async -> Readiness) {
+        get("/healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}")))
+        }
+        get("/readyz") { _, _ in
+            let state = await readiness()
+            return Response(
+                status: state.ready ? .ok : .serviceUnavailable,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: state.json))
+            )
+        }
+        get("/metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.render()))
+            )
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import EdgeRuntime
+import Foundation
+import Hummingbird
+import JOSE
+import Logging
+
+/// Answers the OIDM token-validation call the way Oracle Access Manager does: 200 with the
+/// token's claims for a token that verifies against the JWKS, has not expired and was not
+/// revoked; 400 with `{errorCode, errorDesc}` otherwise.
+public struct OIDMEmulator: Sendable {
+    public let configuration: OIDMEmulatorConfiguration
+    private let verifier: JWSVerifier
+    private let state: OIDMEmulatorState
+    private let metrics: MetricsRegistry
+
+    public struct LoadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(configuration: OIDMEmulatorConfiguration, metrics: MetricsRegistry = MetricsRegistry()) throws(LoadError) {
+        guard let data = FileManager.default.contents(atPath: configuration.jwksFile) else {
+            throw LoadError(description: "jwks.file \(configuration.jwksFile): cannot read the file")
+        }
+        let keys: JWKS
+        do {
+            keys = try JWKS(json: Array(data), allowSymmetric: true)
+        } catch {
+            throw LoadError(description: "jwks.file \(configuration.jwksFile): \(error)")
+        }
+        self.configuration = configuration
+        self.verifier = JWSVerifier(keys: keys, algorithms: Set(JWSAlgorithm.allCases))
+        self.state = OIDMEmulatorState(delayMs: configuration.delayMs)
+        self.metrics = metrics
+    }
+
+    /// The Hummingbird application; `onListening` receives the bound port.
+    public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.addOperationalRoutes(metrics: metrics) { Readiness(ready: true, checks: ["jwks": "ok"]) }
+        let validations = metrics.counter("oms_oidm_emulator_validations_total")
+        let handler = ValidationHandler(verifier: verifier, state: state, identityDomain: configuration.identityDomain, validations: validations)
+        router.get(RouterPath(configuration.path)) { request, _ in
+            await handler.answer(token: request.uri.queryParameters["access_token"].map(String.init), request: request)
+        }
+        router.post(RouterPath(configuration.path)) { request, context in
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            let form = FormBody.parse(String(buffer: body))
+            return await handler.answer(token: form["token"] ?? form["access_token"], request: request)
+        }
+        AdminRoutes(state: state).add(to: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,38 @@
+import EdgeRuntime
+
+/// `oms emulate oidm`: where it listens, which keys it trusts, how it behaves.
+public struct OIDMEmulatorConfiguration: Sendable {
+    public var server: ServerSettings
+    /// The JWKS whose keys sign the tokens it should call valid.
+    public var jwksFile: String
+    /// The validation endpoint path (Oracle Access Manager deployments differ).
+    public var path: String = "/oauth2/rest/rest/token"
+    /// When set, requests must carry this `X-OAUTH-IDENTITY-DOMAIN-NAME`.
+    public var identityDomain: String?
+    /// Artificial delay before every validation answer.
+    public var delayMs: Int = 0
+
+    public init(server: ServerSettings = .init(port: 9001), jwksFile: String, path: String = "/oauth2/rest/rest/token", identityDomain: String? = nil, delayMs: Int = 0) {
+        self.server = server
+        self.jwksFile = jwksFile
+        self.path = path
+        self.identityDomain = identityDomain
+        self.delayMs = delayMs
+    }
+
+    public init(reader: ConfigReader) throws(ConfigError) {
+        server = try ServerSettings(reader: reader, defaultPort: 9001)
+        jwksFile = try reader.nonEmptyString("jwks.file") ?? ""
+        path = try reader.nonEmptyString("path") ?? path
+        guard path.hasPrefix("/") else { throw ConfigError(key: "path", "must start with /") }
+        identityDomain = try reader.nonEmptyString("identity_domain")
+        delayMs = try reader.int("delay_ms", default: 0, in: 0...600_000)
+    }
+
+    /// Checks what command-line options may have filled in after the file was read.
+    public func validate() throws(ConfigError) {
+        guard !jwksFile.isEmpty else { throw ConfigError(key: "jwks.file", "the emulator needs the JWKS of the keys it accepts (--jwks)") }
+        guard (0...65535).contains(server.port) else { throw ConfigError(key: "server.port", "must be between 0 and 65535") }
+        guard (0...600_000).contains(delayMs) else { throw ConfigError(key: "delay_ms", "must be between 0 and 600000") }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import AuthService
+import EdgeRuntime
+
+struct AuthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "auth",
+        abstract: "Run the auth_request decision service (GET /auth → 200, 401 or 403).",
+        discussion: """
+            nginx calls GET /auth on every request with the client's Authorization header, \
+            X-Original-URI and X-Original-Method. The token must pass both the OIDM token \
+            endpoint and the local checks (signature against the JWKS, alg allowlist, exp/nbf/iat, \
+            iss, aud, domain, scopes for the route). Also serves /healthz, /readyz and /metrics.
+            Keys: server.host, server.port (8081), server.threads, oidm.url, oidm.method (get|post), \
+            oidm.identity_domain, oidm.timeout_ms, oidm.cache_ttl_s, oidm.negative_cache_ttl_s, \
+            oidm.breaker.failures, oidm.breaker.open_s, jwks.file | jwks.url, \
+            jwks.min_refresh_interval_s, token.algorithms, token.issuers, token.audiences, \
+            token.leeway_s, token.domain_claim, token.allowed_domains, token.scope_claim, \
+            token.required_scopes, token.max_bytes, routes[{prefix, methods, scopes}], \
+            cache.max_entries, log.level.
+            """
+    )
+
+    @Option(name: .long, help: "The YAML configuration file.")
+    var config: String?
+
+    func run() async throws {
+        let reader = RoleStartup.reader(file: config)
+        let logger = RoleStartup.logger("oms.auth", reader: reader)
+        let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try AuthConfiguration(reader: reader) }
+        let role = AuthRole(configuration: configuration, logger: logger)
+        do {
+            try await role.start()
+        } catch {
+            RoleStartup.fail("cannot start: \(error)")
+        }
+        try await RoleRunner.run([role], logger: logger)
+    }
+}

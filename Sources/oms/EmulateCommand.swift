@@ -1,0 +1,52 @@
+import ArgumentParser
+import EdgeRuntime
+import Emulators
+import Hummingbird
+
+struct EmulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emulate",
+        abstract: "Run an emulator of a system OMS talks to (for development, tests and demos).",
+        subcommands: [OIDMCommand.self]
+    )
+}
+
+struct OIDMCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "oidm",
+        abstract: "Emulate the OIDM (Oracle Access Manager) token-validation endpoint.",
+        discussion: """
+            GET <path>?access_token=… or POST <path> with the form field token=… answers 200 with \
+            the token's claims when it verifies against the JWKS, has not expired and was not \
+            revoked, else 400 {errorCode, errorDesc}. Admin: POST /admin/revoke {"token":…}, \
+            POST /admin/delay {"ms":N}, POST /admin/outage {"status":503|null}, GET /admin/stats.
+            Keys: server.host, server.port (9001), jwks.file, path, identity_domain, delay_ms.
+            """
+    )
+
+    @Option(name: .long, help: "The YAML configuration file.")
+    var config: String?
+    @Option(name: .long, help: "Port to listen on (overrides server.port).")
+    var port: Int?
+    @Option(name: .long, help: "JWKS file of the keys whose tokens are valid (overrides jwks.file).")
+    var jwks: String?
+    @Option(name: .customLong("delay-ms"), help: "Artificial delay before each answer (overrides delay_ms).")
+    var delayMs: Int?
+
+    func run() async throws {
+        let reader = RoleStartup.reader(file: config)
+        let logger = RoleStartup.logger("oms.emulate.oidm", reader: reader)
+        var configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try OIDMEmulatorConfiguration(reader: reader) }
+        if let port { configuration.server.port = port }
+        if let jwks { configuration.jwksFile = jwks }
+        if let delayMs { configuration.delayMs = delayMs }
+        let emulator: OIDMEmulator
+        do {
+            try configuration.validate()
+            emulator = try OIDMEmulator(configuration: configuration)
+        } catch {
+            RoleStartup.fail(String(describing: error))
+        }
+        try await emulator.application(logger: logger).runService()
+    }
+}

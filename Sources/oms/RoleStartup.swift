@@ -1,0 +1,41 @@
+import EdgeRuntime
+import Foundation
+import Logging
+
+/// What every server command does first: read the configuration, set up JSON logging, and
+/// turn any configuration problem into one clear line and exit status 2.
+enum RoleStartup {
+    static func reader(file: String?) -> ConfigReader {
+        do {
+            return try ConfigReader(file: file)
+        } catch {
+            fail(error.description)
+        }
+    }
+
+    static func build<T>(_ reader: ConfigReader, _ make: (ConfigReader) throws(ConfigError) -> T) -> T {
+        do {
+            let value = try make(reader)
+            try reader.checkNoUnknownKeys()
+            return value
+        } catch {
+            fail(error.description)
+        }
+    }
+
+    static func logger(_ label: String, reader: ConfigReader) -> Logger {
+        let level: Logger.Level
+        do {
+            level = try LogBootstrap.level(reader)
+        } catch {
+            fail(error.description)
+        }
+        LogBootstrap.jsonLines(level: level)
+        return Logger(label: label)
+    }
+
+    static func fail(_ line: String) -> Never {
+        FileHandle.standardError.write(Data("oms: \(line)\n".utf8))
+        exit(2)
+    }
+}

@@ -1,0 +1,83 @@
+import EdgeRuntime
+import Foundation
+import Testing
+@testable import AuthService
+
+@Suite struct AuthConfigurationTests {
+    let minimal = """
+        jwks:
+          file: /etc/oms/jwks.json
+        token:
+          issuers: [https://idp.example]
+          audiences: [oms]
+          allowed_domains: [retail]
+        """
+
+    func load(_ yaml: String, _ environment: [String: String] = [:]) throws(ConfigError) -> AuthConfiguration {
+        let reader = try ConfigReader(yaml: yaml, environment: environment)
+        let configuration = try AuthConfiguration(reader: reader)
+        try reader.checkNoUnknownKeys()
+        return configuration
+    }
+
+    func error(_ yaml: String, _ environment: [String: String] = [:]) -> ConfigError? {
+        do {
+            _ = try load(yaml, environment)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func defaults() throws {
+        let configuration = try load(minimal)
+        #expect(configuration.server == ServerSettings(host: "127.0.0.1", port: 8081))
+        #expect(configuration.oidm.url == "http://127.0.0.1:9001/oauth2/rest/rest/token")
+        #expect(configuration.oidm.method == .get)
+        #expect(configuration.token.maxBytes == 16 * 1024)
+        #expect(configuration.token.domainClaim == "domain")
+        #expect(configuration.token.scopeClaim == "scope")
+        #expect(configuration.jwks.source == .file("/etc/oms/jwks.json"))
+        #expect(!configuration.token.algorithms.contains(.hs256))
+    }
+
+    @Test func environmentOverridesSingleKeys() throws {
+        let configuration = try load(minimal, [
+            "OMS_OIDM_URL": "http://oidm.internal:7777/oauth2/rest/token",
+            "OMS_OIDM_METHOD": "POST",
+            "OMS_OIDM_CACHE_TTL_S": "120",
+            "OMS_OIDM_BREAKER_FAILURES": "9",
+            "OMS_TOKEN_AUDIENCES": "oms, oms-admin",
+            "OMS_TOKEN_ALGORITHMS": "[ES256, EdDSA]",
+            "OMS_ROUTES": "[{prefix: /v1/requests, methods: [POST], scopes: [requests.write]}]",
+        ])
+        #expect(configuration.oidm.url == "http://oidm.internal:7777/oauth2/rest/token")
+        #expect(configuration.oidm.method == .post)
+        #expect(configuration.oidm.cacheTTLSeconds == 120)
+        #expect(configuration.oidm.breakerFailures == 9)
+        #expect(configuration.token.audiences == ["oms", "oms-admin"])
+        #expect(configuration.token.algorithms == [.es256, .edDSA])
+        #expect(configuration.routes == [RouteRule(prefix: "/v1/requests", methods: ["POST"], scopes: ["requests.write"])])
+    }
+
+    @Test func badValuesNameTheirKey() {
+        #expect(error("jwks: {file: x}\ntoken: {issuers: [a], audiences: [b]}")?.key == "token.allowed_domains")
+        #expect(error("jwks: {file: x}\ntoken: {issuers: [], audiences: [b], allowed_domains: [c]}")?.key == "token.issuers")
+        #expect(error("token: {issuers: [a], audiences: [b], allowed_domains: [c]}")?.key == "jwks")
+        #expect(error(minimal + "\noidm:\n  url: ftp://x")?.key == "oidm.url")
+        #expect(error(minimal + "\noidm:\n  timeout_ms: soon")?.key == "oidm.timeout_ms")
+        #expect(error(minimal + "\noidm:\n  method: put")?.key == "oidm.method")
+        #expect(error(minimal, ["OMS_SERVER_PORT": "70000"])?.key == "server.port")
+        #expect(error(minimal, ["OMS_TOKEN_ALGORITHMS": "none"])?.key == "token.algorithms")
+        #expect(error(minimal, ["OMS_TOKEN_ALGORITHMS": "rs256"])?.key == "token.algorithms")
+        #expect(error(minimal + "\noidm:\n  timout_ms: 5")?.key == "oidm.timout_ms")
+        #expect(error(minimal + "\nroutes:\n  - prefix: /v1/../admin\n    scopes: [x]")?.key == "routes.prefix")
+        #expect(error(minimal + "\nroutes:\n  - prefix: /v1\n    scope: [x]")?.key == "routes[0].scope")
+        #expect(error(minimal.replacingOccurrences(of: "file: /etc/oms/jwks.json", with: "{file: a, url: http://x/jwks}"))?.key == "jwks")
+    }
+
+    @Test func messagesAreOneClearLine() {
+        let failure = error(minimal + "\noidm:\n  timeout_ms: 0")
+        #expect(failure?.description == "configuration error: oidm.timeout_ms: must be between 1 and 60000, got 0")
+    }
+}

@@ -1,0 +1,183 @@
+import Curl
+import EdgeRuntime
+import Emulators
+import Foundation
+import Hummingbird
+import JOSE
+import Logging
+import Testing
+@testable import AuthService
+
+/// A real stack on loopback for integration tests: the OIDM emulator and `oms auth` in this
+/// process on ephemeral ports, and optionally a real nginx with the shipped gateway config.
+final class AuthStack: @unchecked Sendable {
+    // @unchecked: the mutable parts are set during `start` and read-only afterwards.
+    let issuer: TestIssuer
+    let http = CurlClient()
+    private(set) var oidmPort = 0
+    private(set) var authPort = 0
+    private(set) var gatewayPort = 0
+    private(set) var role: AuthRole!
+    private var emulatorTask: Task<Void, any Error>?
+    private var nginx: TestProcess?
+    private var nginxFolder: URL?
+
+    static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    private init(issuer: TestIssuer) {
+        self.issuer = issuer
+    }
+
+    static func start(
+        nginx withNginx: Bool = false,
+        emulatorDelayMs: Int = 0,
+        identityDomain: String? = nil,
+        configure: (inout AuthConfiguration) -> Void = { _ in }
+    ) async throws -> AuthStack {
+        let stack = AuthStack(issuer: try TestIssuer())
+        try await stack.startEmulator(delayMs: emulatorDelayMs, identityDomain: identityDomain)
+        var token = TokenPolicy(issuers: [TestIssuer.issuer], audiences: [TestIssuer.audience], allowedDomains: [TestIssuer.domain])
+        token.algorithms = [.es256, .rs256]
+        var configuration = AuthConfiguration(
+            server: ServerSettings(host: "127.0.0.1", port: 0),
+            threads: 2,
+            jwks: JWKSSettings(source: .file(stack.issuer.jwksFile)),
+            token: token,
+            routes: [
+                RouteRule(prefix: "/v1/documents", scopes: ["documents.read"]),
+                RouteRule(prefix: "/v1/documents", methods: ["POST", "PUT", "DELETE"], scopes: ["documents.write"]),
+                RouteRule(prefix: "/v1/admin", scopes: ["admin"]),
+            ]
+        )
+        configuration.oidm.url = "http://127.0.0.1:\(stack.oidmPort)/oauth2/rest/rest/token"
+        configuration.oidm.timeoutMs = 1000
+        configure(&configuration)
+        stack.role = AuthRole(configuration: configuration, logger: quiet)
+        stack.authPort = try await stack.role.start()
+        if withNginx { try await stack.startNginx() }
+        return stack
+    }
+
+    private func startEmulator(delayMs: Int, identityDomain: String?) async throws {
+        let emulator = try OIDMEmulator(configuration: OIDMEmulatorConfiguration(
+            server: ServerSettings(host: "127.0.0.1", port: 0), jwksFile: issuer.jwksFile,
+            identityDomain: identityDomain, delayMs: delayMs
+        ))
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = emulator.application(logger: Self.quiet) { port in continuation.yield(port) }
+        emulatorTask = Task { try await app.run() }
+        for await port in ports {
+            oidmPort = port
+            break
+        }
+    }
+
+    /// nginx with the project's nginx.conf and oms-gateway.conf, byte for byte; only the
+    /// addresses (upstreams.conf, listen.conf) and the echo backend are the test's own.
+    private func startNginx() async throws {
+        let binary = ProcessInfo.processInfo.environment["OMS_NGINX"] ?? "/usr/sbin/nginx"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            Issue.record("nginx not found at \(binary): install it (scripts/install-deps.sh) or set OMS_NGINX")
+            throw CancellationError()
+        }
+        let folder = issuer.folder.appendingPathComponent("nginx")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+        let shipped = Self.repositoryRoot.appendingPathComponent("nginx-conf")
+        for name in ["nginx.conf", "oms-gateway.conf"] {
+            try FileManager.default.copyItem(at: shipped.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        gatewayPort = FreePort.next()
+        let backendPort = FreePort.next()
+        try write(folder, "listen.conf", "listen 127.0.0.1:\(gatewayPort);\n")
+        try write(folder, "upstreams.conf", """
+            upstream oms_auth { server 127.0.0.1:\(authPort); keepalive 16; }
+            upstream oms_backend { server 127.0.0.1:\(backendPort); }
+
+            """)
+        // Echoes every header the backend received, so tests see what crossed the gateway.
+        try write(folder, "demo-backend.conf", """
+            server {
+                listen 127.0.0.1:\(backendPort);
+                access_log off;
+                location / {
+                    default_type text/plain;
+                    return 200 "subject=$http_x_auth_subject\\ndomain=$http_x_auth_domain\\nscope=$http_x_auth_scope\\nclient=$http_x_auth_client\\nrequest_id=$http_x_request_id\\nuri=$request_uri\\n";
+                }
+            }
+
+            """)
+        nginxFolder = folder
+        nginx = try TestProcess(
+            executable: binary,
+            arguments: ["-p", folder.path, "-c", folder.appendingPathComponent("nginx.conf").path, "-g", "daemon off; pid \(folder.path)/nginx.pid;"],
+            logFile: folder.appendingPathComponent("nginx.log")
+        )
+        guard await FreePort.waitUntilListening(gatewayPort) else {
+            Issue.record("nginx did not start: \(nginx?.log ?? "")")
+            throw CancellationError()
+        }
+    }
+
+    private func write(_ folder: URL, _ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+    }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    func stop() async {
+        nginx?.stop()
+        await role?.stop()
+        emulatorTask?.cancel()
+        _ = try? await emulatorTask?.value
+        await http.shutdown()
+        try? FileManager.default.removeItem(at: issuer.folder)
+    }
+
+    var nginxLog: String { nginx?.log ?? "" }
+
+    // MARK: - Requests
+
+    /// `GET /auth` straight to the auth service, as nginx would send it.
+    func auth(_ token: String?, uri: String = "/v1/documents", method: String = "GET", headers: [(name: String, value: String)] = []) async throws -> CurlResponse {
+        var all = headers
+        if let token { all.append(("Authorization", "Bearer \(token)")) }
+        all.append(("X-Original-URI", uri))
+        all.append(("X-Original-Method", method))
+        return try await http.execute(CurlRequest(url: "http://127.0.0.1:\(authPort)/auth", headers: all, timeout: .seconds(10)))
+    }
+
+    /// A request through nginx.
+    func gateway(_ path: String, token: String?, method: String = "GET", headers: [(name: String, value: String)] = []) async throws -> CurlResponse {
+        var all = headers
+        if let token { all.append(("Authorization", "Bearer \(token)")) }
+        return try await http.execute(CurlRequest(url: "http://127.0.0.1:\(gatewayPort)\(path)", method: method, headers: all, timeout: .seconds(10)))
+    }
+
+    func get(_ port: Int, _ path: String) async throws -> CurlResponse {
+        try await http.execute(CurlRequest(url: "http://127.0.0.1:\(port)\(path)", timeout: .seconds(10)))
+    }
+
+    /// POST a JSON body to the emulator's admin API.
+    func oidmAdmin(_ path: String, _ body: JSONValue) async throws {
+        let response = try await http.execute(CurlRequest(
+            url: "http://127.0.0.1:\(oidmPort)\(path)", method: "POST",
+            headers: [("Content-Type", "application/json")], body: Array(body.serialized().utf8), timeout: .seconds(5)
+        ))
+        #expect(response.status == 200, "emulator admin \(path) answered \(response.status)")
+    }
+
+    /// How many validation calls the emulator has answered.
+    func oidmValidations() async throws -> Int {
+        let response = try await get(oidmPort, "/admin/stats")
+        let stats = try StrictJSON.parse(response.body)
+        return Int(stats["validations"]?.numberValue ?? -1)
+    }
+
+    func stopEmulator() async {
+        emulatorTask?.cancel()
+        _ = try? await emulatorTask?.value
+    }
+}

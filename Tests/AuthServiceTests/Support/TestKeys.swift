@@ -1,0 +1,48 @@
+import Foundation
+import JOSE
+
+/// A throwaway issuer for tests: an ES256 and an RS256 key, their JWKS on disk, and a token
+/// minter whose default claims pass the test configuration.
+struct TestIssuer: Sendable {
+    let folder: URL
+    let jwksFile: String
+    let es256: JWSSigner
+    let rs256: JWSSigner
+    /// A key that is NOT in the JWKS (an attacker's).
+    let stranger: JWSSigner
+    let strangerJWK: JSONValue
+
+    static let issuer = "https://idp.test"
+    static let audience = "oms"
+    static let domain = "retail"
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-auth-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let ec = try SigningKeyPair.generate(algorithm: .es256)
+        let rsa = try SigningKeyPair.generate(algorithm: .rs256)
+        let other = try SigningKeyPair.generate(algorithm: .es256)
+        es256 = try JWSSigner(privateKeyPEM: ec.privateKeyPEM, algorithm: .es256, keyID: "ec-1")
+        rs256 = try JWSSigner(privateKeyPEM: rsa.privateKeyPEM, algorithm: .rs256, keyID: "rsa-1")
+        stranger = try JWSSigner(privateKeyPEM: other.privateKeyPEM, algorithm: .es256, keyID: "ec-1")
+        strangerJWK = other.publicJWK(keyID: "ec-1")
+        let jwks = JSONValue.object(["keys": .array([ec.publicJWK(keyID: "ec-1"), rsa.publicJWK(keyID: "rsa-1")])])
+        jwksFile = folder.appendingPathComponent("jwks.json").path
+        try Data(jwks.serialized().utf8).write(to: URL(fileURLWithPath: jwksFile))
+    }
+
+    static func claims(_ changes: [String: JSONValue?] = [:]) -> [String: JSONValue] {
+        let now = Date().timeIntervalSince1970.rounded(.down)
+        var claims: [String: JSONValue] = [
+            "iss": .string(issuer), "aud": .string(audience), "sub": "alice", "domain": .string(domain),
+            "scope": "documents.read", "client_id": "portal", "iat": .number(now), "exp": .number(now + 300),
+            "jti": .string(UUID().uuidString),
+        ]
+        for (key, value) in changes { claims[key] = value }
+        return claims
+    }
+
+    func token(_ changes: [String: JSONValue?] = [:], signer: JWSSigner? = nil) throws -> String {
+        try (signer ?? es256).sign(claims: Self.claims(changes))
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the system packages OMS Edge needs (Debian 12), only those that are missing.
+# Usage: scripts/install-deps.sh [--bench]   (--bench adds the load tools)
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for pkg in libssl-dev libcurl4-openssl-dev pkg-config curl; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+# Any Debian nginx flavour will do if it has auth_request; nginx-light is the smallest that has.
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+if ! [ -x "$nginx_bin" ] || ! "$nginx_bin" -V 2>&1 | grep -q http_auth_request_module; then
+    missing+=(nginx-light)
+fi
+if [ "${1:-}" = "--bench" ]; then
+    for pkg in wrk util-linux; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # The Debian package starts a system nginx on port 80; OMS runs its own, unprivileged.
+    if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+    $SUDO service nginx stop >/dev/null 2>&1 || true
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    echo "error: the Swift toolchain (6.1 or later) is not on PATH" >&2
+    exit 1
+fi
