@@ -71,6 +71,13 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (not tests): see Benchmarks/README.md.
+        .executableTarget(
+            name: "oms-bench-localcheck",
+            dependencies: ["AuthService", "JOSE", "COpenSSL"],
+            path: "Benchmarks/LocalCheck"
+        ),
+
         .testTarget(name: "JOSETests", dependencies: ["JOSE"], exclude: ["Vectors"]),
         .testTarget(
             name: "CurlTests",

@@ -49,7 +49,7 @@ public struct Base64URL: Sendable {
 
     static func decodeBytes(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard let outCount = decodedLength(ofEncodedLength: input.count) else { return nil }
-        if outCount == 0 { return input.isEmpty ? [] : nil }
+        if outCount == 0 { return [] }
         var valid = true
         let output = decodeTable.withUnsafeBufferPointer { table in
             [UInt8](unsafeUninitializedCapacity: outCount) { out, initialized in

@@ -13,7 +13,22 @@ package struct JOSEHeader: Sendable {
     /// - `jku`, `x5u`, `jwk`, `x5c`, `x5t` are ignored: keys come only from the JWKS.
     init(decoded bytes: UnsafeBufferPointer<UInt8>, allowed: Set<JWSAlgorithm>) throws(JOSEError) {
         let fields = try StrictJSON.parseObject(buffer: bytes, what: "JOSE header")
-        guard let algValue = fields["alg"] else {
+        // One pass over the (few) members instead of a hash lookup per parameter; the checks
+        // below then run in a fixed order so the reported reason never depends on hashing.
+        var algValue: JSONValue?, cty: JSONValue?, kid: JSONValue?
+        var hasCrit = false, hasB64 = false, isJWE = false
+        for (name, value) in fields {
+            switch name {
+            case "alg": algValue = value
+            case "kid": kid = value
+            case "cty": cty = value
+            case "crit": hasCrit = true
+            case "b64": hasB64 = true
+            case "enc", "zip": isJWE = true
+            default: break
+            }
+        }
+        guard let algValue else {
             throw JOSEError(.algNotAllowed, "header has no alg (RFC 7515 §4.1.1)")
         }
         guard let name = algValue.stringValue else {
@@ -22,16 +37,16 @@ package struct JOSEHeader: Sendable {
         guard let algorithm = JWSAlgorithm(rawValue: name), allowed.contains(algorithm) else {
             throw JOSEError(.algNotAllowed, "alg \(Quoted(name)) is not allowed")
         }
-        if fields["crit"] != nil {
+        if hasCrit {
             throw .unsupportedHeader("crit present; no extensions are understood (RFC 7515 §4.1.11)")
         }
-        if fields["b64"] != nil {
+        if hasB64 {
             throw .unsupportedHeader("b64 present; unencoded payloads (RFC 7797) are not supported")
         }
-        if fields["enc"] != nil || fields["zip"] != nil {
+        if isJWE {
             throw .unsupportedHeader("enc/zip present; this is a JWE header (RFC 7516 §4.1.2)")
         }
-        if let cty = fields["cty"] {
+        if let cty {
             guard let text = cty.stringValue else { throw .malformed("cty is not a string") }
             // RFC 7515 §4.1.10: media types compare case-insensitively; "JWT" is short for
             // "application/jwt".
@@ -41,7 +56,7 @@ package struct JOSEHeader: Sendable {
             }
         }
         var keyID: String?
-        if let kid = fields["kid"] {
+        if let kid {
             guard let text = kid.stringValue else { throw .malformed("kid is not a string") }
             keyID = text
         }

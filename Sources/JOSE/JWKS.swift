@@ -58,26 +58,35 @@ public struct JWKS: Sendable {
         positionsByKeyID[id] != nil
     }
 
-    /// Keys that may verify a token with this `kid`/`alg`.
+    /// Runs `verify` on each key that may verify a token with this `kid`/`alg` until one
+    /// succeeds; returns whether one did and how many were tried.
     ///
     /// With a `kid`, only keys carrying exactly that `kid` are considered (RFC 7515 §4.1.4);
     /// without one, every key compatible with the algorithm is tried.
-    func candidates(keyID: String?, algorithm: JWSAlgorithm) throws(JOSEError) -> [JWK] {
-        guard let keyID else {
-            let usable = keys.filter { $0.canVerify(algorithm) }
-            if usable.isEmpty { throw JOSEError(.unknownKey, "no configured key can verify \(algorithm.rawValue)") }
-            return usable
+    func verifyWithCandidates(
+        keyID: String?, algorithm: JWSAlgorithm, _ verify: (JWK) -> Bool
+    ) throws(JOSEError) -> (verified: Bool, tried: Int) {
+        var tried = 0
+        if let keyID {
+            guard let positions = positionsByKeyID[keyID] else {
+                throw JOSEError(.unknownKey, "no key with kid \(Quoted(keyID))")
+            }
+            for position in positions where keys[position].canVerify(algorithm) {
+                tried += 1
+                if verify(keys[position]) { return (true, tried) }
+            }
+            if tried == 0 {
+                throw JOSEError(.keyMismatch, "key \(Quoted(keyID)) cannot verify \(algorithm.rawValue) (key type, curve or JWK alg differs)")
+            }
+        } else {
+            for key in keys where key.canVerify(algorithm) {
+                tried += 1
+                if verify(key) { return (true, tried) }
+            }
+            if tried == 0 {
+                throw JOSEError(.unknownKey, "no configured key can verify \(algorithm.rawValue)")
+            }
         }
-        guard let positions = positionsByKeyID[keyID] else {
-            throw JOSEError(.unknownKey, "no key with kid \(Quoted(keyID))")
-        }
-        var usable: [JWK] = []
-        for position in positions where keys[position].canVerify(algorithm) {
-            usable.append(keys[position])
-        }
-        if usable.isEmpty {
-            throw JOSEError(.keyMismatch, "key \(Quoted(keyID)) cannot verify \(algorithm.rawValue) (key type, curve or JWK alg differs)")
-        }
-        return usable
+        return (false, tried)
     }
 }

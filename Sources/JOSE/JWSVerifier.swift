@@ -1,8 +1,8 @@
 /// Verifies compact JWS/JWT tokens against a configured JWKS and algorithm allow-list.
 ///
-/// Order of work (cheap and strict first, signature before payload parsing):
-/// size limit → segments/ASCII → header base64url → strict header JSON + policy → signature
-/// and payload base64url → key selection → signature → strict claims JSON.
+/// Order of work (cheap and strict first, signature before claims parsing):
+/// size limit → 3 segments → strict base64url of all segments (rejects non-ASCII) → strict
+/// header JSON + header policy → key selection → signature → strict claims JSON.
 public struct JWSVerifier: Sendable {
     public let keys: JWKS
     public let algorithms: Set<JWSAlgorithm>
@@ -31,7 +31,9 @@ public struct JWSVerifier: Sendable {
 
     public func verify(_ token: UnsafeRawBufferPointer) throws(JOSEError) -> VerifiedJWS {
         try checkSize(token.count)
-        return try verify(bytes: token.assumingMemoryBound(to: UInt8.self))
+        return try token.withMemoryRebound(to: UInt8.self) { bytes in
+            Result { () throws(JOSEError) in try verify(bytes: bytes) }
+        }.get()
     }
 
     func verify(bytes: UnsafeBufferPointer<UInt8>) throws(JOSEError) -> VerifiedJWS {
@@ -48,26 +50,29 @@ public struct JWSVerifier: Sendable {
     package func verifySignature(_ token: UnsafeBufferPointer<UInt8>) throws(JOSEError) -> (header: JOSEHeader, payload: [UInt8]) {
         try checkSize(token.count)
         let parts = try CompactJWS(splitting: token)
+        // Decode all three segments first, so any byte outside the base64url alphabet
+        // (including every non-ASCII byte) is reported as malformed before anything else.
         guard let headerBytes = Base64URL.decodeBytes(parts.header) else {
             throw .malformed("header segment is not canonical unpadded base64url")
-        }
-        let header = try headerBytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(JOSEError) in try JOSEHeader(decoded: buffer, allowed: algorithms) }
-        }.get()
-        guard let signature = Base64URL.decodeBytes(parts.signature) else {
-            throw .malformed("signature segment is not canonical unpadded base64url")
         }
         guard let payload = Base64URL.decodeBytes(parts.payload) else {
             throw .malformed("payload segment is not canonical unpadded base64url")
         }
-        let candidates = try keys.candidates(keyID: header.keyID, algorithm: header.algorithm)
-        let valid = signature.withUnsafeBufferPointer { signatureBytes in
-            candidates.contains { candidate in
-                candidate.key.verify(signature: signatureBytes, signingInput: parts.signingInput, algorithm: header.algorithm)
-            }
+        guard let signature = Base64URL.decodeBytes(parts.signature) else {
+            throw .malformed("signature segment is not canonical unpadded base64url")
         }
-        guard valid else {
-            throw JOSEError(.badSignature, "\(header.algorithm.rawValue) signature does not verify with \(candidates.count) candidate key(s)")
+        let header = try headerBytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JOSEError) in try JOSEHeader(decoded: buffer, allowed: algorithms) }
+        }.get()
+        let outcome = try signature.withUnsafeBufferPointer { signatureBytes in
+            Result { () throws(JOSEError) in
+                try keys.verifyWithCandidates(keyID: header.keyID, algorithm: header.algorithm) { candidate in
+                    candidate.key.verify(signature: signatureBytes, signingInput: parts.signingInput, algorithm: header.algorithm)
+                }
+            }
+        }.get()
+        guard outcome.verified else {
+            throw JOSEError(.badSignature, "\(header.algorithm.rawValue) signature does not verify with \(outcome.tried) candidate key(s)")
         }
         return (header, payload)
     }

@@ -7,7 +7,7 @@
 /// characters in strings, leading zeros, `NaN`/`Infinity`, comments, trailing commas, numbers
 /// that overflow a `Double` (e.g. `1e999`), and nesting deeper than `maxDepth`.
 /// No Foundation: this runs on the verification hot path.
-public enum StrictJSON {
+public enum StrictJSON: Sendable {
     /// Nesting deeper than this (arrays + objects) is rejected by default.
     public static let defaultMaxDepth = 32
     /// The parser recurses once per nesting level; this cap keeps any `maxDepth` stack-safe.
@@ -20,7 +20,9 @@ public enum StrictJSON {
     }
 
     public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(JOSEError) -> JSONValue {
-        try parse(buffer: bytes.assumingMemoryBound(to: UInt8.self), maxDepth: maxDepth)
+        try bytes.withMemoryRebound(to: UInt8.self) { buffer in
+            Result { () throws(JOSEError) -> JSONValue in try parse(buffer: buffer, maxDepth: maxDepth) }
+        }.get()
     }
 
     public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth) throws(JOSEError) -> JSONValue {

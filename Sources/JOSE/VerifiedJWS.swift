@@ -8,4 +8,13 @@ public struct VerifiedJWS: Sendable {
     public let keyID: String?
     /// The payload, a JSON object (RFC 7519 §7.2 step 10).
     public let claims: [String: JSONValue]
+
+    /// For callers that need to fabricate a verified token (e.g. test doubles); the verifier
+    /// is the only producer in production.
+    public init(header: [String: JSONValue], algorithm: JWSAlgorithm, keyID: String?, claims: [String: JSONValue]) {
+        self.header = header
+        self.algorithm = algorithm
+        self.keyID = keyID
+        self.claims = claims
+    }
 }
