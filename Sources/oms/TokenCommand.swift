@@ -29,6 +29,8 @@ struct TokenCommand: ParsableCommand {
         var claims: String = "{}"
         @Option(help: "Lifetime in seconds (sets exp).")
         var ttl: Int = 3600
+        @Option(help: "How many tokens to print, one a line, each with its own jti (for load tests).")
+        var count: Int = 1
 
         func run() throws {
             guard let algorithm = JWSAlgorithm(rawValue: alg) else {
@@ -43,8 +45,22 @@ struct TokenCommand: ParsableCommand {
             let now = Date().timeIntervalSince1970.rounded(.down)
             if object["iat"] == nil { object["iat"] = .number(now) }
             if object["exp"] == nil { object["exp"] = .number(now + Double(ttl)) }
+            guard (1...10_000_000).contains(count) else { throw ValidationError("--count must be between 1 and 10000000") }
             let signer = try JWSSigner(privateKeyPEM: pem, algorithm: algorithm, keyID: kid)
-            print(try signer.sign(claims: object))
+            if count == 1 {
+                print(try signer.sign(claims: object))
+                return
+            }
+            var lines = ""
+            for index in 0..<count {
+                object["jti"] = .string("load-\(index)")
+                lines += try signer.sign(claims: object) + "\n"
+                if lines.utf8.count > 1 << 20 {
+                    FileHandle.standardOutput.write(Data(lines.utf8))
+                    lines = ""
+                }
+            }
+            FileHandle.standardOutput.write(Data(lines.utf8))
         }
     }
 }

@@ -14,6 +14,7 @@ final class AuthDecider: Sendable {
     }
 
     private let policy: ClaimsPolicy
+    private let local: LocalTokenCheck
     private let routes: RouteTable
     private let keys: KeySetProvider
     private let oidm: OIDMClient
@@ -32,6 +33,7 @@ final class AuthDecider: Sendable {
         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.policy = ClaimsPolicy(policy: configuration.token)
+        self.local = LocalTokenCheck(policy: configuration.token)
         self.routes = RouteTable(rules: configuration.routes, globalScopes: configuration.token.requiredScopes)
         self.keys = keys
         self.oidm = oidm
@@ -110,13 +112,7 @@ final class AuthDecider: Sendable {
     /// Signature and clock-independent claims.
     private func localCheck(_ token: String) -> Result<TokenIdentity, DenyReason> {
         guard let verifier = keys.verifier else { return .failure(.unknownKey) }
-        let verified: VerifiedJWS
-        do {
-            verified = try verifier.verify(token)
-        } catch {
-            return .failure(Self.reason(for: error))
-        }
-        return policy.identity(from: verified.claims)
+        return local.identity(of: token, verifier: verifier)
     }
 
     private func proceed(_ identity: TokenIdentity, _ state: TokenCacheEntry.OIDMState, _ request: AuthRequest, on loop: any EventLoop) -> Answer {
@@ -217,17 +213,5 @@ final class AuthDecider: Sendable {
             ])
         }
         return decision
-    }
-
-    static func reason(for error: JOSEError) -> DenyReason {
-        switch error.code {
-        case .tooLarge: .tokenTooLarge
-        case .algNotAllowed: .algorithmNotAllowed
-        case .unknownKey: .unknownKey
-        case .keyMismatch: .keyMismatch
-        case .badSignature: .badSignature
-        case .unsupportedHeader: .unsupportedHeader
-        default: .malformed
-        }
     }
 }

@@ -1,7 +1,7 @@
 /// What the local checks learned from a token whose signature, issuer, audience and domain
 /// passed. It is cached with the token; the clock-dependent claims are kept as numbers and
 /// re-checked on every request.
-struct TokenIdentity: Sendable {
+package struct TokenIdentity: Sendable {
     let subject: String
     let domain: String
     let scopes: Set<String>

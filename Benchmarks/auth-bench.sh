@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Throughput of the auth_request path, in one run, as ratios to the ceiling of the design:
+#   (a) nginx serving a small static file, no auth
+#   (b) the same behind auth_request to nginx's own `return 200` (second server block)
+#   (c) the same behind `oms auth`, one cached token
+#   (d) the same behind `oms auth`, every request a new token (local verify + OIDM emulator)
+# nginx runs one worker pinned to core 0; wrk, `oms auth` and the emulator share core 1, as
+# a separate pod would. Usage: Benchmarks/auth-bench.sh  (DURATION=10 CONNECTIONS=32)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${DURATION:-10}"
+CONNECTIONS="${CONNECTIONS:-32}"
+NEW_TOKENS="${NEW_TOKENS:-150000}"
+
+scripts/install-deps.sh --bench
+swift build -c release --product oms >/dev/null
+OMS="$(swift build -c release --show-bin-path)/oms"
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+W="$(mktemp -d /tmp/oms-auth-bench.XXXXXX)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$W"
+}
+trap cleanup EXIT
+
+wait_port() {
+    for _ in $(seq 1 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    echo "nothing listens on $1" >&2; exit 1
+}
+
+mkdir -p "$W/html" "$W/nginx/tmp" "$W/logs"
+# nginx started as root serves files as `nobody`: the static file must be readable by it.
+chmod 755 "$W" "$W/html"
+printf '{"status":"ok"}\n' > "$W/html/index.json"
+"$OMS" keys generate --alg ES256 --kid bench --out "$W/keys" >/dev/null
+CLAIMS='{"iss":"https://idp.bench","aud":"oms","sub":"alice","domain":"retail","scope":"documents.read","client_id":"bench"}'
+TOKEN=$("$OMS" token mint --key "$W/keys/private.pem" --kid bench --alg ES256 --ttl 3600 --claims "$CLAIMS")
+"$OMS" token mint --key "$W/keys/private.pem" --kid bench --alg ES256 --ttl 3600 --claims "$CLAIMS" --count "$NEW_TOKENS" > "$W/tokens.txt"
+
+cat > "$W/oidm.yaml" <<YAML
+server: {host: 127.0.0.1, port: 19001}
+jwks: {file: $W/keys/jwks.json}
+log: {level: warning}
+YAML
+cat > "$W/auth.yaml" <<YAML
+server: {host: 127.0.0.1, port: 18081, threads: 1}
+oidm: {url: "http://127.0.0.1:19001/oauth2/rest/rest/token", cache_ttl_s: 300}
+jwks: {file: $W/keys/jwks.json}
+token: {algorithms: [ES256], issuers: ["https://idp.bench"], audiences: [oms], allowed_domains: [retail]}
+routes: [{prefix: /v1/documents, scopes: [documents.read]}]
+cache: {max_entries: 1000000}
+log: {level: warning}
+YAML
+cat > "$W/nginx/nginx.conf" <<CONF
+worker_processes 1;
+error_log $W/logs/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path tmp/body; proxy_temp_path tmp/proxy; fastcgi_temp_path tmp/fastcgi;
+    uwsgi_temp_path tmp/uwsgi; scgi_temp_path tmp/scgi;
+    upstream auth_nginx { server 127.0.0.1:18083; keepalive 64; }
+    upstream oms_auth { server 127.0.0.1:18081; keepalive 64; }
+
+    # (a) no auth
+    server { listen 127.0.0.1:18080; location / { root $W/html; try_files /index.json =404; } }
+
+    # (b) auth_request to nginx's own return 200
+    server {
+        listen 127.0.0.1:18082;
+        location = /_auth {
+            internal;
+            proxy_pass http://auth_nginx/auth;
+            proxy_http_version 1.1; proxy_set_header Connection "";
+            proxy_pass_request_body off; proxy_set_header Content-Length "";
+            proxy_set_header X-Original-URI \$request_uri; proxy_set_header X-Original-Method \$request_method;
+        }
+        location / { auth_request /_auth; root $W/html; try_files /index.json =404; }
+    }
+    server { listen 127.0.0.1:18083; location /auth { return 200; } }
+
+    # (c), (d) auth_request to oms auth, as nginx-conf/oms-gateway.conf wires it
+    server {
+        listen 127.0.0.1:18084;
+        location = /_auth {
+            internal;
+            proxy_pass http://oms_auth/auth;
+            proxy_http_version 1.1; proxy_set_header Connection "";
+            proxy_pass_request_body off; proxy_set_header Content-Length "";
+            proxy_set_header X-Original-URI \$request_uri; proxy_set_header X-Original-Method \$request_method;
+        }
+        location / {
+            auth_request /_auth;
+            auth_request_set \$oms_subject \$upstream_http_x_auth_subject;
+            auth_request_set \$oms_scope \$upstream_http_x_auth_scope;
+            add_header X-Auth-Subject \$oms_subject;
+            root $W/html; try_files /index.json =404;
+        }
+    }
+}
+CONF
+
+taskset -c 1 "$OMS" emulate oidm --config "$W/oidm.yaml" >"$W/logs/oidm.log" 2>&1 &
+pids+=($!)
+taskset -c 1 "$OMS" auth --config "$W/auth.yaml" >"$W/logs/auth.log" 2>&1 &
+pids+=($!)
+taskset -c 0 "$NGINX" -p "$W/nginx" -c "$W/nginx/nginx.conf" -g "daemon off; pid $W/nginx/nginx.pid;" >"$W/logs/nginx.log" 2>&1 &
+pids+=($!)
+wait_port 19001; wait_port 18081; wait_port 18080; wait_port 18084
+
+# Prints "requests/s p99_ms non2xx" for one wrk run.
+measure() {
+    local out
+    out=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" 2>&1)
+    echo "$out" >> "$W/logs/wrk.log"
+    local rps p99 non2xx
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$out")
+    non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
+    echo "$rps ${p99:-?} ${non2xx:-0}"
+}
+
+AUTH_HEADER="Authorization: Bearer $TOKEN"
+# Warm up every path (and put the cached token in the cache).
+for url in http://127.0.0.1:18080/v1/documents http://127.0.0.1:18082/v1/documents http://127.0.0.1:18084/v1/documents; do
+    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s -H "$AUTH_HEADER" "$url" >/dev/null 2>&1
+done
+
+read -r a_rps a_p99 a_bad < <(measure http://127.0.0.1:18080/v1/documents)
+read -r b_rps b_p99 b_bad < <(measure -H "$AUTH_HEADER" http://127.0.0.1:18082/v1/documents)
+read -r c_rps c_p99 c_bad < <(measure -H "$AUTH_HEADER" http://127.0.0.1:18084/v1/documents)
+read -r d_rps d_p99 d_bad < <(measure -s Benchmarks/new-tokens.lua http://127.0.0.1:18084/v1/documents -- "$W/tokens.txt")
+
+row() { awk -v n="$1" -v r="$2" -v p="$3" -v b="$b_rps" -v bad="$4" 'BEGIN { printf "%-58s %10.0f %9s %7.2f× %s\n", n, r, p, r / b, (bad > 0 ? "(" bad " non-2xx!)" : "") }'; }
+echo
+echo "auth_request throughput — wrk -t1 -c$CONNECTIONS ${DURATION}s, nginx 1 worker on core 0, wrk + oms on core 1"
+printf "%-58s %10s %9s %8s\n" "case" "req/s" "p99 ms" "× (b)"
+row "(a) static file, no auth" "$a_rps" "$a_p99" "$a_bad"
+row "(b) auth_request → nginx return 200 (ceiling)" "$b_rps" "$b_p99" "$b_bad"
+row "(c) auth_request → oms auth, cached token" "$c_rps" "$c_p99" "$c_bad"
+row "(d) auth_request → oms auth, new token each request" "$d_rps" "$d_p99" "$d_bad"
+d_requests=$(awk '/requests in/ {print $1}' <(tail -n 20 "$W/logs/wrk.log"))
+echo "(d) sent $d_requests requests with $NEW_TOKENS distinct tokens$( [ "${d_requests:-0}" -gt "$NEW_TOKENS" ] && echo ': some tokens were reused (raise NEW_TOKENS)')"
