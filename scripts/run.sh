@@ -53,6 +53,7 @@ stop_all() {
     echo "stopping…"
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    exit 0
 }
 trap stop_all INT TERM EXIT
 

@@ -38,6 +38,7 @@ import Testing
             #expect(seen["scope"] == "documents.read")
             #expect(seen["client"] == "portal")
             #expect(seen["request_id"] == "req-123")
+            #expect(response.header("X-Request-Id") == "req-123")
             #expect(seen["uri"] == "/v1/documents/42?x=1")
         }
     }
@@ -56,17 +57,25 @@ import Testing
         }
     }
 
-    @Test func deniedRequestsCarryRFC6750Challenges() async throws {
+    func challenges(_ response: CurlResponse) -> [String] {
+        response.headers.filter { $0.name.lowercased() == "www-authenticate" }.map(\.value)
+    }
+
+    @Test func deniedRequestsCarryOneRFC6750ChallengeAndAJSONBody() async throws {
         try await withGateway { stack in
             let none = try await stack.gateway("/v1/documents", token: nil)
             #expect(none.status == 401)
-            #expect(none.header("WWW-Authenticate") == "Bearer realm=\"oms\"")
+            #expect(challenges(none) == ["Bearer realm=\"oms\""])
+            #expect(none.header("Content-Type") == "application/json")
             let bad = try await stack.gateway("/v1/documents", token: try stack.issuer.token(["aud": "x"]))
             #expect(bad.status == 401)
-            #expect(bad.header("WWW-Authenticate") == "Bearer realm=\"oms\", error=\"invalid_token\"")
+            #expect(challenges(bad) == ["Bearer realm=\"oms\", error=\"invalid_token\""])
+            #expect(String(decoding: bad.body, as: UTF8.self) == "{\"error\":\"unauthorized\"}\n")
             let scope = try await stack.gateway("/v1/admin/users", token: try stack.issuer.token())
             #expect(scope.status == 403)
-            #expect(scope.header("WWW-Authenticate") == "Bearer realm=\"oms\", error=\"insufficient_scope\", scope=\"admin\"")
+            #expect(challenges(scope) == ["Bearer realm=\"oms\", error=\"insufficient_scope\", scope=\"admin\""])
+            #expect(String(decoding: scope.body, as: UTF8.self) == "{\"error\":\"insufficient_scope\"}\n")
+            #expect(scope.header("X-Request-Id")?.count == 32)
         }
     }
 
