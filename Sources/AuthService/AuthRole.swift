@@ -67,8 +67,9 @@ public final class AuthRole: Service, Sendable {
         await stop()
     }
 
-    /// Graceful stop: no new connections, requests in hand answered, OIDM calls still in
-    /// flight failed (so their waiters get a 401), then the event loops end. Idempotent.
+    /// Graceful stop: no new connections, the requests in hand answered (waiting at most
+    /// 10 s), then whatever is still in flight failed closed, then the event loops end.
+    /// Idempotent.
     public func stop() async {
         await server.close()
         await http.shutdown()

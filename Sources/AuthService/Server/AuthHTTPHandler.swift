@@ -94,6 +94,9 @@ final class AuthHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         if !waiting.isEmpty {
             handle(waiting.removeFirst(), context: context)
+        } else if quiescing && head == nil {
+            // Shutdown arrived while this request was in hand: now the connection is idle.
+            context.close(promise: nil)
         }
     }
 

@@ -9,7 +9,7 @@ import Logging
 /// revoked; 400 with `{errorCode, errorDesc}` otherwise.
 public struct OIDMEmulator: Sendable {
     public let configuration: OIDMEmulatorConfiguration
-    private let verifier: JWSVerifier
+    private let keys: EmulatorKeys
     private let state: OIDMEmulatorState
     private let metrics: MetricsRegistry
 
@@ -18,17 +18,8 @@ public struct OIDMEmulator: Sendable {
     }
 
     public init(configuration: OIDMEmulatorConfiguration, metrics: MetricsRegistry = MetricsRegistry()) throws(LoadError) {
-        guard let data = FileManager.default.contents(atPath: configuration.jwksFile) else {
-            throw LoadError(description: "jwks.file \(configuration.jwksFile): cannot read the file")
-        }
-        let keys: JWKS
-        do {
-            keys = try JWKS(json: Array(data), allowSymmetric: true)
-        } catch {
-            throw LoadError(description: "jwks.file \(configuration.jwksFile): \(error)")
-        }
         self.configuration = configuration
-        self.verifier = JWSVerifier(keys: keys, algorithms: Set(JWSAlgorithm.allCases))
+        self.keys = try EmulatorKeys(file: configuration.jwksFile)
         self.state = OIDMEmulatorState(delayMs: configuration.delayMs)
         self.metrics = metrics
     }
@@ -39,7 +30,7 @@ public struct OIDMEmulator: Sendable {
         router.add(middleware: RequestIDMiddleware())
         router.addOperationalRoutes(metrics: metrics) { Readiness(ready: true, checks: ["jwks": "ok"]) }
         let validations = metrics.counter("oms_oidm_emulator_validations_total")
-        let handler = ValidationHandler(verifier: verifier, state: state, identityDomain: configuration.identityDomain, validations: validations)
+        let handler = ValidationHandler(keys: keys, state: state, identityDomain: configuration.identityDomain, validations: validations)
         router.get(RouterPath(configuration.path)) { request, _ in
             await handler.answer(token: request.uri.queryParameters["access_token"].map(String.init), request: request)
         }
@@ -49,6 +40,15 @@ public struct OIDMEmulator: Sendable {
             return await handler.answer(token: form["token"] ?? form["access_token"], request: request)
         }
         AdminRoutes(state: state).add(to: router)
+        // The public keys, read from the file on every call, so a test or a demo can rotate
+        // keys by rewriting the file (OAM publishes its JWKS in the same way).
+        let jwksFile = configuration.jwksFile
+        router.get("/jwks") { _, _ in
+            guard let data = FileManager.default.contents(atPath: jwksFile) else {
+                return ValidationHandler.json(.internalServerError, ["error": "JWKS file unreadable"])
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),

@@ -6,7 +6,7 @@ import JOSE
 
 /// The validation answer itself.
 struct ValidationHandler: Sendable {
-    let verifier: JWSVerifier
+    let keys: EmulatorKeys
     let state: OIDMEmulatorState
     let identityDomain: String?
     let validations: Counter
@@ -27,7 +27,7 @@ struct ValidationHandler: Sendable {
         guard let token, !token.isEmpty else { return Self.invalid("OAUTH-10120", "access_token is missing") }
         let verified: VerifiedJWS
         do {
-            verified = try verifier.verify(token)
+            verified = try keys.verify(token)
         } catch {
             return Self.invalid("OAUTH-10130", "token is invalid: \(error.code)")
         }

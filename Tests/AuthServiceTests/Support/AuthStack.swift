@@ -32,6 +32,7 @@ final class AuthStack: @unchecked Sendable {
         nginx withNginx: Bool = false,
         emulatorDelayMs: Int = 0,
         identityDomain: String? = nil,
+        jwksFromEmulator: Bool = false,
         configure: (inout AuthConfiguration) -> Void = { _ in }
     ) async throws -> AuthStack {
         let stack = AuthStack(issuer: try TestIssuer())
@@ -50,6 +51,7 @@ final class AuthStack: @unchecked Sendable {
             ]
         )
         configuration.oidm.url = "http://127.0.0.1:\(stack.oidmPort)/oauth2/rest/rest/token"
+        if jwksFromEmulator { configuration.jwks.source = .url("http://127.0.0.1:\(stack.oidmPort)/jwks") }
         configuration.oidm.timeoutMs = 1000
         configure(&configuration)
         stack.role = AuthRole(configuration: configuration, logger: quiet)

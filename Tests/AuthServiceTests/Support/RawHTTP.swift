@@ -3,7 +3,7 @@ import Foundation
 /// Sends raw bytes over a fresh TCP connection and returns what came back, for requests no
 /// well-behaved client would send (duplicate headers, non-UTF-8, oversized headers).
 enum RawHTTP {
-    static func exchange(port: Int, _ request: [UInt8], timeout: Duration = .seconds(5)) -> String {
+    static func exchange(port: Int, _ request: [UInt8], timeout: Duration = .seconds(5), readUntilClose: Bool = false) -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var tv = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
@@ -29,7 +29,7 @@ enum RawHTTP {
             if n <= 0 { break }
             received += buffer[0..<n]
             // One response is enough: stop at the end of a body-less head.
-            if let text = String(bytes: received, encoding: .utf8), text.contains("\r\n\r\n"), text.contains("Content-Length: 0") { break }
+            if !readUntilClose, let text = String(bytes: received, encoding: .utf8), text.contains("\r\n\r\n"), text.contains("Content-Length: 0") { break }
         }
         return String(decoding: received, as: UTF8.self)
     }

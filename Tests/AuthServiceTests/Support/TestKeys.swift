@@ -31,6 +31,16 @@ struct TestIssuer: Sendable {
         try Data(jwks.serialized().utf8).write(to: URL(fileURLWithPath: jwksFile))
     }
 
+    /// Publishes a second key (`ec-2`) beside the first by rewriting the JWKS file, as an
+    /// issuer rotating keys would, and returns its signer.
+    func rotate() throws -> JWSSigner {
+        let current = try StrictJSON.parse(Array(try Data(contentsOf: URL(fileURLWithPath: jwksFile))))
+        let next = try SigningKeyPair.generate(algorithm: .es256)
+        let keys = (current["keys"]?.arrayValue ?? []) + [next.publicJWK(keyID: "ec-2")]
+        try Data(JSONValue.object(["keys": .array(keys)]).serialized().utf8).write(to: URL(fileURLWithPath: jwksFile))
+        return try JWSSigner(privateKeyPEM: next.privateKeyPEM, algorithm: .es256, keyID: "ec-2")
+    }
+
     static func claims(_ changes: [String: JSONValue?] = [:]) -> [String: JSONValue] {
         let now = Date().timeIntervalSince1970.rounded(.down)
         var claims: [String: JSONValue] = [

@@ -1,0 +1,82 @@
+import Curl
+import Foundation
+import JOSE
+import Testing
+@testable import AuthService
+
+/// Where the keys come from and when they are reloaded.
+@Suite(.serialized) struct KeySetTests {
+    func jwksLoads(_ stack: AuthStack) async throws -> String {
+        let metrics = String(decoding: try await stack.get(stack.authPort, "/metrics").body, as: UTF8.self)
+        return metrics.split(separator: "\n").first { $0.hasPrefix("oms_auth_jwks_loads_total{result=\"ok\"}") }.map(String.init) ?? ""
+    }
+
+    @Test func aRotatedKeyIsPickedUpOnItsFirstToken() async throws {
+        let stack = try await AuthStack.start { $0.jwks.minRefreshIntervalSeconds = 0 }
+        let next = try stack.issuer.rotate()
+        #expect(try await stack.auth(try stack.issuer.token(signer: next)).status == 200)
+        #expect(try await jwksLoads(stack) == "oms_auth_jwks_loads_total{result=\"ok\"} 2")
+        await stack.stop()
+    }
+
+    @Test func unknownKidsCannotForceReloads() async throws {
+        let stack = try await AuthStack.start { $0.jwks.minRefreshIntervalSeconds = 3600 }
+        let next = try stack.issuer.rotate()
+        for _ in 0..<20 {
+            #expect(try await stack.auth(try stack.issuer.token(signer: next)).status == 401)
+        }
+        #expect(try await jwksLoads(stack) == "oms_auth_jwks_loads_total{result=\"ok\"} 1")
+        await stack.stop()
+    }
+
+    @Test func keysFromAURL() async throws {
+        let stack = try await AuthStack.start(jwksFromEmulator: true)
+        #expect(try await stack.auth(try stack.issuer.token()).status == 200)
+        #expect(try await stack.get(stack.authPort, "/readyz").status == 200)
+        await stack.stop()
+    }
+
+    @Test func anUnusableJWKSFileStopsStartUp() async throws {
+        let issuer = try TestIssuer()
+        try Data("{\"keys\": [{\"kty\": \"EC\", \"crv\": \"P-256\", \"x\": \"AAAA\", \"y\": \"AAAA\"}]}".utf8).write(to: URL(fileURLWithPath: issuer.jwksFile))
+        let role = AuthRole(
+            configuration: AuthConfiguration(
+                server: .init(port: 0), jwks: JWKSSettings(source: .file(issuer.jwksFile)),
+                token: TokenPolicy(issuers: ["i"], audiences: ["a"], allowedDomains: ["d"])
+            ),
+            logger: AuthStack.quiet
+        )
+        await #expect(throws: AuthRole.StartError.self) { try await role.start() }
+        await role.stop()
+    }
+}
+
+/// Connection handling of the lean server.
+@Suite(.serialized) struct AuthServerTests {
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        let stack = try await AuthStack.start(emulatorDelayMs: 100)
+        let slow = try stack.issuer.token()           // needs an OIDM call
+        let request = { (token: String?) -> String in
+            "GET /auth HTTP/1.1\r\nHost: x\r\nX-Original-URI: /v1/documents\r\n" + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "") + "\r\n"
+        }
+        let answer = RawHTTP.exchange(port: stack.authPort, Array((request(slow) + request(nil) + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").utf8), readUntilClose: true)
+        let statuses = answer.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
+        #expect(statuses == ["200", "401", "200"], "\(answer)")
+        await stack.stop()
+    }
+
+    @Test func shutdownAnswersTheRequestInHandThenStops() async throws {
+        let stack = try await AuthStack.start(emulatorDelayMs: 1500) { $0.oidm.timeoutMs = 5000 }
+        let token = try stack.issuer.token()
+        async let pending = stack.auth(token)
+        try await Task.sleep(for: .milliseconds(300))
+        let started = ContinuousClock.now
+        await stack.role.stop()
+        // The request waiting on OIDM got its real answer, and the stop did not linger.
+        #expect(try await pending.status == 200)
+        #expect(ContinuousClock.now - started < .seconds(4))
+        // Nothing listens any more.
+        #expect(await !FreePort.waitUntilListening(stack.authPort, timeout: .milliseconds(200)))
+        await stack.stop()
+    }
+}
