@@ -93,6 +93,8 @@ let package = Package(
             name: "AuthServiceTests",
             dependencies: ["AuthService", "Emulators", "JOSE", "Curl", "EdgeRuntime"]
         ),
+        // Runs the built `oms` executable as a user would (scripts/test.sh builds it first).
+        .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "Curl"]),
         .testTarget(name: "EmulatorsTests", dependencies: ["Emulators", "JOSE", "Curl", "EdgeRuntime"]),
     ]
 )

@@ -1,0 +1,123 @@
+import Curl
+import Foundation
+import JOSE
+import Testing
+
+@Suite(.serialized) struct CommandLineTests {
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String, _ text: String) throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test func helpExplainsItself() throws {
+        let top = try OMSCommand.run(["--help"])
+        #expect(top.status == 0)
+        for word in ["auth", "emulate", "keys", "token", "OMS_"] { #expect(top.output.contains(word), "\(word)") }
+        let auth = try OMSCommand.run(["auth", "--help"])
+        for key in ["oidm.url", "token.issuers", "routes", "--config"] { #expect(auth.output.contains(key), "\(key)") }
+    }
+
+    @Test func badConfigurationIsOneClearLineAndExitTwo() throws {
+        let missing = try OMSCommand.run(["auth", "--config", try file("a.yaml", "jwks: {file: /x}\ntoken: {issuers: [i], audiences: [a]}\n")])
+        #expect(missing.status == 2)
+        #expect(missing.error == "oms: configuration error: token.allowed_domains: must list at least one value\n")
+        let typo = try OMSCommand.run(["auth", "--config", try file("b.yaml", "jwks: {file: /x}\ntoken: {issuers: [i], audiences: [a], allowed_domains: [d]}\noidm: {timout_ms: 5}\n")])
+        #expect(typo.status == 2)
+        #expect(typo.error.contains("oidm.timout_ms: unknown key"))
+        let environment = try OMSCommand.run(["auth", "--config", try file("c.yaml", "jwks: {file: /x}\ntoken: {issuers: [i], audiences: [a], allowed_domains: [d]}\n")], environment: ["OMS_SERVER_PORT": "http"])
+        #expect(environment.status == 2)
+        #expect(environment.error.contains("server.port: expected a whole number"))
+        let unreadableKeys = try OMSCommand.run(["auth", "--config", try file("d.yaml", "server: {port: 0}\njwks: {file: /nonexistent/jwks.json}\ntoken: {issuers: [i], audiences: [a], allowed_domains: [d]}\n")])
+        #expect(unreadableKeys.status == 2)
+        #expect(unreadableKeys.error.contains("jwks.file /nonexistent/jwks.json"))
+        #expect(unreadableKeys.error.split(separator: "\n").count == 1)
+    }
+
+    @Test func keysAndTokensRoundTrip() throws {
+        let keys = folder.appendingPathComponent("keys").path
+        for alg in ["ES256", "RS256", "PS256", "EdDSA"] {
+            let generated = try OMSCommand.run(["keys", "generate", "--alg", alg, "--kid", "k-\(alg)", "--out", keys, "--append"])
+            #expect(generated.status == 0, "\(generated.error)")
+            let minted = try OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "k-\(alg)", "--alg", alg, "--claims", "{\"sub\":\"alice\"}", "--ttl", "60"])
+            #expect(minted.status == 0, "\(minted.error)")
+            let jwks = try JWKS(json: Array(try Data(contentsOf: URL(fileURLWithPath: "\(keys)/jwks.json"))))
+            let verified = try JWSVerifier(keys: jwks, algorithms: Set(JWSAlgorithm.allCases)).verify(minted.output.trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(verified.claims["sub"] == "alice")
+            #expect(verified.keyID == "k-\(alg)")
+            #expect((verified.claims["exp"]?.numberValue ?? 0) - (verified.claims["iat"]?.numberValue ?? 0) == 60)
+        }
+        // --append kept every key.
+        let jwks = try JWKS(json: Array(try Data(contentsOf: URL(fileURLWithPath: "\(keys)/jwks.json"))))
+        #expect(jwks.keys.count == 4)
+        let attrs = try FileManager.default.attributesOfItem(atPath: "\(keys)/private.pem")
+        #expect((attrs[.posixPermissions] as? Int) == 0o600)
+        let many = try OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "k-EdDSA", "--alg", "EdDSA", "--count", "5"])
+        #expect(Set(many.output.split(separator: "\n")).count == 5)
+        #expect(try OMSCommand.run(["keys", "generate", "--alg", "none", "--kid", "x", "--out", keys]).status != 0)
+        #expect(try OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "x", "--claims", "[1]"]).status != 0)
+    }
+
+    @Test func rolesLogJSONAndStopGracefullyOnSIGTERM() async throws {
+        let keys = folder.appendingPathComponent("keys").path
+        #expect(try OMSCommand.run(["keys", "generate", "--alg", "ES256", "--kid", "k1", "--out", keys]).status == 0)
+        let oidmPort = Self.freePort(), authPort = Self.freePort()
+        let oidm = try OMSCommand.start(["emulate", "oidm", "--port", "\(oidmPort)", "--jwks", "\(keys)/jwks.json"], log: folder.appendingPathComponent("oidm.log"))
+        let config = try file("auth.yaml", """
+            server: {port: \(authPort)}
+            oidm: {url: "http://127.0.0.1:\(oidmPort)/oauth2/rest/rest/token"}
+            jwks: {file: \(keys)/jwks.json}
+            token: {algorithms: [ES256], issuers: [https://idp], audiences: [oms], allowed_domains: [retail]}
+            """)
+        let authLog = folder.appendingPathComponent("auth.log")
+        let auth = try OMSCommand.start(["auth", "--config", config], log: authLog)
+        defer { oidm.terminate(); if auth.isRunning { auth.terminate() } }
+
+        let http = CurlClient()
+        var ready = false
+        for _ in 0..<100 where !ready {
+            ready = (try? await http.execute(CurlRequest(url: "http://127.0.0.1:\(authPort)/readyz", timeout: .seconds(1))))?.status == 200
+            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(ready, "oms auth did not become ready: \((try? String(contentsOf: authLog, encoding: .utf8)) ?? "")")
+        let token = try OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "k1", "--claims", "{\"iss\":\"https://idp\",\"aud\":\"oms\",\"domain\":\"retail\",\"sub\":\"bob\"}"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let allowed = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(authPort)/auth", headers: [("Authorization", "Bearer \(token)")]))
+        #expect(allowed.status == 200)
+        #expect(allowed.header("X-Auth-Subject") == "bob")
+        _ = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(authPort)/auth", headers: [("X-Request-Id", "cli-test-1")]))
+        await http.shutdown()
+
+        kill(auth.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while auth.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!auth.isRunning, "oms auth ignored SIGTERM")
+        #expect(auth.terminationReason == .exit && auth.terminationStatus == 0)
+
+        let lines = try String(contentsOf: authLog, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count >= 3)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["msg"] != nil && object?["ts"] != nil && object?["level"] != nil, "not a JSON log line: \(line)")
+        }
+        #expect(lines.contains { $0.contains("\"reason\":\"missing_token\"") && $0.contains("\"request_id\":\"cli-test-1\"") })
+    }
+
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
