@@ -89,12 +89,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime"]),
+        // Loopback sockets and child processes for the tests that need real servers.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "AuthServiceTests",
-            dependencies: ["AuthService", "Emulators", "JOSE", "Curl", "EdgeRuntime"]
+            dependencies: ["AuthService", "Emulators", "JOSE", "Curl", "EdgeRuntime", "TestSupport"]
         ),
         // Runs the built `oms` executable as a user would (scripts/test.sh builds it first).
-        .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "Curl"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "Curl", "TestSupport"]),
         .testTarget(name: "EmulatorsTests", dependencies: ["Emulators", "JOSE", "Curl", "EdgeRuntime"]),
     ]
 )

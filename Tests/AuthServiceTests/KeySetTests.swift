@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import JOSE
+import TestSupport
 import Testing
 @testable import AuthService
 
@@ -76,7 +77,7 @@ import Testing
         #expect(try await pending.status == 200)
         #expect(ContinuousClock.now - started < .seconds(4))
         // Nothing listens any more.
-        #expect(await !FreePort.waitUntilListening(stack.authPort, timeout: .milliseconds(200)))
+        #expect(await !Loopback.waitUntilListening(stack.authPort, timeout: .milliseconds(200)))
         await stack.stop()
     }
 }

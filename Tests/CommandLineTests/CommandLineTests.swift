@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import JOSE
+import TestSupport
 import Testing
 
 @Suite(.serialized) struct CommandLineTests {
@@ -68,7 +69,7 @@ import Testing
     @Test func rolesLogJSONAndStopGracefullyOnSIGTERM() async throws {
         let keys = folder.appendingPathComponent("keys").path
         #expect(try OMSCommand.run(["keys", "generate", "--alg", "ES256", "--kid", "k1", "--out", keys]).status == 0)
-        let oidmPort = Self.freePort(), authPort = Self.freePort()
+        let oidmPort = Loopback.freePort(), authPort = Loopback.freePort()
         let oidm = try OMSCommand.start(["emulate", "oidm", "--port", "\(oidmPort)", "--jwks", "\(keys)/jwks.json"], log: folder.appendingPathComponent("oidm.log"))
         let config = try file("auth.yaml", """
             server: {port: \(authPort)}
@@ -107,17 +108,5 @@ import Testing
             #expect(object?["msg"] != nil && object?["ts"] != nil && object?["level"] != nil, "not a JSON log line: \(line)")
         }
         #expect(lines.contains { $0.contains("\"reason\":\"missing_token\"") && $0.contains("\"request_id\":\"cli-test-1\"") })
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import JOSE
 import Logging
+import TestSupport
 import Testing
 @testable import AuthService
 
@@ -88,8 +89,8 @@ final class AuthStack: @unchecked Sendable {
         for name in ["nginx.conf", "oms-gateway.conf"] {
             try FileManager.default.copyItem(at: shipped.appendingPathComponent(name), to: folder.appendingPathComponent(name))
         }
-        gatewayPort = FreePort.next()
-        let backendPort = FreePort.next()
+        gatewayPort = Loopback.freePort()
+        let backendPort = Loopback.freePort()
         try write(folder, "listen.conf", "listen 127.0.0.1:\(gatewayPort);\n")
         try write(folder, "upstreams.conf", """
             upstream oms_auth { server 127.0.0.1:\(authPort); keepalive 16; }
@@ -114,7 +115,7 @@ final class AuthStack: @unchecked Sendable {
             arguments: ["-p", folder.path, "-c", folder.appendingPathComponent("nginx.conf").path, "-g", "daemon off; pid \(folder.path)/nginx.pid;"],
             logFile: folder.appendingPathComponent("nginx.log")
         )
-        guard await FreePort.waitUntilListening(gatewayPort) else {
+        guard await Loopback.waitUntilListening(gatewayPort) else {
             Issue.record("nginx did not start: \(nginx?.log ?? "")")
             throw CancellationError()
         }

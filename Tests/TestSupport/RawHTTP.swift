@@ -2,20 +2,12 @@ import Foundation
 
 /// Sends raw bytes over a fresh TCP connection and returns what came back, for requests no
 /// well-behaved client would send (duplicate headers, non-UTF-8, oversized headers).
-enum RawHTTP {
-    static func exchange(port: Int, _ request: [UInt8], timeout: Duration = .seconds(5), readUntilClose: Bool = false) -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+public enum RawHTTP {
+    public static func exchange(port: Int, _ request: [UInt8], timeout: Duration = .seconds(5), readUntilClose: Bool = false) -> String {
+        guard let fd = Loopback.connect(port: port) else { return "" }
         defer { close(fd) }
         var tv = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return "" }
         var sent = 0
         while sent < request.count {
             let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -34,7 +26,7 @@ enum RawHTTP {
         return String(decoding: received, as: UTF8.self)
     }
 
-    static func status(of response: String) -> Int? {
+    public static func status(of response: String) -> Int? {
         let parts = response.split(separator: " ", maxSplits: 2)
         guard parts.count >= 2 else { return nil }
         return Int(parts[1])
