@@ -37,6 +37,15 @@ import Testing
         await stack.stop()
     }
 
+    @Test func aJWKSURLThatIsDownMeansNotReadyAnd401() async throws {
+        let stack = try await AuthStack.start { $0.jwks.source = .url("http://127.0.0.1:\(Loopback.freePort())/jwks") }
+        let ready = try await stack.get(stack.authPort, "/readyz")
+        #expect(ready.status == 503)
+        #expect(String(decoding: ready.body, as: UTF8.self).contains("\"jwks\":\"not loaded\""))
+        #expect(try await stack.auth(try stack.issuer.token()).status == 401)
+        await stack.stop()
+    }
+
     @Test func anUnusableJWKSFileStopsStartUp() async throws {
         let issuer = try TestIssuer()
         try Data("{\"keys\": [{\"kty\": \"EC\", \"crv\": \"P-256\", \"x\": \"AAAA\", \"y\": \"AAAA\"}]}".utf8).write(to: URL(fileURLWithPath: issuer.jwksFile))

@@ -88,6 +88,8 @@ final class AuthDecider: Sendable {
         if let identity = entry.identity {
             return proceed(identity, entry.oidm, request, on: loop)
         }
+        // OIDM already said no: not worth a signature check.
+        if case .invalid = entry.oidm { return .now(.deny(.oidmRejected)) }
         switch localCheck(token) {
         case .success(let identity):
             cache.setIdentity(identity, for: digest)

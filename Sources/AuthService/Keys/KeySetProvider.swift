@@ -60,10 +60,12 @@ final class KeySetProvider: Sendable {
 
     /// Reloads when allowed by the rate limit; true when a new key set is in place.
     func refreshForUnknownKey() async -> Bool {
-        let minimum = Duration.seconds(settings.minRefreshIntervalSeconds)
+        let configured = Duration.seconds(settings.minRefreshIntervalSeconds)
         let go = state.withLock { state -> Bool in
             if state.refreshing { return false }
-            if let last = state.lastAttempt, ContinuousClock.now - last < minimum, state.verifier != nil { return false }
+            // With no keys at all every request fails, so retry sooner, but still not per request.
+            let minimum = state.verifier == nil ? min(configured, .seconds(1)) : configured
+            if let last = state.lastAttempt, ContinuousClock.now - last < minimum { return false }
             state.refreshing = true
             state.lastAttempt = .now
             return true
