@@ -7,8 +7,12 @@ import Testing
 /// The whole path: a real nginx running the shipped nginx-conf, `oms auth`, the OIDM emulator
 /// and an echo backend standing in for the protected services.
 @Suite(.serialized) struct GatewayTests {
-    func withGateway(_ body: (AuthStack) async throws -> Void) async throws {
-        let stack = try await AuthStack.start(nginx: true)
+    func withGateway(
+        emulatorDelayMs: Int = 0,
+        configure: (inout AuthConfiguration) -> Void = { _ in },
+        _ body: (AuthStack) async throws -> Void
+    ) async throws {
+        let stack = try await AuthStack.start(nginx: true, emulatorDelayMs: emulatorDelayMs, configure: configure)
         do {
             try await body(stack)
         } catch {
@@ -116,6 +120,37 @@ import Testing
             await stack.role.stop()
             let response = try await stack.gateway("/v1/documents", token: try stack.issuer.token())
             #expect(!(200..<300).contains(response.status), "\(response.status)")
+        }
+    }
+
+    @Test func oidmSlowerThanItsTimeoutMeans401() async throws {
+        try await withGateway(emulatorDelayMs: 6000, configure: { $0.oidm.timeoutMs = 1000 }) { stack in
+            let started = ContinuousClock.now
+            let response = try await stack.gateway("/v1/documents", token: try stack.issuer.token())
+            #expect(response.status == 401)
+            #expect(ContinuousClock.now - started < .seconds(4))
+        }
+    }
+
+    @Test func aTokenRevokedAtOIDMIsRefusedThoughItsSignatureIsFine() async throws {
+        try await withGateway { stack in
+            let token = try stack.issuer.token()
+            try await stack.oidmAdmin("/admin/revoke", ["token": .string(token)])
+            #expect(try await stack.gateway("/v1/documents", token: token).status == 401)
+            #expect(try await stack.gateway("/v1/documents", token: try stack.issuer.token()).status == 200)
+        }
+    }
+
+    @Test func fiftyConcurrentFirstRequestsThroughNginxMakeOneOIDMCall() async throws {
+        try await withGateway(emulatorDelayMs: 300) { stack in
+            let token = try stack.issuer.token()
+            let before = try await stack.oidmValidations()
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<50 { group.addTask { try await stack.gateway("/v1/documents", token: token).status } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 50 && statuses.allSatisfy { $0 == 200 }, "\(statuses)")
+            #expect(try await stack.oidmValidations() - before == 1)
         }
     }
 }

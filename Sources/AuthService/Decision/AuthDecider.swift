@@ -197,6 +197,12 @@ final class AuthDecider: Sendable {
         }
     }
 
+    /// A request the HTTP parser refused: counted and logged like any other denial.
+    func recordUnparseable(_ detail: String) {
+        metrics.denied[.malformed]?.increment()
+        logger.info("denied", metadata: ["status": "401", "reason": .string(DenyReason.malformed.label), "detail": .string(detail)])
+    }
+
     private func record(_ decision: AuthDecision, _ request: AuthRequest) -> AuthDecision {
         switch decision.outcome {
         case .allow(let identity):

@@ -112,7 +112,8 @@ final class AuthHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Unparseable input (a 100 KB header, garbage) is still only ever a 401.
-        if error is HTTPParserError, !busy {
+        if let parserError = error as? HTTPParserError, !busy {
+            endpoints.decider.recordUnparseable(String(describing: parserError))
             respond(ResponseBytes.deny(.malformed, scopes: [], close: true), close: true, context: context)
             return
         }

@@ -53,7 +53,7 @@ final class AuthStack: @unchecked Sendable {
         )
         configuration.oidm.url = "http://127.0.0.1:\(stack.oidmPort)/oauth2/rest/rest/token"
         if jwksFromEmulator { configuration.jwks.source = .url("http://127.0.0.1:\(stack.oidmPort)/jwks") }
-        configuration.oidm.timeoutMs = 1000
+        configuration.oidm.timeoutMs = 5000
         configure(&configuration)
         stack.role = AuthRole(configuration: configuration, logger: quiet)
         stack.authPort = try await stack.role.start()
@@ -177,6 +177,13 @@ final class AuthStack: @unchecked Sendable {
         let response = try await get(oidmPort, "/admin/stats")
         let stats = try StrictJSON.parse(response.body)
         return Int(stats["validations"]?.numberValue ?? -1)
+    }
+
+    /// The value of one metric series of `oms auth` (0 when absent).
+    func counter(_ series: String) async throws -> Int {
+        let metrics = String(decoding: try await get(authPort, "/metrics").body, as: UTF8.self)
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "").map { Int($0) } } ?? 0
     }
 
     func stopEmulator() async {
