@@ -26,11 +26,6 @@ final class TokenCache: Sendable {
         entries = Mutex(LRUCache(capacity: capacity))
     }
 
-    enum Lookup {
-        case hit(TokenCacheEntry)
-        case miss
-    }
-
     /// The live entry for `digest`, or — when there is none — `start()`'s pending entry is
     /// stored atomically, so exactly one caller starts the OIDM call.
     func entry(for digest: TokenDigest, now: Double, orInsert start: () -> TokenCacheEntry?) -> (entry: TokenCacheEntry?, inserted: Bool) {
@@ -66,10 +61,4 @@ final class TokenCache: Sendable {
             }
         }
     }
-
-    func remove(_ digest: TokenDigest) {
-        entries.withLock { cache in cache.removeValue(for: digest) }
-    }
-
-    var count: Int { entries.withLock { $0.count } }
 }

@@ -62,21 +62,18 @@ final class AuthDecider: Sendable {
         guard BearerToken.looksLikeJWS(token) else { return .now(.deny(.malformed)) }
 
         let now = clock()
-        let digest = TokenDigest(Array(token.utf8))
+        let digest = TokenDigest(token)
         var promise: EventLoopPromise<OIDMVerdict>?
-        var breakerOpen = false
         let (found, inserted) = cache.entry(for: digest, now: now) {
-            guard breaker.allowCall() else {
-                breakerOpen = true
-                return nil
-            }
+            // Nothing cached: this request makes the one OIDM call, unless the breaker is open.
+            guard breaker.allowCall() else { return nil }
             let started = loop.makePromise(of: OIDMVerdict.self)
             promise = started
             return TokenCacheEntry(identity: nil, oidm: .pending(started.futureResult), expiresAt: .infinity)
         }
         guard let entry = found else {
             metrics.oidmBreakerRejected.increment()
-            return .now(.deny(breakerOpen ? .oidmUnavailable : .malformed))
+            return .now(.deny(.oidmUnavailable))
         }
         if inserted, let promise {
             metrics.cacheMisses.increment()

@@ -11,7 +11,7 @@ struct AdminRoutes: Sendable {
             guard let token = try await Self.field("token", of: request)?.stringValue, !token.isEmpty else {
                 return ValidationHandler.json(.badRequest, ["error": "body must be {\"token\": \"…\"}"])
             }
-            state.values.withLock { _ = $0.revoked.insert(TokenDigest(Array(token.utf8))) }
+            state.values.withLock { _ = $0.revoked.insert(TokenDigest(token)) }
             return ValidationHandler.json(.ok, ["revoked": true])
         }
         router.post("/admin/delay") { request, _ in

@@ -35,7 +35,7 @@ struct ValidationHandler: Sendable {
         guard let exp = verified.claims["exp"]?.numberValue, exp > now else {
             return Self.invalid("OAUTH-10131", "token has expired")
         }
-        if state.values.withLock({ $0.revoked.contains(TokenDigest(Array(token.utf8))) }) {
+        if state.values.withLock({ $0.revoked.contains(TokenDigest(token)) }) {
             return Self.invalid("OAUTH-10132", "token has been revoked")
         }
         var body = verified.claims
