@@ -40,7 +40,7 @@ public final class AuthRole: Service, Sendable {
         self.breaker = breaker
         let readiness = ReadinessBox()
         self.server = AuthHTTPServer(
-            settings: configuration.server, threads: configuration.threads,
+            settings: configuration.server, threads: configuration.threads, idleTimeoutSeconds: configuration.idleTimeoutSeconds,
             endpoints: AuthEndpoints(decider: decider, metrics: metrics, readiness: { await readiness.check() }),
             logger: logger
         )

@@ -11,7 +11,7 @@ struct AuthCommand: AsyncParsableCommand {
             X-Original-URI and X-Original-Method. The token must pass both the OIDM token \
             endpoint and the local checks (signature against the JWKS, alg allowlist, exp/nbf/iat, \
             iss, aud, domain, scopes for the route). Also serves /healthz, /readyz and /metrics.
-            Keys: server.host, server.port (8081), server.threads, oidm.url, oidm.method (get|post), \
+            Keys: server.host, server.port (8081), server.threads, server.idle_timeout_s, oidm.url, oidm.method (get|post), \
             oidm.identity_domain, oidm.timeout_ms, oidm.cache_ttl_s, oidm.negative_cache_ttl_s, \
             oidm.breaker.failures, oidm.breaker.open_s, jwks.file | jwks.url, \
             jwks.min_refresh_interval_s, token.algorithms, token.issuers, token.audiences, \

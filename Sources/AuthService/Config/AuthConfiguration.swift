@@ -6,6 +6,9 @@ public struct AuthConfiguration: Sendable {
     public var server: ServerSettings
     /// Event-loop threads of the decision server (0 = one per core).
     public var threads: Int
+    /// A connection with no bytes for this long is closed (idle keep-alive connections from
+    /// nginx are reopened on demand; a client holding sockets open gets nothing).
+    public var idleTimeoutSeconds: Int = 60
     public var oidm: OIDMSettings
     public var jwks: JWKSSettings
     public var token: TokenPolicy
@@ -25,6 +28,7 @@ public struct AuthConfiguration: Sendable {
     public init(reader: ConfigReader) throws(ConfigError) {
         server = try ServerSettings(reader: reader, defaultPort: 8081)
         threads = try reader.int("server.threads", default: 0, in: 0...256)
+        idleTimeoutSeconds = try reader.int("server.idle_timeout_s", default: idleTimeoutSeconds, in: 1...3600)
         oidm = try OIDMSettings(reader: reader)
         jwks = try JWKSSettings(reader: reader)
         token = try TokenPolicy(reader: reader)

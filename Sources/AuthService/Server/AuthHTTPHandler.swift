@@ -101,6 +101,11 @@ final class AuthHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, !busy {
+            // Nothing arrived for server.idle_timeout_s and nothing is being answered.
+            context.close(promise: nil)
+            return
+        }
         if event is ChannelShouldQuiesceEvent {
             // Graceful shutdown: finish the request in hand, then close.
             quiescing = true

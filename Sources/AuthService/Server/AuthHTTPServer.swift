@@ -10,14 +10,16 @@ import Synchronization
 /// request it is answering.
 final class AuthHTTPServer: Sendable {
     private let settings: ServerSettings
+    private let idleTimeout: TimeAmount
     private let group: any EventLoopGroup
     private let ownsGroup: Bool
     private let endpoints: AuthEndpoints
     private let logger: Logger
     private let state = Mutex<(channel: (any Channel)?, children: [ObjectIdentifier: any Channel])>((nil, [:]))
 
-    init(settings: ServerSettings, threads: Int, endpoints: AuthEndpoints, logger: Logger) {
+    init(settings: ServerSettings, threads: Int, idleTimeoutSeconds: Int, endpoints: AuthEndpoints, logger: Logger) {
         self.settings = settings
+        self.idleTimeout = .seconds(Int64(idleTimeoutSeconds))
         if threads > 0 {
             self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
             self.ownsGroup = true
@@ -34,6 +36,7 @@ final class AuthHTTPServer: Sendable {
     func start() async throws -> Int {
         if let channel = state.withLock({ $0.channel }) { return channel.localAddress?.port ?? settings.port }
         let endpoints = self.endpoints
+        let idleTimeout = self.idleTimeout
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -42,6 +45,7 @@ final class AuthHTTPServer: Sendable {
             .childChannelInitializer { [weak self] channel in
                 self?.track(channel)
                 return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try channel.pipeline.syncOperations.addHandler(AuthHTTPHandler(endpoints: endpoints))
                 }
