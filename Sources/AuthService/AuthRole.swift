@@ -21,6 +21,7 @@ public final class AuthRole: Service, Sendable {
     private let server: AuthHTTPServer
     private let decider: AuthDecider
     private let probe = Mutex<(at: ContinuousClock.Instant, reachable: Bool)?>(nil)
+    private let boundPort = Mutex<Int?>(nil)
 
     public init(configuration: AuthConfiguration, logger: Logger, metrics: MetricsRegistry = MetricsRegistry()) {
         self.configuration = configuration
@@ -49,15 +50,20 @@ public final class AuthRole: Service, Sendable {
 
     /// Loads the key set and binds; returns the port. A JWKS file that cannot be used stops
     /// start-up; a JWKS URL that is down is retried on demand and reported by `/readyz`.
+    /// Idempotent: `oms auth` starts the role first (to fail before the service group runs),
+    /// then `run()` finds it started.
     @discardableResult
     public func start() async throws -> Int {
+        if let port = boundPort.withLock({ $0 }) { return port }
         do {
             try await keys.load()
         } catch {
             if case .file = configuration.jwks.source { throw StartError(description: error.description) }
             logger.error("JWKS not loaded yet; /readyz reports not ready", metadata: ["error": .string(error.description)])
         }
-        return try await server.start()
+        let port = try await server.start()
+        boundPort.withLock { $0 = port }
+        return port
     }
 
     public func run() async throws {

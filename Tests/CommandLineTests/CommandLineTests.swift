@@ -93,6 +93,8 @@ import Testing
         #expect(allowed.status == 200)
         #expect(allowed.header("X-Auth-Subject") == "bob")
         _ = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(authPort)/auth", headers: [("X-Request-Id", "cli-test-1")]))
+        let metrics = String(decoding: try await http.execute(CurlRequest(url: "http://127.0.0.1:\(authPort)/metrics")).body, as: UTF8.self)
+        #expect(metrics.contains("oms_auth_jwks_loads_total{result=\"ok\"} 1\n"), "the key set was loaded more than once at start-up")
         await http.shutdown()
 
         kill(auth.processIdentifier, SIGTERM)
