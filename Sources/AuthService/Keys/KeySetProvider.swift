@@ -23,13 +23,13 @@ final class KeySetProvider: Sendable {
     private let http: CurlClient
     private let logger: Logger
     private let state = Mutex(State())
-    private let refreshes: AuthMetrics
+    private let metrics: AuthMetrics
 
     init(settings: JWKSSettings, policy: TokenPolicy, http: CurlClient, metrics: AuthMetrics, logger: Logger) {
         self.settings = settings
         self.policy = policy
         self.http = http
-        self.refreshes = metrics
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -55,7 +55,7 @@ final class KeySetProvider: Sendable {
             $0.verifier = verifier
             $0.lastAttempt = .now
         }
-        refreshes.jwksLoaded.increment()
+        metrics.jwksLoaded.increment()
     }
 
     /// Reloads when allowed by the rate limit; true when a new key set is in place.
@@ -76,7 +76,7 @@ final class KeySetProvider: Sendable {
             try await load()
             return true
         } catch {
-            refreshes.jwksErrors.increment()
+            metrics.jwksErrors.increment()
             logger.error("JWKS refresh failed", metadata: ["error": .string(error.description)])
             return false
         }
