@@ -23,14 +23,18 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // Strict JSON (RFC 8259) shared by every module that reads outside JSON.
+        .target(name: "JSON"),
+
         // Wrappers.
-        .target(name: "JOSE", dependencies: ["COpenSSL"]),
+        .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
         .target(name: "Curl", dependencies: ["CCurl"]),
 
         // Runtime shared by every role.
         .target(
             name: "EdgeRuntime",
             dependencies: [
+                "JSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -47,7 +51,7 @@ let package = Package(
         .target(
             name: "AuthService",
             dependencies: [
-                "JOSE", "Curl", "EdgeRuntime",
+                "JOSE", "JSON", "Curl", "EdgeRuntime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -56,7 +60,7 @@ let package = Package(
         .target(
             name: "Emulators",
             dependencies: [
-                "JOSE", "EdgeRuntime",
+                "JOSE", "JSON", "EdgeRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
@@ -66,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "oms",
             dependencies: [
-                "AuthService", "Emulators", "JOSE", "EdgeRuntime",
+                "AuthService", "Emulators", "JOSE", "JSON", "EdgeRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,11 +78,12 @@ let package = Package(
         // Benchmarks (not tests): see Benchmarks/README.md.
         .executableTarget(
             name: "oms-bench-localcheck",
-            dependencies: ["AuthService", "JOSE", "COpenSSL"],
+            dependencies: ["AuthService", "JOSE", "JSON", "COpenSSL"],
             path: "Benchmarks/LocalCheck"
         ),
 
-        .testTarget(name: "JOSETests", dependencies: ["JOSE"], exclude: ["Vectors"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON"], exclude: ["Vectors"]),
         .testTarget(
             name: "CurlTests",
             dependencies: [
@@ -93,10 +98,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "AuthServiceTests",
-            dependencies: ["AuthService", "Emulators", "JOSE", "Curl", "EdgeRuntime", "TestSupport"]
+            dependencies: ["AuthService", "Emulators", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport"]
         ),
         // Runs the built `oms` executable as a user would (scripts/test.sh builds it first).
         .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "Curl", "TestSupport"]),
-        .testTarget(name: "EmulatorsTests", dependencies: ["Emulators", "JOSE", "Curl", "EdgeRuntime"]),
+        .testTarget(name: "EmulatorsTests", dependencies: ["Emulators", "JOSE", "JSON", "Curl", "EdgeRuntime"]),
     ]
 )

@@ -9,6 +9,7 @@ import AuthService
 import COpenSSL
 import Foundation
 import JOSE
+import JSON
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 2_000
 let rounds = 7

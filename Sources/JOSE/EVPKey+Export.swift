@@ -1,4 +1,5 @@
 import COpenSSL
+import JSON
 
 extension EVPKey {
     /// The public members of this key's JWK (RFC 7518 §6.2.1 EC, §6.3.1 RSA; RFC 8037 §2 OKP).

@@ -1,3 +1,5 @@
+import JSON
+
 /// A validated JWS protected header (RFC 7515 §4).
 package struct JOSEHeader: Sendable {
     package let fields: [String: JSONValue]
@@ -12,7 +14,7 @@ package struct JOSEHeader: Sendable {
     /// - `cty: JWT` (nested JWT, RFC 7519 §5.2) is refused; we verify one layer only.
     /// - `jku`, `x5u`, `jwk`, `x5c`, `x5t` are ignored: keys come only from the JWKS.
     init(decoded bytes: UnsafeBufferPointer<UInt8>, allowed: Set<JWSAlgorithm>) throws(JOSEError) {
-        let fields = try StrictJSON.parseObject(buffer: bytes, what: "JOSE header")
+        let fields = try JOSEJSON.parseObject(bytes, what: "JOSE header")
         // One pass over the (few) members instead of a hash lookup per parameter; the checks
         // below then run in a fixed order so the reported reason never depends on hashing.
         var algValue: JSONValue?, cty: JSONValue?, kid: JSONValue?

@@ -1,3 +1,5 @@
+import JSON
+
 /// One verification key from a JWK Set (RFC 7517 §4), validated and imported into OpenSSL.
 public struct JWK: Sendable {
     /// `kid` (RFC 7517 §4.5), used to pick the key for a token.
@@ -28,7 +30,7 @@ public struct JWK: Sendable {
     /// Parses one JWK object (public members only; private members such as `d` are ignored).
     package init(json: [UInt8], allowSymmetric: Bool = false) throws(JOSEError) {
         let members = try json.withUnsafeBufferPointer { buffer in
-            Result { () throws(JOSEError) in try StrictJSON.parseObject(buffer: buffer, what: "JWK") }
+            Result { () throws(JOSEError) in try JOSEJSON.parseObject(buffer, what: "JWK") }
         }.get()
         switch try JWKParser.parse(members, position: 0, allowSymmetric: allowSymmetric) {
         case .key(let key): self = key

@@ -1,3 +1,5 @@
+import JSON
+
 /// Turns one JWK JSON object into a `JWK`, a skip reason, or an error.
 ///
 /// Policy: a key we do not support (type, curve, `use`, `key_ops`, unknown `alg`, RSA below

@@ -1,3 +1,5 @@
+import JSON
+
 /// A JWK Set (RFC 7517 §5): the only source of verification keys.
 ///
 /// Keys are parsed, validated and imported into OpenSSL once, here; verification never builds
@@ -17,7 +19,7 @@ public struct JWKS: Sendable {
     ///   public, and a public HMAC key lets anyone mint tokens.
     public init(json: [UInt8], allowSymmetric: Bool = false) throws(JOSEError) {
         let root = try json.withUnsafeBufferPointer { buffer in
-            Result { () throws(JOSEError) in try StrictJSON.parseObject(buffer: buffer, what: "JWK Set") }
+            Result { () throws(JOSEError) in try JOSEJSON.parseObject(buffer, what: "JWK Set") }
         }.get()
         let objects: [JSONValue]
         if let list = root["keys"] {

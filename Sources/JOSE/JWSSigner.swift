@@ -1,3 +1,5 @@
+import JSON
+
 /// Produces compact JWS tokens (RFC 7515 §7.1). Used by `oms token mint`, the emulator and tests.
 public struct JWSSigner: Sendable {
     public let algorithm: JWSAlgorithm

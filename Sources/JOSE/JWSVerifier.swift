@@ -1,3 +1,5 @@
+import JSON
+
 /// Verifies compact JWS/JWT tokens against a configured JWKS and algorithm allow-list.
 ///
 /// Order of work (cheap and strict first, signature before claims parsing):
@@ -17,9 +19,11 @@ public struct JWSVerifier: Sendable {
     public func verify(_ token: String) throws(JOSEError) -> VerifiedJWS {
         // Checked before touching the content (String.utf8.count is O(1) for native strings).
         try checkSize(token.utf8.count)
-        return try ByteAccess.withBytes(token.utf8) { (bytes) throws(JOSEError) -> VerifiedJWS in
-            try verify(bytes: bytes)
-        }
+        // withUTF8 is free for native strings; it rethrows, so `Result` keeps the typed throw.
+        var token = token
+        return try token.withUTF8 { bytes in
+            Result { () throws(JOSEError) in try verify(bytes: bytes) }
+        }.get()
     }
 
     public func verify(_ token: [UInt8]) throws(JOSEError) -> VerifiedJWS {
@@ -40,7 +44,7 @@ public struct JWSVerifier: Sendable {
         let verified = try verifySignature(bytes)
         // RFC 7519 §7.2 step 10: the JWT Claims Set must be a JSON object.
         let claims = try verified.payload.withUnsafeBufferPointer { buffer in
-            Result { () throws(JOSEError) in try StrictJSON.parseObject(buffer: buffer, what: "JWT claims") }
+            Result { () throws(JOSEError) in try JOSEJSON.parseObject(buffer, what: "JWT claims") }
         }.get()
         let header = verified.header
         return VerifiedJWS(header: header.fields, algorithm: header.algorithm, keyID: header.keyID, claims: claims)
@@ -79,7 +83,10 @@ public struct JWSVerifier: Sendable {
 
     package func verifySignature(_ token: String) throws(JOSEError) -> (header: JOSEHeader, payload: [UInt8]) {
         try checkSize(token.utf8.count)
-        return try ByteAccess.withBytes(token.utf8) { (bytes) throws(JOSEError) in try verifySignature(bytes) }
+        var token = token
+        return try token.withUTF8 { bytes in
+            Result { () throws(JOSEError) in try verifySignature(bytes) }
+        }.get()
     }
 
     private func checkSize(_ count: Int) throws(JOSEError) {

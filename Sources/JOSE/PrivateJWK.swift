@@ -1,3 +1,5 @@
+import JSON
+
 /// Imports private JWKs for signing (RFC 7518 §6.2.2 EC, §6.3.2 RSA, RFC 8037 §2 OKP, §6.4 oct).
 /// Only used for fixtures such as the RFC 7520 keys; production signing keys are PEM.
 enum PrivateJWK {

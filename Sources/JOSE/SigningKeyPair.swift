@@ -1,3 +1,5 @@
+import JSON
+
 /// An asymmetric key pair for one JWS algorithm (`oms keys generate`, emulators, tests).
 public struct SigningKeyPair: Sendable {
     public let algorithm: JWSAlgorithm

@@ -1,3 +1,5 @@
+import JSON
+
 /// The result of a successful `JWSVerifier.verify`: the signature is valid under a configured
 /// key. Claim semantics (`exp`, `aud`, …) are NOT checked here.
 public struct VerifiedJWS: Sendable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JOSE
+import JSON
 
 struct TokenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import JOSE
+import JSON
 import TestSupport
 import Testing
 @testable import AuthService

@@ -3,6 +3,7 @@ import EdgeRuntime
 import Emulators
 import Foundation
 import JOSE
+import JSON
 import Logging
 import Testing
 

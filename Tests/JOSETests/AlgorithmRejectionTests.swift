@@ -1,4 +1,5 @@
 import JOSE
+import JSON
 import Testing
 
 /// `alg` handling (RFC 7515 §4.1.1, RFC 8725 §3.1–3.2): allow-list only, exact match, and no

@@ -1,4 +1,5 @@
 import JOSE
+import JSON
 import Testing
 
 /// Keys shared by the tests (generated once per test process; RSA generation is slow).

@@ -1,4 +1,5 @@
 import JOSE
+import JSON
 import Testing
 
 /// Protected-header policy (RFC 7515 §4.1) and strict JSON in header and payload.
@@ -87,6 +88,18 @@ struct HeaderRejectionTests {
         expectRejection(.malformed, "payload \(json)") { try Self.verify(payload) }
         let header = try Fixtures.rawToken(header: json, payload: "{}", signer: signer)
         expectRejection(.malformed, "header \(json)") { try Self.verify(header) }
+    }
+
+    @Test("JSON errors become invalid_json and keep their position")
+    func jsonErrorPosition() throws {
+        let token = try Fixtures.rawToken(header: #"{"alg":"RS256",}"#, payload: "{}", signer: Fixtures.rsaSigner)
+        do {
+            try Self.verify(token)
+            Issue.record("accepted a header with a trailing comma")
+        } catch let error as JOSEError {
+            #expect(error.code == .invalidJSON)
+            #expect(error.message == "JOSE header: expected a member name, found '}' at byte 15")
+        }
     }
 
     @Test("header bytes that are not JSON: invalid UTF-8, raw control characters, empty")

@@ -1,4 +1,5 @@
 import JOSE
+import JSON
 import Testing
 
 /// JWK Set loading (RFC 7517 §4–5, RFC 7518 §6, RFC 8037 §2): unsupported keys are skipped

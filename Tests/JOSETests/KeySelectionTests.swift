@@ -1,4 +1,5 @@
 import JOSE
+import JSON
 import Testing
 
 /// Key selection: keys come only from the JWKS, chosen by `kid` and constrained by the JWK's

@@ -1,4 +1,5 @@
 import JOSE
+import JSON
 import Testing
 
 /// Hostile input at volume: thousands of mutations of a valid token (bytes flipped, inserted,

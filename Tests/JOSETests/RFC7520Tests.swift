@@ -1,4 +1,5 @@
 import JOSE
+import JSON
 import Testing
 
 /// RFC 7520 ("Examples of Protecting Content Using JSON Object Signing and Encryption"),

@@ -1,4 +1,5 @@
 import JOSE
+import JSON
 import Testing
 
 /// Sign → publish JWK → verify, for every algorithm, plus signer-side key checks.

@@ -1,4 +1,5 @@
 import JOSE
+import JSON
 import Testing
 
 /// Signature checks (RFC 7515 §5.2 step 8; RFC 7518 §3.3–3.5, §3.4 for ECDSA encoding).

@@ -1,5 +1,6 @@
 import Foundation
 import JOSE
+import JSON
 
 /// Loads the published vectors under `Vectors/` next to this file (`#filePath`-relative, not
 /// SwiftPM resources). Parsed with `StrictJSON`, which doubles as a large-input parser test.

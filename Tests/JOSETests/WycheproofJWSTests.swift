@@ -1,4 +1,5 @@
 import JOSE
+import JSON
 import Testing
 
 /// Wycheproof `json_web_signature_test.json` (C2SP/wycheproof testvectors_v1, commit dac1dd4,

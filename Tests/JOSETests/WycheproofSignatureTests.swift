@@ -1,4 +1,5 @@
 import JOSE
+import JSON
 import Testing
 
 /// Wycheproof (C2SP/wycheproof, testvectors_v1 at commit dac1dd4, Apache-2.0; see

@@ -1,4 +1,5 @@
 import JOSE
+import JSON
 
 /// The local claim rules (RFC 7519 §4.1 and our domain/scope claims).
 struct ClaimsPolicy: Sendable {

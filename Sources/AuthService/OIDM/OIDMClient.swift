@@ -1,5 +1,6 @@
 import Curl
 import JOSE
+import JSON
 
 /// Asks the OIDM (Oracle Access Manager) token endpoint whether a token is valid.
 struct OIDMClient: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Logging
 import Synchronization
 
@@ -24,15 +25,15 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"logger\":"
-        JSONText.appendQuoted(label, to: &line)
+        JSONString.appendQuoted(label, to: &line)
         line += ",\"msg\":"
-        JSONText.appendQuoted(event.message.description, to: &line)
+        JSONString.appendQuoted(event.message.description, to: &line)
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         for key in merged.keys.sorted() where !["ts", "level", "logger", "msg"].contains(key) {
             line += ","
-            JSONText.appendQuoted(key, to: &line)
+            JSONString.appendQuoted(key, to: &line)
             line += ":"
             Self.append(merged[key]!, to: &line)
         }
@@ -42,8 +43,8 @@ public struct JSONLogHandler: LogHandler {
 
     private static func append(_ value: Logger.Metadata.Value, to line: inout String) {
         switch value {
-        case .string(let text): JSONText.appendQuoted(text, to: &line)
-        case .stringConvertible(let item): JSONText.appendQuoted(item.description, to: &line)
+        case .string(let text): JSONString.appendQuoted(text, to: &line)
+        case .stringConvertible(let item): JSONString.appendQuoted(item.description, to: &line)
         case .array(let items):
             line += "["
             for (index, item) in items.enumerated() {
@@ -55,7 +56,7 @@ public struct JSONLogHandler: LogHandler {
             line += "{"
             for (index, key) in dict.keys.sorted().enumerated() {
                 if index > 0 { line += "," }
-                JSONText.appendQuoted(key, to: &line)
+                JSONString.appendQuoted(key, to: &line)
                 line += ":"
                 append(dict[key]!, to: &line)
             }

@@ -1,3 +1,5 @@
+import JSON
+
 /// What `/readyz` reports: ready or not, with a short reason per dependency.
 public struct Readiness: Sendable, Equatable {
     public var ready: Bool
@@ -13,7 +15,7 @@ public struct Readiness: Sendable, Equatable {
         var out = "{\"ready\":\(ready),\"checks\":{"
         for (index, key) in checks.keys.sorted().enumerated() {
             if index > 0 { out += "," }
-            out += JSONText.quoted(key) + ":" + JSONText.quoted(checks[key]!)
+            out += JSONString.quoted(key) + ":" + JSONString.quoted(checks[key]!)
         }
         return out + "}}"
     }

@@ -1,5 +1,6 @@
 import Hummingbird
 import JOSE
+import JSON
 
 /// `/admin/*`: revoke a token, set the delay, simulate an outage, read the call count.
 struct AdminRoutes: Sendable {

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import JOSE
+import JSON
 
 /// The validation answer itself.
 struct ValidationHandler: Sendable {

@@ -4,6 +4,7 @@ import Emulators
 import Foundation
 import Hummingbird
 import JOSE
+import JSON
 import Logging
 import TestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import JOSE
+import JSON
 
 /// A throwaway issuer for tests: an ES256 and an RS256 key, their JWKS on disk, and a token
 /// minter whose default claims pass the test configuration.
