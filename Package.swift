@@ -22,6 +22,7 @@ let package = Package(
         // C shims: one per system library, nothing above the wrapper touches their pointers.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Strict JSON (RFC 8259) shared by every module that reads outside JSON.
         .target(name: "JSON"),
@@ -29,6 +30,9 @@ let package = Package(
         // Wrappers.
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
         .target(name: "Curl", dependencies: ["CCurl"]),
+        .target(name: "XML", dependencies: ["CXML2"]),
+        // SOAP 1.1/1.2 envelopes, faults and WS-Security on the hardened XML module.
+        .target(name: "SOAP", dependencies: ["XML"]),
 
         // Runtime shared by every role.
         .target(
@@ -60,7 +64,7 @@ let package = Package(
         .target(
             name: "Emulators",
             dependencies: [
-                "JOSE", "JSON", "EdgeRuntime",
+                "JOSE", "JSON", "SOAP", "XML", "EdgeRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
@@ -84,6 +88,8 @@ let package = Package(
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON"], exclude: ["Vectors"]),
+        .testTarget(name: "XMLTests", dependencies: ["XML", "CXML2"]),
+        .testTarget(name: "SOAPTests", dependencies: ["SOAP", "XML"]),
         .testTarget(
             name: "CurlTests",
             dependencies: [
@@ -102,6 +108,6 @@ let package = Package(
         ),
         // Runs the built `oms` executable as a user would (scripts/test.sh builds it first).
         .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "Curl", "TestSupport"]),
-        .testTarget(name: "EmulatorsTests", dependencies: ["Emulators", "JOSE", "JSON", "Curl", "EdgeRuntime"]),
+        .testTarget(name: "EmulatorsTests", dependencies: ["Emulators", "JOSE", "JSON", "SOAP", "XML", "Curl", "EdgeRuntime"]),
     ]
 )

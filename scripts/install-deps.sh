@@ -7,7 +7,7 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 missing=()
-for pkg in libssl-dev libcurl4-openssl-dev pkg-config curl; do
+for pkg in libssl-dev libcurl4-openssl-dev libxml2-dev pkg-config curl; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 # Any Debian nginx flavour will do if it has auth_request; nginx-light is the smallest that has.
