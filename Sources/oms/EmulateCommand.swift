@@ -7,7 +7,7 @@ struct EmulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulate",
         abstract: "Run an emulator of a system OMS talks to (for development, tests and demos).",
-        subcommands: [OIDMCommand.self]
+        subcommands: [OIDMCommand.self, ThunderheadCommand.self]
     )
 }
 

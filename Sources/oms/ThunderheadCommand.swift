@@ -1,0 +1,53 @@
+import ArgumentParser
+import EdgeRuntime
+import Emulators
+import Hummingbird
+
+struct ThunderheadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "thunderhead",
+        abstract: "Emulate SmartComm Thunderhead's SOAP JobAPI (document/literal wrapped, SOAP 1.1 and 1.2).",
+        discussion: """
+            Serves the WSDL at /thunderhead/services/JobAPIWebWrapped?wsdl and the operations \
+            submitBatch, executePreview, getBatchStatus and getBatchErrors at \
+            /thunderhead/services/JobAPIWebWrapped. Batches are QUEUED, then PROCESSING, then \
+            COMPLETED within --complete-after-ms (FAILED when the transaction data contains \
+            the word FAIL); a preview returns a one-page PDF. With --username, every call needs \
+            that WS-Security UsernameToken (PasswordText) or HTTP Basic pair, else a Client fault.
+            Keys: server.host, server.port (9002), wsdl, username, password, complete_after_ms, \
+            max_body_bytes.
+            """
+    )
+
+    @Option(name: .long, help: "The YAML configuration file.")
+    var config: String?
+    @Option(name: .long, help: "Port to listen on (overrides server.port).")
+    var port: Int?
+    @Option(name: .long, help: "Username every call must carry (overrides username).")
+    var username: String?
+    @Option(name: .long, help: "Password for --username (overrides password).")
+    var password: String?
+    @Option(name: .customLong("complete-after-ms"), help: "How long a batch takes to complete (overrides complete_after_ms).")
+    var completeAfterMs: Int?
+    @Option(name: .long, help: "The WSDL file to serve (overrides wsdl).")
+    var wsdl: String?
+
+    func run() async throws {
+        let reader = RoleStartup.reader(file: config)
+        let logger = RoleStartup.logger("oms.emulate.thunderhead", reader: reader)
+        var configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try ThunderheadEmulatorConfiguration(reader: reader) }
+        if let port { configuration.server.port = port }
+        if let username { configuration.username = username }
+        if let password { configuration.password = password }
+        if let completeAfterMs { configuration.completeAfterMs = completeAfterMs }
+        if let wsdl { configuration.wsdlFile = wsdl }
+        let emulator: ThunderheadEmulator
+        do {
+            try configuration.validate()
+            emulator = try ThunderheadEmulator(configuration: configuration)
+        } catch {
+            RoleStartup.fail(String(describing: error))
+        }
+        try await emulator.application(logger: logger).runService()
+    }
+}

@@ -1,0 +1,194 @@
+import Curl
+import EdgeRuntime
+import Emulators
+import Foundation
+import Logging
+import SOAP
+import Testing
+import XML
+
+/// The Thunderhead emulator over HTTP, as the SOAP bridge (or any SOAP client) uses it.
+@Suite(.serialized) struct ThunderheadEmulatorTests {
+    static let namespace = "http://jobapi.ws.thunderhead.com/"
+
+    struct Running {
+        let port: Int
+        let task: Task<Void, any Error>
+        let http = CurlClient()
+
+        var url: String { "http://127.0.0.1:\(port)/thunderhead/services/JobAPIWebWrapped" }
+
+        func stop() async {
+            task.cancel()
+            await http.shutdown()
+        }
+
+        /// Sends one operation and returns the HTTP status and the parsed answer.
+        func call(
+            _ operation: String, version: SOAPVersion = .v1_1, token: UsernameToken? = nil,
+            headers: [(name: String, value: String)] = [], action: String? = nil,
+            _ content: @escaping (inout XMLWriter) throws(XMLError) -> Void
+        ) async throws -> (status: Int, envelope: SOAPEnvelope) {
+            let text = try SOAPEnvelope.write(version: version, security: token) { (writer: inout XMLWriter) throws(XMLError) in
+                try writer.start("tns:\(operation)", attributes: [("xmlns:tns", ThunderheadEmulatorTests.namespace)])
+                try content(&writer)
+                try writer.end()
+            }
+            let soapAction = action ?? "urn:\(operation)"
+            let response = try await http.execute(CurlRequest(
+                url: url, method: "POST",
+                headers: [("Content-Type", version.contentType(action: soapAction))] + version.actionHeaders(soapAction) + headers,
+                body: Array(text.utf8)
+            ))
+            return (response.status, try SOAPEnvelope.parse(response.body))
+        }
+    }
+
+    func start(username: String? = nil, password: String? = nil, completeAfterMs: Int = 300) async throws -> Running {
+        var configuration = ThunderheadEmulatorConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), username: username, password: password, completeAfterMs: completeAfterMs)
+        configuration.wsdlFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl").path
+        let emulator = try ThunderheadEmulator(configuration: configuration)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = emulator.application(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }) { continuation.yield($0) }
+        let task = Task { try await app.run() }
+        var port = 0
+        for await bound in ports {
+            port = bound
+            break
+        }
+        return Running(port: port, task: task)
+    }
+
+    static func jobRequest(name: String = "statements-2026-11", data: String = "{\"customer\":42}", priority: String? = "5", correlation: String? = "corr-1")
+        -> (inout XMLWriter) throws(XMLError) -> Void
+    {
+        { (writer: inout XMLWriter) throws(XMLError) in
+            try writer.start("request")
+            try writer.element("batchConfigResID", text: "7001")
+            try writer.element("batchName", text: name)
+            try writer.element("projectID", text: "12")
+            try writer.element("jobType", text: "BATCH")
+            if let priority { try writer.element("priority", text: priority) }
+            try writer.element("transactionData", text: Data(data.utf8).base64EncodedString())
+            if let correlation {
+                try writer.start("properties")
+                try writer.element("name", text: "correlationId")
+                try writer.element("value", text: correlation)
+                try writer.end()
+            }
+            try writer.end()
+        }
+    }
+
+    static func batchID(_ id: String) -> (inout XMLWriter) throws(XMLError) -> Void {
+        { (writer: inout XMLWriter) throws(XMLError) in try writer.element("batchId", text: id) }
+    }
+
+    @Test func servesItsWSDL() async throws {
+        let running = try await start()
+        let response = try await running.http.execute(CurlRequest(url: running.url + "?wsdl"))
+        #expect(response.status == 200)
+        let definitions = try HardenedXMLParser.parse(response.body)
+        #expect(definitions.name.local == "definitions")
+        #expect(definitions.attribute("targetNamespace") == Self.namespace)
+        await running.stop()
+    }
+
+    @Test(arguments: SOAPVersion.allCases)
+    func batchesMoveFromQueuedToCompleted(_ version: SOAPVersion) async throws {
+        let running = try await start(completeAfterMs: 600)
+        let submitted = try await running.call("submitBatch", version: version, Self.jobRequest())
+        #expect(submitted.status == 200)
+        let id = try #require(submitted.envelope.payload?.first("return")?.text)
+        #expect(Int64(id) != nil)
+        let first = try await running.call("getBatchStatus", version: version, Self.batchID(id))
+        #expect(first.envelope.payload?.first("return")?.first("status")?.text == "QUEUED")
+        #expect(first.envelope.payload?.first("return")?.first("correlationId")?.text == "corr-1")
+        try await Task.sleep(for: .milliseconds(800))
+        let done = try await running.call("getBatchStatus", version: version, Self.batchID(id))
+        #expect(done.envelope.payload?.first("return")?.first("status")?.text == "COMPLETED")
+        let errors = try await running.call("getBatchErrors", version: version, Self.batchID(id))
+        #expect(errors.envelope.payload?.first("return")?.all("errors").isEmpty == true)
+        await running.stop()
+    }
+
+    @Test func aBatchWhoseDataSaysFailFailsWithErrors() async throws {
+        let running = try await start(completeAfterMs: 100)
+        let id = try #require(try await running.call("submitBatch", Self.jobRequest(data: "line 1\nFAIL here")).envelope.payload?.first("return")?.text)
+        try await Task.sleep(for: .milliseconds(250))
+        #expect(try await running.call("getBatchStatus", Self.batchID(id)).envelope.payload?.first("return")?.first("status")?.text == "FAILED")
+        let errors = try await running.call("getBatchErrors", Self.batchID(id)).envelope.payload?.first("return")?.all("errors") ?? []
+        #expect(errors.count == 1)
+        #expect(errors.first?.first("code")?.text == "TH-2101")
+        #expect(errors.first?.first("transaction")?.text == "1")
+        await running.stop()
+    }
+
+    @Test func aPreviewIsARealPDF() async throws {
+        let running = try await start()
+        let answer = try await running.call("executePreview", Self.jobRequest(name: "preview (1) \\ test"))
+        #expect(answer.status == 200)
+        let channel = try #require(answer.envelope.payload?.first("return")?.first("masterChannels"))
+        #expect(channel.first("formatString")?.text == "application/pdf")
+        let pdf = try #require(Data(base64Encoded: channel.first("data")?.text ?? ""))
+        let text = String(decoding: pdf, as: UTF8.self)
+        #expect(text.hasPrefix("%PDF-1.4\n") && text.hasSuffix("%%EOF\n"))
+        // The cross-reference table is where startxref says it is.
+        let offset = try #require(text.components(separatedBy: "startxref\n").last?.split(separator: "\n").first.flatMap { Int($0) })
+        #expect(text.utf8.dropFirst(offset).starts(with: "xref".utf8))
+
+        let failing = try await running.call("executePreview", Self.jobRequest(data: "FAIL"))
+        #expect(failing.status == 200)
+        let message = failing.envelope.payload?.first("return")?.first("jobMessages")
+        #expect(message?.first("type")?.text == "ERROR")
+        await running.stop()
+    }
+
+    @Test(arguments: SOAPVersion.allCases)
+    func badRequestsGetClientFaults(_ version: SOAPVersion) async throws {
+        let running = try await start()
+        let cases: [(String, String, (inout XMLWriter) throws(XMLError) -> Void)] = [
+            ("submitBatch", "TH-1003", Self.jobRequest(name: "")),
+            ("submitBatch", "TH-2001", Self.jobRequest(priority: "12")),
+            ("submitBatch", "TH-1006", Self.jobRequest(priority: "high")),
+            ("getBatchStatus", "TH-2010", Self.batchID("999999")),
+            ("getBatchStatus", "TH-1010", Self.batchID("abc")),
+        ]
+        for (operation, code, content) in cases {
+            let answer = try await running.call(operation, version: version, content)
+            #expect(answer.status == (version == .v1_1 ? 500 : 400), "\(code)")
+            let fault = try #require(answer.envelope.fault, "\(code)")
+            #expect(fault.side == .client)
+            #expect(fault.detail?.first("code")?.text == code)
+        }
+        let wrongAction = try await running.call("getBatchStatus", version: version, action: "urn:submitBatch", Self.batchID("1"))
+        #expect(wrongAction.envelope.fault?.detail?.first("code")?.text == "TH-1105")
+        await running.stop()
+    }
+
+    @Test func hostileAndForeignRequestsAreRefused() async throws {
+        let running = try await start()
+        let xxe = "<?xml version=\"1.0\"?><!DOCTYPE e [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body>&x;</e:Body></e:Envelope>"
+        let answer = try await running.http.execute(CurlRequest(url: running.url, method: "POST", headers: [("Content-Type", "text/xml")], body: Array(xxe.utf8)))
+        #expect(answer.status == 500)
+        #expect(!String(decoding: answer.body, as: UTF8.self).contains("root:"))
+        #expect(try SOAPEnvelope.parse(answer.body).fault?.detail?.first("code")?.text == "TH-1101")
+        let json = try await running.http.execute(CurlRequest(url: running.url, method: "POST", headers: [("Content-Type", "application/json")], body: Array("{}".utf8)))
+        #expect(json.status == 415)
+        await running.stop()
+    }
+
+    @Test func credentialsAreRequiredWhenConfigured() async throws {
+        let running = try await start(username: "oms", password: "s3cret")
+        let none = try await running.call("submitBatch", Self.jobRequest())
+        #expect(none.envelope.fault?.detail?.first("code")?.text == "TH-1103")
+        let wrong = try await running.call("submitBatch", token: UsernameToken(username: "oms", password: "nope"), Self.jobRequest())
+        #expect(wrong.envelope.fault != nil)
+        let token = try await running.call("submitBatch", token: UsernameToken(username: "oms", password: "s3cret"), Self.jobRequest())
+        #expect(token.status == 200 && token.envelope.fault == nil)
+        let basic = try await running.call("submitBatch", headers: [("Authorization", "Basic " + Data("oms:s3cret".utf8).base64EncodedString())], Self.jobRequest())
+        #expect(basic.status == 200 && basic.envelope.fault == nil)
+        await running.stop()
+    }
+}
