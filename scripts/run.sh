@@ -2,6 +2,7 @@
 # Installs what is missing, builds `oms`, and starts the gateway on this machine:
 #   nginx :8080 (nginx-conf/) ──auth_request──► oms auth :8081 ──► OIDM emulator :9001
 #                └──► demo backend :8090 (echoes the identity headers it received)
+#   Thunderhead JobAPI emulator :9002 (SOAP; the SOAP bridge will sit in front of it)
 # Everything lives under ./run (keys, configs, logs). Ctrl-C stops it all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,6 +73,9 @@ wait_port 9001
 "$OMS" auth --config "$RUN/auth.yaml" >>"$RUN/logs/auth.log" 2>&1 &
 pids+=($!)
 wait_port 8081
+"$OMS" emulate thunderhead --port 9002 --wsdl sidecars/thunderhead/JobAPIWebWrapped.wsdl >>"$RUN/logs/thunderhead.log" 2>&1 &
+pids+=($!)
+wait_port 9002
 "$NGINX" -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -g "daemon off; pid $RUN/nginx/nginx.pid;" >>"$RUN/logs/nginx.log" 2>&1 &
 pids+=($!)
 wait_port 8080
@@ -85,6 +89,7 @@ OMS Edge is running (logs in $RUN/logs/):
   gateway (nginx)   http://127.0.0.1:8080
   oms auth          http://127.0.0.1:8081   (/healthz /readyz /metrics)
   OIDM emulator     http://127.0.0.1:9001
+  Thunderhead       http://127.0.0.1:9002/thunderhead/services/JobAPIWebWrapped?wsdl  (SOAP JobAPI emulator)
 
 A token for alice (scope documents.read, valid one hour):
   TOKEN=$TOKEN
