@@ -70,11 +70,20 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "SOAPBridge",
+            dependencies: [
+                "XML", "SOAP", "JSON", "Curl", "EdgeRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+
         // Entry point: commands only.
         .executableTarget(
             name: "oms",
             dependencies: [
-                "AuthService", "Emulators", "JOSE", "JSON", "EdgeRuntime",
+                "AuthService", "Emulators", "SOAPBridge", "JOSE", "JSON", "EdgeRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,6 +99,13 @@ let package = Package(
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON"], exclude: ["Vectors"]),
         .testTarget(name: "XMLTests", dependencies: ["XML", "CXML2"]),
         .testTarget(name: "SOAPTests", dependencies: ["SOAP", "XML"]),
+        .testTarget(
+            name: "SOAPBridgeTests",
+            dependencies: [
+                "SOAPBridge", "Emulators", "XML", "JSON", "Curl", "EdgeRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "CurlTests",
             dependencies: [

@@ -1,0 +1,109 @@
+import Curl
+import Foundation
+import SOAP
+import XML
+
+/// One REST call through one route: JSON → SOAP request, the upstream call, SOAP → JSON.
+struct BridgeCall: Sendable {
+    let policy: ServicePolicy
+    let route: RoutePolicy
+    let upstream: UpstreamSettings
+    let http: CurlClient
+    let limits: XMLLimits
+
+    /// The SOAP envelope for a caller's body and path parameters.
+    func envelope(body: [UInt8], parameters: [String: String]) throws(BridgeError) -> String {
+        // The wrapper is written first, on its own writer, because mapping errors are the
+        // caller's (400) while the envelope writer only knows XML errors.
+        var wrapper = XMLWriter(declaration: false)
+        do {
+            try wrapper.start("tns:\(route.operation)", attributes: [("xmlns:tns", policy.namespace)])
+            for (parameter, element) in route.fromPath {
+                try wrapper.element(element, text: parameters[parameter] ?? "")
+            }
+            if route.takesBody {
+                if let element = route.bodyElement { try wrapper.start(element) }
+                try JSONToXML.writeMembers(ofJSON: body, mapping: route.requestMapping, into: &wrapper)
+                if route.bodyElement != nil { try wrapper.end() }
+            }
+            try wrapper.end()
+        } catch let error as MappingError {
+            throw BridgeError(status: 400, code: "bad_request", message: error.message)
+        } catch let error as XMLError {
+            throw BridgeError(status: 400, code: "bad_request", message: error.message)
+        } catch {
+            throw BridgeError(status: 400, code: "bad_request", message: "\(error)")
+        }
+        let fragment = (try? wrapper.finish()) ?? ""
+        let token = upstream.authentication == .usernameToken
+            ? UsernameToken(username: upstream.username ?? "", password: upstream.password ?? "") : nil
+        do {
+            return try SOAPEnvelope.write(version: upstream.soapVersion, security: token) { (writer: inout XMLWriter) throws(XMLError) in
+                writer.raw(fragment)  // written above by our own writer, every value escaped
+            }
+        } catch {
+            throw BridgeError(status: 500, code: "internal", message: "cannot write the envelope")
+        }
+    }
+
+    /// The whole call; returns the status and JSON body for the caller.
+    func perform(body: [UInt8], parameters: [String: String], requestID: String) async -> (status: Int, json: String) {
+        do {
+            let soap = try envelope(body: body, parameters: parameters)
+            let response = try await send(soap, requestID: requestID)
+            return try answer(response)
+        } catch {
+            return (error.status, error.json)
+        }
+    }
+
+    private func send(_ soap: String, requestID: String) async throws(BridgeError) -> CurlResponse {
+        var headers: [(name: String, value: String)] = [("Content-Type", upstream.soapVersion.contentType(action: route.soapAction)), ("X-Request-Id", requestID)]
+        headers += upstream.soapVersion.actionHeaders(route.soapAction)
+        if upstream.authentication == .basic {
+            headers.append(("Authorization", "Basic " + Data("\(upstream.username ?? ""):\(upstream.password ?? "")".utf8).base64EncodedString()))
+        }
+        let request = CurlRequest(
+            url: upstream.url, method: "POST", headers: headers, body: Array(soap.utf8),
+            timeout: .milliseconds(upstream.timeoutMs), maxResponseBytes: limits.maxBytes
+        )
+        do {
+            return try await http.execute(request)
+        } catch {
+            switch error.code {
+            case .timeout: throw BridgeError(status: 504, code: "upstream_timeout", message: "\(policy.service) did not answer within \(upstream.timeoutMs) ms")
+            case .responseTooLarge: throw BridgeError(status: 502, code: "upstream_response_too_large", message: "\(policy.service) answered more than \(limits.maxBytes) bytes")
+            default: throw BridgeError(status: 502, code: "upstream_unreachable", message: "\(policy.service) is unreachable (\(error.code))")
+            }
+        }
+    }
+
+    /// SOAP answer → REST answer.
+    func answer(_ response: CurlResponse) throws(BridgeError) -> (status: Int, json: String) {
+        let envelope: SOAPEnvelope
+        do {
+            envelope = try SOAPEnvelope.parse(response.body, limits: limits)
+        } catch {
+            let reason = error.xmlError.map { "\($0.code)" } ?? "\(error.code)"
+            throw BridgeError(status: 502, code: "upstream_invalid_response", message: "\(policy.service) answered HTTP \(response.status) with an unusable SOAP message (\(reason))")
+        }
+        if let fault = envelope.fault {
+            throw FaultMapping.error(for: fault, policy: policy)
+        }
+        guard (200..<300).contains(response.status) else {
+            throw BridgeError(status: 502, code: "upstream_error", message: "\(policy.service) answered HTTP \(response.status) without a fault")
+        }
+        guard let payload = envelope.payload, payload.name.local == "\(route.operation)Response" else {
+            throw BridgeError(status: 502, code: "upstream_invalid_response", message: "\(policy.service) did not answer \(route.operation)Response")
+        }
+        if let rule = policy.errorMessages, let failure = FaultMapping.errorMessages(in: payload, rule: rule) {
+            throw failure
+        }
+        guard let mapping = route.responseMapping else { return (route.status, XMLToJSON.convert(payload)) }
+        do {
+            return (route.status, try XMLToJSON.select(mapping, from: payload))
+        } catch {
+            throw BridgeError(status: 502, code: "upstream_invalid_response", message: error.message)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Curl
+import EdgeRuntime
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// `oms soap-bridge`: REST/JSON routes from the policies, each calling its SOAP operation.
+public struct SOAPBridgeRole: Sendable {
+    public let configuration: BridgeConfiguration
+    public let metrics: MetricsRegistry
+    private let calls: [BridgeCall]
+    private let http: CurlClient
+
+    /// Loads and validates every policy; a bad policy stops start-up with one clear line.
+    public init(configuration: BridgeConfiguration, metrics: MetricsRegistry = MetricsRegistry(), http: CurlClient = CurlClient()) throws(ConfigError) {
+        var calls: [BridgeCall] = []
+        for (service, upstream) in configuration.services.sorted(by: { $0.key < $1.key }) {
+            let policy = try PolicyLoader.load(service: service, folder: configuration.policiesFolder)
+            for route in policy.routes {
+                calls.append(BridgeCall(policy: policy, route: route, upstream: upstream, http: http, limits: configuration.xmlLimits))
+            }
+        }
+        self.configuration = configuration
+        self.metrics = metrics
+        self.calls = calls
+        self.http = http
+    }
+
+    public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: NotFoundAsJSON())
+        router.addOperationalRoutes(metrics: metrics) { Readiness(ready: true, checks: ["policies": "\(calls.count) routes"]) }
+        let maxBody = configuration.maxBodyBytes
+        for call in calls {
+            let route = call.route
+            let counters = RouteCounters(registry: metrics, route: route.name)
+            router.on(RouterPath(route.path.routerPath), method: HTTPRequest.Method(route.method)!) { request, context in
+                let started = ContinuousClock.now
+                let body = route.takesBody ? Array(buffer: try await request.body.collect(upTo: maxBody)) : []
+                var parameters: [String: String] = [:]
+                for name in route.path.parameters { parameters[name] = context.parameters.get(name) ?? "" }
+                let requestID = context.logger[metadataKey: "request_id"].map { "\($0)" } ?? RequestID.generate()
+                let (status, json) = await call.perform(body: body, parameters: parameters, requestID: requestID)
+                counters.record(status: status, duration: ContinuousClock.now - started)
+                if status >= 500 || status == 422 {
+                    context.logger.warning("upstream call failed", metadata: ["route": .string(route.name), "status": .stringConvertible(status)])
+                }
+                return Self.json(status, json)
+            }
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    public func shutdown() async { await http.shutdown() }
+
+    static func json(_ status: Int, _ text: String) -> Response {
+        Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import EdgeRuntime
+import Hummingbird
+import SOAPBridge
+
+struct SOAPBridgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soap-bridge",
+        abstract: "Serve SOAP services (Thunderhead's JobAPI) as REST/JSON, from the policies in sidecars/.",
+        discussion: """
+            Each <policies>/<service>/policy.yaml declares REST routes, the SOAP operation and \
+            SOAPAction of each, and how JSON maps to the operation's XML and back (the Oracle \
+            API Gateway convention where a route gives no explicit mapping). Upstream XML is \
+            parsed hardened: no DTD, no entities, no network, bounded size and depth.
+            Keys: server.host, server.port (8082), server.max_body_bytes, policies (sidecars), \
+            services.<name>.url, .auth (username_token|basic|none), .username, .password, \
+            .timeout_ms, .soap_version ("1.1"|"1.2"), xml.max_depth (64), xml.max_bytes (10 MiB), \
+            log.level.
+            """
+    )
+
+    @Option(name: .long, help: "The YAML configuration file.")
+    var config: String?
+
+    func run() async throws {
+        let reader = RoleStartup.reader(file: config)
+        let logger = RoleStartup.logger("oms.soap-bridge", reader: reader)
+        let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try BridgeConfiguration(reader: reader) }
+        let role: SOAPBridgeRole
+        do {
+            role = try SOAPBridgeRole(configuration: configuration)
+        } catch {
+            RoleStartup.fail(error.description)
+        }
+        try await role.application(logger: logger).runService()
+        await role.shutdown()
+    }
+}

@@ -1,0 +1,98 @@
+import Curl
+import EdgeRuntime
+import Emulators
+import Foundation
+import Hummingbird
+import JSON
+import Logging
+import SOAPBridge
+import Testing
+
+/// The bridge in front of a real upstream over loopback: the Thunderhead emulator, or a
+/// hostile server that answers whatever a test wants.
+final class BridgeStack: @unchecked Sendable {
+    // @unchecked: set up once in `start`, read-only afterwards.
+    let http = CurlClient()
+    private(set) var bridgePort = 0
+    private(set) var upstreamPort = 0
+    private var tasks: [Task<Void, any Error>] = []
+    private var role: SOAPBridgeRole?
+
+    static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// With the Thunderhead emulator as the upstream.
+    static func start(username: String? = nil, password: String? = nil, bridgeAuth: UpstreamSettings.Authentication = .none, timeoutMs: Int = 5000, soapVersion: String = "1.1") async throws -> BridgeStack {
+        let stack = BridgeStack()
+        var emulator = ThunderheadEmulatorConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), username: username, password: password, completeAfterMs: 200)
+        emulator.wsdlFile = root.appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl").path
+        let app = try ThunderheadEmulator(configuration: emulator).application(logger: quiet) { stack.portArrived($0) }
+        stack.upstreamPort = try await stack.run(app)
+        try await stack.startBridge(auth: bridgeAuth, username: username, password: password, timeoutMs: timeoutMs, soapVersion: soapVersion)
+        return stack
+    }
+
+    /// With a server that answers every POST with `body` (after `delayMs`).
+    static func hostile(status: Int = 200, delayMs: Int = 0, timeoutMs: Int = 2000, body: @escaping @Sendable () -> [UInt8]) async throws -> BridgeStack {
+        let stack = BridgeStack()
+        let router = Router(context: BasicRequestContext.self)
+        router.post("**") { _, _ in
+            if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
+            return Response(status: .init(code: status), headers: [.contentType: "text/xml"], body: .init(byteBuffer: ByteBuffer(bytes: body())))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { stack.portArrived($0.localAddress?.port ?? 0) }, logger: quiet)
+        stack.upstreamPort = try await stack.run(app)
+        try await stack.startBridge(auth: .none, username: nil, password: nil, timeoutMs: timeoutMs, soapVersion: "1.1")
+        return stack
+    }
+
+    private var waiting: CheckedContinuation<Int, Never>?
+    private let lock = NSLock()
+
+    private func portArrived(_ port: Int) {
+        lock.lock()
+        let continuation = waiting
+        waiting = nil
+        lock.unlock()
+        continuation?.resume(returning: port)
+    }
+
+    private func run(_ app: some ApplicationProtocol & Sendable) async throws -> Int {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            waiting = continuation
+            lock.unlock()
+            tasks.append(Task { try await app.run() })
+        }
+    }
+
+    private func startBridge(auth: UpstreamSettings.Authentication, username: String?, password: String?, timeoutMs: Int, soapVersion: String) async throws {
+        let configuration = BridgeConfiguration(
+            server: ServerSettings(host: "127.0.0.1", port: 0),
+            policiesFolder: Self.root.appendingPathComponent("sidecars").path,
+            services: ["thunderhead": UpstreamSettings(
+                url: "http://127.0.0.1:\(upstreamPort)/thunderhead/services/JobAPIWebWrapped",
+                authentication: auth, username: username, password: password, timeoutMs: timeoutMs,
+                soapVersion: soapVersion == "1.2" ? .v1_2 : .v1_1
+            )]
+        )
+        let role = try SOAPBridgeRole(configuration: configuration)
+        self.role = role
+        bridgePort = try await run(role.application(logger: Self.quiet) { self.portArrived($0) })
+    }
+
+    func stop() async {
+        for task in tasks { task.cancel() }
+        await role?.shutdown()
+        await http.shutdown()
+    }
+
+    func call(_ method: String, _ path: String, json: String? = nil, headers: [(name: String, value: String)] = []) async throws -> (status: Int, body: JSONValue?, text: String) {
+        let response = try await http.execute(CurlRequest(
+            url: "http://127.0.0.1:\(bridgePort)\(path)", method: method,
+            headers: (json == nil ? [] : [("Content-Type", "application/json")]) + headers,
+            body: json.map { Array($0.utf8) }, timeout: .seconds(15)
+        ))
+        return (response.status, try? StrictJSON.parse(response.body), String(decoding: response.body, as: UTF8.self))
+    }
+}

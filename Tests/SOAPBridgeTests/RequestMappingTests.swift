@@ -1,0 +1,67 @@
+import JSON
+import SOAPBridge
+import Testing
+import XML
+
+/// `RequestMapping`: order, required, base64 and entries.
+@Suite("RequestMapping")
+struct RequestMappingTests {
+    @Test("without order, members follow document order")
+    func documentOrder() throws {
+        #expect(childNames(try mapToTree(#"{"c": 1, "a": 2, "b": 3}"#)) == ["c", "a", "b"])
+    }
+
+    @Test("order puts listed members first, the rest in document order; absent ones are skipped")
+    func order() throws {
+        let mapping = RequestMapping(order: ["a", "missing", "b"])
+        #expect(childNames(try mapToTree(#"{"z": 0, "b": [1, 2], "c": 3, "a": {"x": 1}}"#, mapping)) == ["a", "b", "b", "z", "c"])
+    }
+
+    @Test("required members must be present and not null")
+    func required() throws {
+        let mapping = RequestMapping(required: ["batchName", "qty"])
+        #expect(childNames(try mapToTree(#"{"qty": 0, "batchName": ""}"#, mapping)) == ["qty", "batchName"])
+        let missing = mappingError(#"{"batchName": "x"}"#, mapping)
+        #expect(missing?.code == .missingField)
+        #expect(missing?.message.contains("qty") == true)
+        #expect(mappingError(#"{"batchName": null, "qty": 1}"#, mapping)?.code == .missingField)
+    }
+
+    @Test("base64 of a string is its UTF-8 bytes")
+    func base64String() throws {
+        let mapping = RequestMapping(base64: ["payload"])
+        for text in ["", "a", "ab", "abc", "abcd", "Grüße 😀 </x>"] {
+            let tree = try mapToTree(#"{"payload": \#(JSONString.quoted(text)), "plain": "p"}"#, mapping)
+            #expect(decodeBase64(tree.first("payload")?.text ?? "?") == Array(text.utf8))
+            #expect(tree.first("plain")?.text == "p")
+        }
+        #expect(try mapToXML(#"{"payload": "hello"}"#, mapping) == "<op><payload>aGVsbG8=</payload></op>")
+    }
+
+    @Test("base64 of an object or array is its exact compact JSON text")
+    func base64JSON() throws {
+        let mapping = RequestMapping(base64: ["doc", "list", "n"])
+        let json = #"{"doc": { "z": 1.10, "a": [true, null, -0, 1E+2], "s": "q\"<\u00e9", "o": {} }, "list": [ ], "n": 12345678901234567890}"#
+        let tree = try mapToTree(json, mapping)
+        let docText = try #require(tree.first("doc")?.text)
+        let doc = try #require(decodeBase64(docText))
+        #expect(String(decoding: doc, as: UTF8.self) == #"{"z":1.10,"a":[true,null,-0,1E+2],"s":"q\"<é","o":{}}"#)
+        #expect(decodeBase64(tree.first("list")?.text ?? "?") == Array("[]".utf8))
+        #expect(decodeBase64(tree.first("n")?.text ?? "?") == Array("12345678901234567890".utf8))
+    }
+
+    @Test("entries: an object of name → scalar becomes repeated key/value elements")
+    func entries() throws {
+        let mapping = RequestMapping(entries: ["attribute": EntryShape(key: "name", value: "val")])
+        let tree = try mapToTree(#"{"id": 1, "attribute": {"colour": "red", "size": 42, "flag": false, "none": null, "<k>": "v"}}"#, mapping)
+        #expect(childNames(tree) == ["id", "attribute", "attribute", "attribute", "attribute", "attribute"])
+        let pairs = tree.all("attribute").map { ($0.first("name")?.text ?? "?", $0.first("val")?.text ?? "?") }
+        #expect(pairs.map(\.0) == ["colour", "size", "flag", "none", "<k>"])
+        #expect(pairs.map(\.1) == ["red", "42", "false", "", "v"])
+        #expect(tree.all("attribute").allSatisfy { childNames($0) == ["name", "val"] })
+        #expect(mappingError(#"{"attribute": {"a": [1]}}"#, mapping)?.code == .unsupportedShape)
+        #expect(mappingError(#"{"attribute": "flat"}"#, mapping)?.code == .unsupportedShape)
+        let defaults = RequestMapping(entries: ["m": EntryShape()])
+        #expect(try mapToXML(#"{"m": {"a": "1"}}"#, defaults) == "<op><m><key>a</key><value>1</value></m></op>")
+    }
+}
