@@ -2,7 +2,7 @@
 # Installs what is missing, builds `oms`, and starts the gateway on this machine:
 #   nginx :8080 (nginx-conf/) ──auth_request──► oms auth :8081 ──► OIDM emulator :9001
 #                └──► demo backend :8090 (echoes the identity headers it received)
-#   Thunderhead JobAPI emulator :9002 (SOAP; the SOAP bridge will sit in front of it)
+#                └──► oms soap-bridge :8082 (/thunderhead/) ──SOAP──► Thunderhead emulator :9002
 # Everything lives under ./run (keys, configs, logs). Ctrl-C stops it all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +41,16 @@ routes:
   - {prefix: /v1/documents, scopes: [documents.read]}
   - {prefix: /v1/documents, methods: [POST, PUT, DELETE], scopes: [documents.write]}
   - {prefix: /v1/admin, scopes: [admin]}
+  - {prefix: /thunderhead, scopes: [documents.write]}
+YAML
+
+cat > "$RUN/soap-bridge.yaml" <<YAML
+server: {host: 127.0.0.1, port: 8082}
+policies: $PWD/sidecars
+services:
+  thunderhead:
+    url: http://127.0.0.1:9002/thunderhead/services/JobAPIWebWrapped
+    timeout_ms: 10000
 YAML
 
 # The shipped gateway config, as is; upstreams.conf and listen.conf are the parts a
@@ -76,12 +86,15 @@ wait_port 8081
 "$OMS" emulate thunderhead --port 9002 --wsdl sidecars/thunderhead/JobAPIWebWrapped.wsdl >>"$RUN/logs/thunderhead.log" 2>&1 &
 pids+=($!)
 wait_port 9002
+"$OMS" soap-bridge --config "$RUN/soap-bridge.yaml" >>"$RUN/logs/soap-bridge.log" 2>&1 &
+pids+=($!)
+wait_port 8082
 "$NGINX" -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -g "daemon off; pid $RUN/nginx/nginx.pid;" >>"$RUN/logs/nginx.log" 2>&1 &
 pids+=($!)
 wait_port 8080
 
 TOKEN=$("$OMS" token mint --key "$RUN/keys/private.pem" --kid oms-dev-1 --alg ES256 --ttl 3600 \
-    --claims '{"iss":"https://idp.oms.local","aud":"oms","sub":"alice","domain":"retail","scope":"documents.read","client_id":"demo"}')
+    --claims '{"iss":"https://idp.oms.local","aud":"oms","sub":"alice","domain":"retail","scope":"documents.read documents.write","client_id":"demo"}')
 
 cat <<TEXT
 
@@ -89,15 +102,18 @@ OMS Edge is running (logs in $RUN/logs/):
   gateway (nginx)   http://127.0.0.1:8080
   oms auth          http://127.0.0.1:8081   (/healthz /readyz /metrics)
   OIDM emulator     http://127.0.0.1:9001
+  oms soap-bridge   http://127.0.0.1:8082   (REST/JSON → Thunderhead SOAP; /healthz /readyz /metrics)
   Thunderhead       http://127.0.0.1:9002/thunderhead/services/JobAPIWebWrapped?wsdl  (SOAP JobAPI emulator)
 
-A token for alice (scope documents.read, valid one hour):
+A token for alice (scopes documents.read documents.write, valid one hour):
   TOKEN=$TOKEN
 
 Try:
   curl -i -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8080/v1/documents/42     # 200
   curl -i http://127.0.0.1:8080/v1/documents/42                                         # 401
-  curl -i -H "Authorization: Bearer \$TOKEN" -X POST http://127.0.0.1:8080/v1/documents  # 403
+  curl -i -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8080/v1/admin/users            # 403
+  curl -i -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -X POST http://127.0.0.1:8080/thunderhead/v1/batches \\
+       -d '{"batchConfigResID": 7001, "batchName": "demo", "projectID": 12, "transactionData": {"customer": 42}}'   # 201 {batchId}
 
 Ctrl-C stops everything.
 TEXT

@@ -47,6 +47,16 @@ import Testing
         }
     }
 
+    @Test func theSOAPBridgeRoutesAreProtectedToo() async throws {
+        try await withGateway { stack in
+            #expect(try await stack.gateway("/thunderhead/v1/batches/1", token: nil).status == 401)
+            let through = try await stack.gateway("/thunderhead/v1/batches/1", token: try stack.issuer.token(), headers: [("X-Auth-Subject", "root")])
+            #expect(through.status == 200)
+            #expect(lines(through)["uri"] == "/thunderhead/v1/batches/1")
+            #expect(lines(through)["subject"] == "alice")
+        }
+    }
+
     @Test func identityHeadersFromTheClientAreReplaced() async throws {
         try await withGateway { stack in
             let response = try await stack.gateway("/v1/documents", token: try stack.issuer.token(), headers: [

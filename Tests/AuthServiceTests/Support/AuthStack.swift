@@ -76,7 +76,7 @@ final class AuthStack: @unchecked Sendable {
         }
     }
 
-    /// nginx with the project's nginx.conf and oms-gateway.conf, byte for byte; only the
+    /// nginx with the project's nginx.conf, oms-gateway.conf and oms-protected.conf, byte for byte; only the
     /// addresses (upstreams.conf, listen.conf) and the echo backend are the test's own.
     private func startNginx() async throws {
         let binary = ProcessInfo.processInfo.environment["OMS_NGINX"] ?? "/usr/sbin/nginx"
@@ -87,7 +87,7 @@ final class AuthStack: @unchecked Sendable {
         let folder = issuer.folder.appendingPathComponent("nginx")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("tmp"), withIntermediateDirectories: true)
         let shipped = Self.repositoryRoot.appendingPathComponent("nginx-conf")
-        for name in ["nginx.conf", "oms-gateway.conf"] {
+        for name in ["nginx.conf", "oms-gateway.conf", "oms-protected.conf"] {
             try FileManager.default.copyItem(at: shipped.appendingPathComponent(name), to: folder.appendingPathComponent(name))
         }
         gatewayPort = Loopback.freePort()
@@ -96,6 +96,7 @@ final class AuthStack: @unchecked Sendable {
         try write(folder, "upstreams.conf", """
             upstream oms_auth { server 127.0.0.1:\(authPort); keepalive 16; }
             upstream oms_backend { server 127.0.0.1:\(backendPort); }
+            upstream oms_soap_bridge { server 127.0.0.1:\(backendPort); }
 
             """)
         // Echoes every header the backend received, so tests see what crossed the gateway.
