@@ -95,6 +95,12 @@ let package = Package(
             path: "Benchmarks/LocalCheck"
         ),
 
+        .executableTarget(
+            name: "oms-bench-translation",
+            dependencies: ["SOAPBridge", "SOAP", "XML"],
+            path: "Benchmarks/Translation"
+        ),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON"], exclude: ["Vectors"]),
         .testTarget(name: "XMLTests", dependencies: ["XML", "CXML2"]),
