@@ -97,7 +97,8 @@ import XML
 
     @Test(arguments: SOAPVersion.allCases)
     func batchesMoveFromQueuedToCompleted(_ version: SOAPVersion) async throws {
-        let running = try await start(completeAfterMs: 600)
+        // Queued for the first 500 ms: long enough to see it even on a loaded machine.
+        let running = try await start(completeAfterMs: 1500)
         let submitted = try await running.call("submitBatch", version: version, Self.jobRequest())
         #expect(submitted.status == 200)
         let id = try #require(submitted.envelope.payload?.first("return")?.text)
@@ -105,9 +106,15 @@ import XML
         let first = try await running.call("getBatchStatus", version: version, Self.batchID(id))
         #expect(first.envelope.payload?.first("return")?.first("status")?.text == "QUEUED")
         #expect(first.envelope.payload?.first("return")?.first("correlationId")?.text == "corr-1")
-        try await Task.sleep(for: .milliseconds(800))
-        let done = try await running.call("getBatchStatus", version: version, Self.batchID(id))
-        #expect(done.envelope.payload?.first("return")?.first("status")?.text == "COMPLETED")
+        var states: [String] = []
+        while states.last != "COMPLETED" && states.count < 50 {
+            try await Task.sleep(for: .milliseconds(100))
+            states.append(try await running.call("getBatchStatus", version: version, Self.batchID(id)).envelope.payload?.first("return")?.first("status")?.text ?? "")
+        }
+        // Forward only: queued, then processing, then completed.
+        #expect(states.last == "COMPLETED")
+        #expect(states.contains("PROCESSING"))
+        #expect(states.drop(while: { $0 == "QUEUED" }).drop(while: { $0 == "PROCESSING" }).allSatisfy { $0 == "COMPLETED" })
         let errors = try await running.call("getBatchErrors", version: version, Self.batchID(id))
         #expect(errors.envelope.payload?.first("return")?.all("errors").isEmpty == true)
         await running.stop()

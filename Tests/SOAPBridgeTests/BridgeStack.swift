@@ -22,9 +22,9 @@ final class BridgeStack: @unchecked Sendable {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// With the Thunderhead emulator as the upstream.
-    static func start(username: String? = nil, password: String? = nil, bridgeAuth: UpstreamSettings.Authentication = .none, timeoutMs: Int = 5000, soapVersion: String = "1.1") async throws -> BridgeStack {
+    static func start(username: String? = nil, password: String? = nil, bridgeAuth: UpstreamSettings.Authentication = .none, timeoutMs: Int = 5000, soapVersion: String = "1.1", completeAfterMs: Int = 200) async throws -> BridgeStack {
         let stack = BridgeStack()
-        var emulator = ThunderheadEmulatorConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), username: username, password: password, completeAfterMs: 200)
+        var emulator = ThunderheadEmulatorConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), username: username, password: password, completeAfterMs: completeAfterMs)
         emulator.wsdlFile = root.appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl").path
         let app = try ThunderheadEmulator(configuration: emulator).application(logger: quiet) { stack.portArrived($0) }
         stack.upstreamPort = try await stack.run(app)
