@@ -12,28 +12,8 @@ cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 NEW_TOKENS="${NEW_TOKENS:-150000}"
-
-scripts/install-deps.sh --bench
-swift build -c release --product oms >/dev/null
-OMS="$(swift build -c release --show-bin-path)/oms"
+source Benchmarks/common.sh
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
-
-W="$(mktemp -d /tmp/oms-auth-bench.XXXXXX)"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$W"
-}
-trap cleanup EXIT
-
-wait_port() {
-    for _ in $(seq 1 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    echo "nothing listens on $1" >&2; exit 1
-}
 
 mkdir -p "$W/html" "$W/nginx/tmp" "$W/logs"
 # nginx started as root serves files as `nobody`: the static file must be readable by it.
@@ -118,14 +98,7 @@ wait_port 19001; wait_port 18081; wait_port 18080; wait_port 18084
 
 # Prints "requests/s p99_ms non2xx" for one wrk run.
 measure() {
-    local out
-    out=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" 2>&1)
-    echo "$out" >> "$W/logs/wrk.log"
-    local rps p99 non2xx
-    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-    p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$out")
-    non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
-    echo "$rps ${p99:-?} ${non2xx:-0}"
+    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" 2>&1 | tee -a "$W/logs/wrk.log" | wrk_figures
 }
 
 AUTH_HEADER="Authorization: Bearer $TOKEN"

@@ -10,25 +10,7 @@ cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 
-scripts/install-deps.sh --bench
-swift build -c release --product oms >/dev/null
-OMS="$(swift build -c release --show-bin-path)/oms"
-
-W="$(mktemp -d /tmp/oms-bridge-bench.XXXXXX)"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$W"
-}
-trap cleanup EXIT
-wait_port() {
-    for _ in $(seq 1 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    echo "nothing listens on $1" >&2; exit 1
-}
+source Benchmarks/common.sh
 
 # A ~2 KB request: transaction data of 40 customer records.
 DATA=$(python3 -c 'import json; print(json.dumps({"records": [{"customer": i, "name": "Customer %d" % i, "amount": "12.%02d" % i} for i in range(40)]}, separators=(",", ":")))')
@@ -60,13 +42,7 @@ pids+=($!)
 wait_port 19002; wait_port 18082
 
 measure() {
-    local out
-    out=$(env "$@" taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s Benchmarks/post-body.lua "$URL" 2>&1)
-    local rps p99 bad
-    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-    p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$out")
-    bad=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
-    echo "$rps ${p99:-?} ${bad:-0}"
+    env "$@" taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s Benchmarks/post-body.lua "$URL" 2>&1 | wrk_figures
 }
 
 URL=http://127.0.0.1:19002/thunderhead/services/JobAPIWebWrapped

@@ -6,9 +6,8 @@ import JSON
 /// JSON but go into the start tag; `RequestMapping.order` reorders), numbers keep their exact
 /// text. The tokenizer already refuses duplicate names, bad UTF-8 and excessive depth
 /// (`StrictJSON.defaultMaxDepth`), which also bounds the recursion here.
-// `indirect` also works around a compiler "circular reference" on this recursive enum.
-indirect enum JSONNode {
-    case object([(String, JSONNode)])
+enum JSONNode {
+    case object([JSONMember])
     case array([JSONNode])
     case string(String)
     case number(String)
@@ -16,7 +15,7 @@ indirect enum JSONNode {
     case null
 
     /// Parses a complete document whose top-level value must be an object.
-    static func parseObject(_ bytes: [UInt8]) throws(MappingError) -> [(String, JSONNode)] {
+    static func parseObject(_ bytes: [UInt8]) throws(MappingError) -> [JSONMember] {
         let result = bytes.withUnsafeBytes { buffer in
             Result { () throws(MappingError) in try parse(buffer) }
         }
@@ -44,12 +43,12 @@ indirect enum JSONNode {
     private static func value(_ token: JSONToken, _ tokens: inout JSONTokenizer) throws(JSONError) -> JSONNode {
         switch token {
         case .objectStart:
-            var members: [(String, JSONNode)] = []
+            var members: [JSONMember] = []
             members.reserveCapacity(8)
             while let next = try tokens.next() {
                 guard case .key(let name) = next else { break }  // objectEnd
                 guard let valueToken = try tokens.next() else { break }
-                members.append((name, try value(valueToken, &tokens)))
+                members.append(JSONMember(name: name, value: try value(valueToken, &tokens)))
             }
             return .object(members)
         case .arrayStart:
@@ -96,9 +95,9 @@ indirect enum JSONNode {
             out += "{"
             for (index, member) in members.enumerated() {
                 if index > 0 { out += "," }
-                JSONString.appendQuoted(member.0, to: &out)
+                JSONString.appendQuoted(member.name, to: &out)
                 out += ":"
-                member.1.appendCompact(to: &out)
+                member.value.appendCompact(to: &out)
             }
             out += "}"
         case .array(let items):
@@ -114,4 +113,11 @@ indirect enum JSONNode {
         case .null: out += "null"
         }
     }
+}
+
+/// One member of a JSON object, in document order. A struct rather than a tuple: the
+/// compiler reports a "circular reference" for a recursive enum over arrays of tuples.
+struct JSONMember {
+    let name: String
+    let value: JSONNode
 }

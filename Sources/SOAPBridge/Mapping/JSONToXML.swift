@@ -26,11 +26,11 @@ public enum JSONToXML {
     ) throws(MappingError) {
         let members = try JSONNode.parseObject(body)
         for name in mapping.required {
-            let member = members.first { $0.0 == name }
+            let member = members.first { $0.name == name }
             guard let member else {
                 throw MappingError(.missingField, "required member \(MappingError.quoted(name)) is missing")
             }
-            if case .null = member.1 {
+            if case .null = member.value {
                 throw MappingError(.missingField, "required member \(MappingError.quoted(name)) is null")
             }
         }
@@ -38,17 +38,17 @@ public enum JSONToXML {
         var output = writer
         if mapping.order.isEmpty {
             for member in members {
-                try writeTopLevel(member.0, member.1, mapping, &output)
+                try writeTopLevel(member.name, member.value, mapping, &output)
             }
         } else {
             var written = [Bool](repeating: false, count: members.count)
             for name in mapping.order {
-                guard let index = members.firstIndex(where: { $0.0 == name }), !written[index] else { continue }
+                guard let index = members.firstIndex(where: { $0.name == name }), !written[index] else { continue }
                 written[index] = true
-                try writeTopLevel(name, members[index].1, mapping, &output)
+                try writeTopLevel(name, members[index].value, mapping, &output)
             }
             for (index, member) in members.enumerated() where !written[index] {
-                try writeTopLevel(member.0, member.1, mapping, &output)
+                try writeTopLevel(member.name, member.value, mapping, &output)
             }
         }
         writer = output
@@ -110,11 +110,12 @@ public enum JSONToXML {
 
     private static func writeObject(
         _ name: String,
-        _ members: [(String, JSONNode)],
+        _ members: [JSONMember],
         _ writer: inout XMLWriter
     ) throws(MappingError) {
         var attributes: [(name: String, value: String)] = []
-        for (key, value) in members where key.utf8.first == UInt8(ascii: "@") {
+        for member in members where member.name.utf8.first == UInt8(ascii: "@") {
+            let (key, value) = (member.name, member.value)
             let attribute = String(key.dropFirst())
             guard !hasColon(attribute), attribute != "xmlns" else { throw invalidName(key) }
             guard value.isScalar else {
@@ -126,7 +127,8 @@ public enum JSONToXML {
             }
         }
         try xml { () throws(XMLError) in try writer.start(name, attributes: attributes) }
-        for (key, value) in members {
+        for member in members {
+            let (key, value) = (member.name, member.value)
             if key == "$" {
                 guard value.isScalar else {
                     throw MappingError(.unsupportedShape, "text member \"$\" of \(MappingError.quoted(name)) must be a scalar")
@@ -167,7 +169,7 @@ public enum JSONToXML {
         _ shape: EntryShape,
         _ writer: inout XMLWriter
     ) throws(MappingError) {
-        let members: [(String, JSONNode)]
+        let members: [JSONMember]
         switch value {
         case .null: return
         case .object(let found): members = found
@@ -177,7 +179,8 @@ public enum JSONToXML {
         guard !hasColon(shape.key), !hasColon(shape.value) else {
             throw MappingError(.invalidName, "entry element names \(MappingError.quoted(shape.key)) / \(MappingError.quoted(shape.value)) are not NCNames")
         }
-        for (key, entry) in members {
+        for member in members {
+            let (key, entry) = (member.name, member.value)
             guard entry.isScalar else {
                 throw MappingError(.unsupportedShape, "entry \(MappingError.quoted(key)) of \(MappingError.quoted(name)) must be a scalar")
             }
