@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "SOAPBridgeTests",
             dependencies: [
-                "SOAPBridge", "Emulators", "XML", "JSON", "Curl", "EdgeRuntime",
+                "SOAPBridge", "Emulators", "XML", "JSON", "Curl", "EdgeRuntime", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

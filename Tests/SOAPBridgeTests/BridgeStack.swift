@@ -6,6 +6,7 @@ import Hummingbird
 import JSON
 import Logging
 import SOAPBridge
+import TestSupport
 import Testing
 
 /// The bridge in front of a real upstream over loopback: the Thunderhead emulator, or a
@@ -43,6 +44,14 @@ final class BridgeStack: @unchecked Sendable {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { stack.portArrived($0.localAddress?.port ?? 0) }, logger: quiet)
         stack.upstreamPort = try await stack.run(app)
         try await stack.startBridge(auth: .none, username: nil, password: nil, timeoutMs: timeoutMs, soapVersion: "1.1")
+        return stack
+    }
+
+    /// With an upstream address where nothing listens.
+    static func unreachable() async throws -> BridgeStack {
+        let stack = BridgeStack()
+        stack.upstreamPort = Loopback.freePort()
+        try await stack.startBridge(auth: .none, username: nil, password: nil, timeoutMs: 2000, soapVersion: "1.1")
         return stack
     }
 

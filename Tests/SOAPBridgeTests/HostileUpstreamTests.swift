@@ -56,4 +56,12 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(2))
         await stack.stop()
     }
+
+    @Test func anUnreachableUpstreamIsA502() async throws {
+        let stack = try await BridgeStack.unreachable()
+        let answer = try await stack.call("GET", "/thunderhead/v1/batches/1")
+        #expect(answer.status == 502)
+        #expect(answer.body?["error"]?["code"]?.stringValue == "upstream_unreachable")
+        await stack.stop()
+    }
 }
