@@ -42,6 +42,35 @@ import Testing
         #expect(unreadableKeys.error.split(separator: "\n").count == 1)
     }
 
+    @Test func theSOAPBridgeRefusesBadPoliciesAndServesHealth() async throws {
+        let noURL = try OMSCommand.run(["soap-bridge", "--config", try file("bridge-a.yaml", "policies: \(Self.root)/sidecars\n")])
+        #expect(noURL.status == 2)
+        #expect(noURL.error == "oms: configuration error: services.thunderhead.url: the SOAP endpoint of service 'thunderhead' is required (a policy for it exists)\n")
+        let noFolder = try OMSCommand.run(["soap-bridge", "--config", try file("bridge-b.yaml", "policies: /nonexistent\n")])
+        #expect(noFolder.status == 2)
+        #expect(noFolder.error.contains("policies: cannot read the policy folder /nonexistent"))
+
+        let port = Loopback.freePort()
+        let config = try file("bridge-c.yaml", "server: {port: \(port)}\npolicies: \(Self.root)/sidecars\nservices: {thunderhead: {url: \"http://127.0.0.1:\(Loopback.freePort())/soap\"}}\n")
+        let bridge = try OMSCommand.start(["soap-bridge", "--config", config], log: folder.appendingPathComponent("bridge.log"))
+        defer { if bridge.isRunning { bridge.terminate() } }
+        #expect(await Loopback.waitUntilListening(port))
+        let http = CurlClient()
+        #expect(try await http.execute(CurlRequest(url: "http://127.0.0.1:\(port)/healthz")).status == 200)
+        let missing = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(port)/nothing"))
+        #expect(missing.status == 404)
+        #expect(missing.header("Content-Type") == "application/json")
+        await http.shutdown()
+        kill(bridge.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while bridge.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!bridge.isRunning && bridge.terminationStatus == 0)
+    }
+
+    static var root: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
     @Test func keysAndTokensRoundTrip() throws {
         let keys = folder.appendingPathComponent("keys").path
         for alg in ["ES256", "RS256", "PS256", "EdDSA"] {

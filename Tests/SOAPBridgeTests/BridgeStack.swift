@@ -2,6 +2,7 @@ import Curl
 import EdgeRuntime
 import Emulators
 import Foundation
+import HTTPTypes
 import Hummingbird
 import JSON
 import Logging
@@ -37,7 +38,8 @@ final class BridgeStack: @unchecked Sendable {
     static func hostile(status: Int = 200, delayMs: Int = 0, timeoutMs: Int = 2000, body: @escaping @Sendable () -> [UInt8]) async throws -> BridgeStack {
         let stack = BridgeStack()
         let router = Router(context: BasicRequestContext.self)
-        router.post("**") { _, _ in
+        router.post("**") { request, _ in
+            stack.recordUpstream(request.headers)
             if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
             return Response(status: .init(code: status), headers: [.contentType: "text/xml"], body: .init(byteBuffer: ByteBuffer(bytes: body())))
         }
@@ -53,6 +55,21 @@ final class BridgeStack: @unchecked Sendable {
         stack.upstreamPort = Loopback.freePort()
         try await stack.startBridge(auth: .none, username: nil, password: nil, timeoutMs: 2000, soapVersion: "1.1")
         return stack
+    }
+
+    /// The headers of the last request the hostile upstream received.
+    private var upstreamHeaders: HTTPFields = [:]
+
+    private func recordUpstream(_ headers: HTTPFields) {
+        lock.lock()
+        upstreamHeaders = headers
+        lock.unlock()
+    }
+
+    func lastUpstreamHeader(_ name: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return upstreamHeaders[HTTPField.Name(name)!]
     }
 
     private var waiting: CheckedContinuation<Int, Never>?

@@ -64,4 +64,18 @@ import Testing
         #expect(answer.body?["error"]?["code"]?.stringValue == "upstream_unreachable")
         await stack.stop()
     }
+
+    @Test func theRequestIDAndThePolicysActionGoUpstreamAndAreCounted() async throws {
+        let answer = Self.envelopeStart + "<batchId>7</batchId><status>QUEUED</status>" + Self.envelopeEnd
+        let stack = try await BridgeStack.hostile { Array(answer.utf8) }
+        let response = try await stack.call("GET", "/thunderhead/v1/batches/7", headers: [("X-Request-Id", "req-abc"), ("SOAPAction", "urn:evil")])
+        #expect(response.status == 200, "\(response.text)")
+        #expect(response.body?["status"]?.stringValue == "QUEUED")
+        #expect(stack.lastUpstreamHeader("X-Request-Id") == "req-abc")
+        // The action comes from the policy, whatever the caller sent.
+        #expect(stack.lastUpstreamHeader("SOAPAction") == "\"urn:getBatchStatus\"")
+        let metrics = try await stack.call("GET", "/metrics").text
+        #expect(metrics.contains("oms_soap_bridge_requests_total{route=\"batch-status\",status=\"200\"} 1"), "\(metrics)")
+        await stack.stop()
+    }
 }

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Hummingbird
 import JOSE
 import JSON
@@ -6,7 +7,7 @@ import JSON
 struct AdminRoutes: Sendable {
     let state: OIDMEmulatorState
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<EdgeRequestContext>) {
         let state = self.state
         router.post("/admin/revoke") { request, _ in
             guard let token = try await Self.field("token", of: request)?.stringValue, !token.isEmpty else {

@@ -26,7 +26,7 @@ public struct OIDMEmulator: Sendable {
 
     /// The Hummingbird application; `onListening` receives the bound port.
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: EdgeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.addOperationalRoutes(metrics: metrics) { Readiness(ready: true, checks: ["jwks": "ok"]) }
         let validations = metrics.counter("oms_oidm_emulator_validations_total")

@@ -29,7 +29,7 @@ public struct ThunderheadEmulator: Sendable {
     }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: EdgeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.addOperationalRoutes(metrics: metrics) { Readiness(ready: true) }
         let wsdl = self.wsdl

@@ -28,7 +28,7 @@ public struct SOAPBridgeRole: Sendable {
     }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: EdgeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: NotFoundAsJSON())
         router.addOperationalRoutes(metrics: metrics) { Readiness(ready: true, checks: ["policies": "\(calls.count) routes"]) }
@@ -41,7 +41,7 @@ public struct SOAPBridgeRole: Sendable {
                 let body = route.takesBody ? Array(buffer: try await request.body.collect(upTo: maxBody)) : []
                 var parameters: [String: String] = [:]
                 for name in route.path.parameters { parameters[name] = context.parameters.get(name) ?? "" }
-                let requestID = context.logger[metadataKey: "request_id"].map { "\($0)" } ?? RequestID.generate()
+                let requestID = context.requestID
                 let (status, json) = await call.perform(body: body, parameters: parameters, requestID: requestID)
                 counters.record(status: status, duration: ContinuousClock.now - started)
                 if status >= 500 || status == 422 {

@@ -1,0 +1,13 @@
+import Hummingbird
+
+/// The request context of every Hummingbird role: Hummingbird's core storage plus the
+/// request id, which `RequestIDMiddleware` sets before any handler runs.
+public struct EdgeRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Accepted from `X-Request-Id` or generated; empty only before the middleware ran.
+    public var requestID: String = ""
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+}
