@@ -34,7 +34,12 @@ struct BridgeCall: Sendable {
         } catch {
             throw BridgeError(status: 400, code: "bad_request", message: "\(error)")
         }
-        let fragment = (try? wrapper.finish()) ?? ""
+        let fragment: String
+        do {
+            fragment = try wrapper.finish()
+        } catch {
+            throw BridgeError(status: 500, code: "internal", message: "the request wrapper was left open")
+        }
         let token = upstream.authentication == .usernameToken
             ? UsernameToken(username: upstream.username ?? "", password: upstream.password ?? "") : nil
         do {
