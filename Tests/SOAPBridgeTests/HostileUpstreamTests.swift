@@ -62,6 +62,9 @@ import Testing
         let answer = try await stack.call("GET", "/thunderhead/v1/batches/1")
         #expect(answer.status == 502)
         #expect(answer.body?["error"]?["code"]?.stringValue == "upstream_unreachable")
+        let ready = try await stack.call("GET", "/readyz")
+        #expect(ready.status == 503)
+        #expect(ready.body?["checks"]?["thunderhead"]?.stringValue == "unreachable")
         await stack.stop()
     }
 

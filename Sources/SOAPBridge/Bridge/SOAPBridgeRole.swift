@@ -31,7 +31,8 @@ public struct SOAPBridgeRole: Sendable {
         let router = Router(context: EdgeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: NotFoundAsJSON())
-        router.addOperationalRoutes(metrics: metrics) { Readiness(ready: true, checks: ["policies": "\(calls.count) routes"]) }
+        let probe = UpstreamProbe(services: configuration.services, http: http)
+        router.addOperationalRoutes(metrics: metrics) { await probe.readiness() }
         let maxBody = configuration.maxBodyBytes
         for call in calls {
             let route = call.route
