@@ -15,14 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_port() {
-    for _ in $(seq 1 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    echo "nothing listens on $1" >&2
-    exit 1
-}
+source scripts/lib.sh
 
 # Reads wrk --latency output on stdin; prints "requests/s p99_ms non2xx".
 wrk_figures() {

@@ -68,14 +68,7 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-wait_port() {
-    for _ in $(seq 1 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    echo "error: nothing listens on port $1; see $RUN/logs/" >&2
-    exit 1
-}
+source scripts/lib.sh
 
 "$OMS" emulate oidm --config "$RUN/oidm.yaml" >>"$RUN/logs/oidm.log" 2>&1 &
 pids+=($!)
