@@ -150,9 +150,7 @@ final class AuthDecider: Sendable {
     private func startOIDMCall(token: String, digest: TokenDigest, requestID: String?, promise: EventLoopPromise<OIDMVerdict>) {
         let settings = oidmSettings
         let leeway = policy.policy.leewaySeconds
-        inFlight.withLock { $0 += 1 }
-        Task {
-            defer { inFlight.withLock { $0 -= 1 } }
+        counted { [self] in
             let started = ContinuousClock.now
             let verdict = await oidm.validate(token, requestID: requestID)
             metrics.oidmLatency.record(duration: ContinuousClock.now - started)
@@ -173,10 +171,8 @@ final class AuthDecider: Sendable {
 
     /// Runs `work` in a task whose result lands on `loop`, counted for `drain()`.
     private func tracked(on loop: any EventLoop, _ work: @escaping @Sendable () async throws -> AuthDecision) -> EventLoopFuture<AuthDecision> {
-        inFlight.withLock { $0 += 1 }
         let promise = loop.makePromise(of: AuthDecision.self)
-        Task {
-            defer { inFlight.withLock { $0 -= 1 } }
+        counted {
             do {
                 promise.succeed(try await work())
             } catch {
@@ -184,6 +180,15 @@ final class AuthDecider: Sendable {
             }
         }
         return promise.futureResult
+    }
+
+    /// A task that will complete a promise on an event loop, counted until it ends.
+    private func counted(_ work: @escaping @Sendable () async -> Void) {
+        inFlight.withLock { $0 += 1 }
+        Task {
+            defer { inFlight.withLock { $0 -= 1 } }
+            await work()
+        }
     }
 
     /// Waits (at most 5 s) until no task still has a promise to complete.
