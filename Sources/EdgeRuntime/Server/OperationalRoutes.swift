@@ -4,15 +4,11 @@ import Hummingbird
 extension Router {
     public func addOperationalRoutes(metrics: MetricsRegistry, readiness: @escaping @Sendable () async -> Readiness) {
         get("/healthz") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}")))
+            Response.json(.ok, "{\"status\":\"ok\"}")
         }
         get("/readyz") { _, _ in
             let state = await readiness()
-            return Response(
-                status: state.ready ? .ok : .serviceUnavailable,
-                headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: state.json))
-            )
+            return Response.json(state.ready ? .ok : .serviceUnavailable, state.json)
         }
         get("/metrics") { _, _ in
             Response(

@@ -47,7 +47,7 @@ public struct OIDMEmulator: Sendable {
             guard let data = FileManager.default.contents(atPath: jwksFile) else {
                 return ValidationHandler.json(.internalServerError, ["error": "JWKS file unreadable"])
             }
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return Response.json(.ok, bytes: Array(data))
         }
         return Application(
             router: router,

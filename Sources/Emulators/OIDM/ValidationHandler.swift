@@ -1,4 +1,5 @@
 import CoreMetrics
+import EdgeRuntime
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -49,10 +50,6 @@ struct ValidationHandler: Sendable {
     }
 
     static func json(_ status: HTTPResponse.Status, _ object: [String: JSONValue]) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(object).serialized()))
-        )
+        Response.json(status, JSONValue.object(object).serialized())
     }
 }

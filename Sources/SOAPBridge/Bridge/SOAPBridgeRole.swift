@@ -62,6 +62,6 @@ public struct SOAPBridgeRole: Sendable {
     public func shutdown() async { await http.shutdown() }
 
     static func json(_ status: Int, _ text: String) -> Response {
-        Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        Response.json(HTTPResponse.Status(code: status), text)
     }
 }
