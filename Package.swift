@@ -130,6 +130,6 @@ let package = Package(
         ),
         // Runs the built `oms` executable as a user would (scripts/test.sh builds it first).
         .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "Curl", "TestSupport"]),
-        .testTarget(name: "EmulatorsTests", dependencies: ["Emulators", "JOSE", "JSON", "SOAP", "XML", "Curl", "EdgeRuntime"]),
+        .testTarget(name: "EmulatorsTests", dependencies: ["Emulators", "JOSE", "JSON", "SOAP", "XML", "Curl", "EdgeRuntime", "TestSupport"]),
     ]
 )

@@ -5,6 +5,7 @@ import Foundation
 import JOSE
 import JSON
 import Logging
+import TestSupport
 import Testing
 
 /// The OIDM emulator over HTTP, as `oms auth` (or any client) uses it.
@@ -25,13 +26,8 @@ import Testing
         let emulator = try OIDMEmulator(configuration: OIDMEmulatorConfiguration(
             server: ServerSettings(host: "127.0.0.1", port: 0), jwksFile: jwks.path, identityDomain: identityDomain
         ))
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = emulator.application(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }) { continuation.yield($0) }
-        let task = Task { try await app.run() }
-        var port = 0
-        for await bound in ports {
-            port = bound
-            break
+        let (port, task) = await Loopback.serve { listening in
+            try await emulator.application(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }) { listening($0) }.run()
         }
         return Running(port: port, task: task, signer: try JWSSigner(privateKeyPEM: pair.privateKeyPEM, algorithm: .es256, keyID: "k1"), folder: folder)
     }

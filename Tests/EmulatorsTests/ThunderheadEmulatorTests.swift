@@ -4,6 +4,7 @@ import Emulators
 import Foundation
 import Logging
 import SOAP
+import TestSupport
 import Testing
 import XML
 
@@ -49,13 +50,8 @@ import XML
         configuration.wsdlFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl").path
         let emulator = try ThunderheadEmulator(configuration: configuration)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = emulator.application(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }) { continuation.yield($0) }
-        let task = Task { try await app.run() }
-        var port = 0
-        for await bound in ports {
-            port = bound
-            break
+        let (port, task) = await Loopback.serve { listening in
+            try await emulator.application(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }) { listening($0) }.run()
         }
         return Running(port: port, task: task)
     }

@@ -28,8 +28,10 @@ final class BridgeStack: @unchecked Sendable {
         let stack = BridgeStack()
         var emulator = ThunderheadEmulatorConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), username: username, password: password, completeAfterMs: completeAfterMs)
         emulator.wsdlFile = root.appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl").path
-        let app = try ThunderheadEmulator(configuration: emulator).application(logger: quiet) { stack.portArrived($0) }
-        stack.upstreamPort = try await stack.run(app)
+        let thunderhead = try ThunderheadEmulator(configuration: emulator)
+        stack.upstreamPort = await stack.serve { listening in
+            try await thunderhead.application(logger: quiet) { listening($0) }.run()
+        }
         try await stack.startBridge(auth: bridgeAuth, username: username, password: password, timeoutMs: timeoutMs, soapVersion: soapVersion)
         return stack
     }
@@ -37,14 +39,18 @@ final class BridgeStack: @unchecked Sendable {
     /// With a server that answers every POST with `body` (after `delayMs`).
     static func hostile(status: Int = 200, delayMs: Int = 0, timeoutMs: Int = 2000, body: @escaping @Sendable () -> [UInt8]) async throws -> BridgeStack {
         let stack = BridgeStack()
-        let router = Router(context: BasicRequestContext.self)
-        router.post("**") { request, _ in
-            stack.recordUpstream(request.headers)
-            if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
-            return Response(status: .init(code: status), headers: [.contentType: "text/xml"], body: .init(byteBuffer: ByteBuffer(bytes: body())))
+        stack.upstreamPort = await stack.serve { listening in
+            let router = Router(context: BasicRequestContext.self)
+            router.post("**") { request, _ in
+                stack.recordUpstream(request.headers)
+                if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
+                return Response(status: .init(code: status), headers: [.contentType: "text/xml"], body: .init(byteBuffer: ByteBuffer(bytes: body())))
+            }
+            try await Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { listening($0.localAddress?.port ?? 0) }, logger: quiet
+            ).run()
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { stack.portArrived($0.localAddress?.port ?? 0) }, logger: quiet)
-        stack.upstreamPort = try await stack.run(app)
         try await stack.startBridge(auth: .none, username: nil, password: nil, timeoutMs: timeoutMs, soapVersion: "1.1")
         return stack
     }
@@ -72,24 +78,13 @@ final class BridgeStack: @unchecked Sendable {
         return upstreamHeaders[HTTPField.Name(name)!]
     }
 
-    private var waiting: CheckedContinuation<Int, Never>?
     private let lock = NSLock()
 
-    private func portArrived(_ port: Int) {
-        lock.lock()
-        let continuation = waiting
-        waiting = nil
-        lock.unlock()
-        continuation?.resume(returning: port)
-    }
-
-    private func run(_ app: some ApplicationProtocol & Sendable) async throws -> Int {
-        await withCheckedContinuation { continuation in
-            lock.lock()
-            waiting = continuation
-            lock.unlock()
-            tasks.append(Task { try await app.run() })
-        }
+    /// Starts a server whose task `stop()` cancels; returns its port.
+    private func serve(_ run: @escaping @Sendable (_ listening: @escaping @Sendable (Int) -> Void) async throws -> Void) async -> Int {
+        let (port, task) = await Loopback.serve(run)
+        tasks.append(task)
+        return port
     }
 
     private func startBridge(auth: UpstreamSettings.Authentication, username: String?, password: String?, timeoutMs: Int, soapVersion: String) async throws {
@@ -104,7 +99,9 @@ final class BridgeStack: @unchecked Sendable {
         )
         let role = try SOAPBridgeRole(configuration: configuration)
         self.role = role
-        bridgePort = try await run(role.application(logger: Self.quiet) { self.portArrived($0) })
+        bridgePort = await serve { listening in
+            try await role.application(logger: Self.quiet) { listening($0) }.run()
+        }
     }
 
     func stop() async {

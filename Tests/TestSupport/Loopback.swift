@@ -46,3 +46,23 @@ public enum Loopback {
         return false
     }
 }
+
+extension Loopback {
+    /// Runs a server in a task and returns the port it reports once listening (0 when it
+    /// stopped before that). `run` gets the callback to report the port with.
+    public static func serve(
+        _ run: @escaping @Sendable (_ listening: @escaping @Sendable (Int) -> Void) async throws -> Void
+    ) async -> (port: Int, task: Task<Void, any Error>) {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let task = Task {
+            defer { continuation.finish() }
+            try await run { continuation.yield($0) }
+        }
+        var port = 0
+        for await bound in ports {
+            port = bound
+            break
+        }
+        return (port, task)
+    }
+}

@@ -67,12 +67,8 @@ final class AuthStack: @unchecked Sendable {
             server: ServerSettings(host: "127.0.0.1", port: 0), jwksFile: issuer.jwksFile,
             identityDomain: identityDomain, delayMs: delayMs
         ))
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = emulator.application(logger: Self.quiet) { port in continuation.yield(port) }
-        emulatorTask = Task { try await app.run() }
-        for await port in ports {
-            oidmPort = port
-            break
+        (oidmPort, emulatorTask) = await Loopback.serve { listening in
+            try await emulator.application(logger: Self.quiet) { listening($0) }.run()
         }
     }
 
