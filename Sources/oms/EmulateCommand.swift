@@ -40,12 +40,9 @@ struct OIDMCommand: AsyncParsableCommand {
         if let port { configuration.server.port = port }
         if let jwks { configuration.jwksFile = jwks }
         if let delayMs { configuration.delayMs = delayMs }
-        let emulator: OIDMEmulator
-        do {
+        let emulator = RoleStartup.orFail {
             try configuration.validate()
-            emulator = try OIDMEmulator(configuration: configuration)
-        } catch {
-            RoleStartup.fail(String(describing: error))
+            return try OIDMEmulator(configuration: configuration)
         }
         try await emulator.application(logger: logger).runService()
     }

@@ -34,6 +34,15 @@ enum RoleStartup {
         return Logger(label: label)
     }
 
+    /// Whatever `make` throws at start-up becomes the one line and exit status 2.
+    static func orFail<T>(_ make: () throws -> T) -> T {
+        do {
+            return try make()
+        } catch {
+            fail(String(describing: error))
+        }
+    }
+
     static func fail(_ line: String) -> Never {
         FileHandle.standardError.write(Data("oms: \(line)\n".utf8))
         exit(2)

@@ -26,12 +26,7 @@ struct SOAPBridgeCommand: AsyncParsableCommand {
         let reader = RoleStartup.reader(file: config)
         let logger = RoleStartup.logger("oms.soap-bridge", reader: reader)
         let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try BridgeConfiguration(reader: reader) }
-        let role: SOAPBridgeRole
-        do {
-            role = try SOAPBridgeRole(configuration: configuration)
-        } catch {
-            RoleStartup.fail(error.description)
-        }
+        let role = RoleStartup.orFail { try SOAPBridgeRole(configuration: configuration) }
         try await role.application(logger: logger).runService()
         await role.shutdown()
     }

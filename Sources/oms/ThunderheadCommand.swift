@@ -41,12 +41,9 @@ struct ThunderheadCommand: AsyncParsableCommand {
         if let password { configuration.password = password }
         if let completeAfterMs { configuration.completeAfterMs = completeAfterMs }
         if let wsdl { configuration.wsdlFile = wsdl }
-        let emulator: ThunderheadEmulator
-        do {
+        let emulator = RoleStartup.orFail {
             try configuration.validate()
-            emulator = try ThunderheadEmulator(configuration: configuration)
-        } catch {
-            RoleStartup.fail(String(describing: error))
+            return try ThunderheadEmulator(configuration: configuration)
         }
         try await emulator.application(logger: logger).runService()
     }
