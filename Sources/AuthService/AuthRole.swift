@@ -20,7 +20,7 @@ public final class AuthRole: Service, Sendable {
     private let breaker: CircuitBreaker
     private let server: AuthHTTPServer
     private let decider: AuthDecider
-    private let probe = Mutex<(at: ContinuousClock.Instant, reachable: Bool)?>(nil)
+    private let oidmProbe: ReachabilityProbe
     private let boundPort = Mutex<Int?>(nil)
 
     public init(configuration: AuthConfiguration, logger: Logger, metrics: MetricsRegistry = MetricsRegistry()) {
@@ -36,6 +36,7 @@ public final class AuthRole: Service, Sendable {
             cache: TokenCache(capacity: configuration.cache.maxEntries), breaker: breaker, metrics: authMetrics, logger: logger
         )
         self.http = http
+        self.oidmProbe = ReachabilityProbe(url: configuration.oidm.url, timeout: .milliseconds(configuration.oidm.timeoutMs), http: http)
         self.decider = decider
         self.keys = keys
         self.breaker = breaker
@@ -97,21 +98,13 @@ public final class AuthRole: Service, Sendable {
         if breaker.state() == .open {
             ready = false
             checks["oidm"] = "circuit open"
-        } else if await oidmReachable() {
+        } else if await oidmProbe.isReachable() {
             checks["oidm"] = "ok"
         } else {
             ready = false
             checks["oidm"] = "unreachable"
         }
         return Readiness(ready: ready, checks: checks)
-    }
-
-    private func oidmReachable() async -> Bool {
-        if let last = probe.withLock({ $0 }), ContinuousClock.now - last.at < .seconds(1) { return last.reachable }
-        let request = CurlRequest(url: configuration.oidm.url, timeout: .milliseconds(configuration.oidm.timeoutMs), maxResponseBytes: 64 << 10)
-        let reachable = (try? await http.execute(request)) != nil
-        probe.withLock { $0 = (.now, reachable) }
-        return reachable
     }
 }
 

@@ -1,28 +1,19 @@
 import Curl
 import EdgeRuntime
-import Synchronization
 
-/// `/readyz` of the bridge: every upstream answers HTTP at all (any status counts: a SOAP
-/// endpoint may refuse a bare GET), probed at most once a second.
-final class UpstreamProbe: Sendable {
-    private let services: [(name: String, url: String)]
-    private let http: CurlClient
-    private let last = Mutex<(at: ContinuousClock.Instant, readiness: Readiness)?>(nil)
+/// `/readyz` of the bridge: every upstream answers HTTP.
+struct UpstreamProbe: Sendable {
+    private let probes: [(name: String, probe: ReachabilityProbe)]
 
     init(services: [String: UpstreamSettings], http: CurlClient) {
-        self.services = services.map { ($0.key, $0.value.url) }.sorted { $0.name < $1.name }
-        self.http = http
+        probes = services.sorted { $0.key < $1.key }.map { ($0.key, ReachabilityProbe(url: $0.value.url, timeout: .seconds(2), http: http)) }
     }
 
     func readiness() async -> Readiness {
-        if let cached = last.withLock({ $0 }), ContinuousClock.now - cached.at < .seconds(1) { return cached.readiness }
         var checks: [String: String] = [:]
-        for (name, url) in services {
-            let answered = (try? await http.execute(CurlRequest(url: url, timeout: .seconds(2), maxResponseBytes: 64 << 10))) != nil
-            checks[name] = answered ? "ok" : "unreachable"
+        for (name, probe) in probes {
+            checks[name] = await probe.isReachable() ? "ok" : "unreachable"
         }
-        let readiness = Readiness(ready: checks.values.allSatisfy { $0 == "ok" }, checks: checks)
-        last.withLock { $0 = (.now, readiness) }
-        return readiness
+        return Readiness(ready: checks.values.allSatisfy { $0 == "ok" }, checks: checks)
     }
 }
