@@ -31,16 +31,15 @@ let fields = ResponseMapping(fields: [
 ])
 
 func request() -> Bool {
-    var wrapper = XMLWriter(declaration: false)
+    // As the bridge writes it: the wrapper straight into the envelope's open Body.
     do {
-        try wrapper.start("tns:submitBatch", attributes: [("xmlns:tns", "http://jobapi.ws.thunderhead.com/")])
-        try wrapper.start("request")
-        try JSONToXML.writeMembers(ofJSON: body, mapping: mapping, into: &wrapper)
-        try wrapper.end()
-        try wrapper.end()
-        let fragment = try wrapper.finish()
-        let envelope = try SOAPEnvelope.write(version: .v1_1) { (writer: inout XMLWriter) throws(XMLError) in writer.raw(fragment) }
-        return !envelope.isEmpty
+        var writer = try SOAPEnvelope.open(version: .v1_1, security: nil)
+        try writer.start("tns:submitBatch", attributes: [("xmlns:tns", "http://jobapi.ws.thunderhead.com/")])
+        try writer.start("request")
+        try JSONToXML.writeMembers(ofJSON: body, mapping: mapping, into: &writer)
+        try writer.end()
+        try writer.end()
+        return try !SOAPEnvelope.close(&writer).isEmpty
     } catch {
         return false
     }

@@ -56,10 +56,30 @@ public struct SOAPEnvelope: Sendable {
         security token: UsernameToken?,
         body: (inout XMLWriter) throws(XMLError) -> Void
     ) throws(XMLError) -> String {
-        guard let token else { return try write(version: version, body: body) }
-        return try write(version: version, header: { (writer: inout XMLWriter) throws(XMLError) in
+        var writer = try open(version: version, security: token)
+        try body(&writer)
+        return try close(&writer)
+    }
+
+    /// A writer with the Envelope (and the security header, when given) written and the Body
+    /// open, for callers whose body content throws errors of its own; `close` finishes it.
+    public static func open(version: SOAPVersion, security token: UsernameToken?) throws(XMLError) -> XMLWriter {
+        var writer = XMLWriter(declaration: true)
+        try writer.start("env:Envelope", attributes: [("xmlns:env", version.envelopeNamespace)])
+        if let token {
+            try writer.start("env:Header")
             try token.write(to: &writer, version: version)
-        }, body: body)
+            try writer.end()
+        }
+        try writer.start("env:Body")
+        return writer
+    }
+
+    /// Closes the Body and the Envelope that `open` started.
+    public static func close(_ writer: inout XMLWriter) throws(XMLError) -> String {
+        try writer.end()
+        try writer.end()
+        return try writer.finish()
     }
 
     /// A whole fault message.

@@ -13,20 +13,26 @@ struct BridgeCall: Sendable {
 
     /// The SOAP envelope for a caller's body and path parameters.
     func envelope(body: [UInt8], parameters: [String: String]) throws(BridgeError) -> String {
-        // The wrapper is written first, on its own writer, because mapping errors are the
-        // caller's (400) while the envelope writer only knows XML errors.
-        var wrapper = XMLWriter(declaration: false)
+        let token = upstream.authentication == .usernameToken
+            ? UsernameToken(username: upstream.username ?? "", password: upstream.password ?? "") : nil
+        var writer: XMLWriter
         do {
-            try wrapper.start("tns:\(route.operation)", attributes: [("xmlns:tns", policy.namespace)])
+            writer = try SOAPEnvelope.open(version: upstream.soapVersion, security: token)
+        } catch {
+            throw BridgeError(status: 500, code: "internal", message: "cannot write the envelope: \(error.message)")
+        }
+        // Mapping errors and bad characters come from the caller's body: 400.
+        do {
+            try writer.start("tns:\(route.operation)", attributes: [("xmlns:tns", policy.namespace)])
             for (parameter, element) in route.fromPath {
-                try wrapper.element(element, text: parameters[parameter] ?? "")
+                try writer.element(element, text: parameters[parameter] ?? "")
             }
             if route.takesBody {
-                if let element = route.bodyElement { try wrapper.start(element) }
-                try JSONToXML.writeMembers(ofJSON: body, mapping: route.requestMapping, into: &wrapper)
-                if route.bodyElement != nil { try wrapper.end() }
+                if let element = route.bodyElement { try writer.start(element) }
+                try JSONToXML.writeMembers(ofJSON: body, mapping: route.requestMapping, into: &writer)
+                if route.bodyElement != nil { try writer.end() }
             }
-            try wrapper.end()
+            try writer.end()
         } catch let error as MappingError {
             throw BridgeError(status: 400, code: "bad_request", message: error.message)
         } catch let error as XMLError {
@@ -34,20 +40,10 @@ struct BridgeCall: Sendable {
         } catch {
             throw BridgeError(status: 400, code: "bad_request", message: "\(error)")
         }
-        let fragment: String
         do {
-            fragment = try wrapper.finish()
+            return try SOAPEnvelope.close(&writer)
         } catch {
             throw BridgeError(status: 500, code: "internal", message: "the request wrapper was left open")
-        }
-        let token = upstream.authentication == .usernameToken
-            ? UsernameToken(username: upstream.username ?? "", password: upstream.password ?? "") : nil
-        do {
-            return try SOAPEnvelope.write(version: upstream.soapVersion, security: token) { (writer: inout XMLWriter) throws(XMLError) in
-                writer.raw(fragment)  // written above by our own writer, every value escaped
-            }
-        } catch {
-            throw BridgeError(status: 500, code: "internal", message: "cannot write the envelope")
         }
     }
 
