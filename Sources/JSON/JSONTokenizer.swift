@@ -21,8 +21,8 @@ public struct JSONTokenizer {
     private var lexer: JSONLexer
     private var state = State.value
     private var containers = ContainerStack()
-    /// Names seen so far in each open object, innermost last (only when checking duplicates).
-    private var names: [Set<String>] = []
+    /// Names seen so far in each open object (only when checking duplicates).
+    private var names = MemberNames()
     private var failure: JSONError?
     private let maxDepth: Int
     private let checksDuplicateKeys: Bool
@@ -142,7 +142,7 @@ public struct JSONTokenizer {
         guard !lexer.isAtEnd, lexer.current == UInt8(ascii: "\"") else { throw lexer.unexpected(expected: expected) }
         let name = try lexer.string()
         // RFC 7515 §5.2 / RFC 7519 §4: with duplicate names, parsers disagree on the meaning.
-        if checksDuplicateKeys, !names[names.count - 1].insert(name).inserted {
+        if checksDuplicateKeys, !names.insert(name) {
             throw duplicateKeyError(name, at: tokenOffset)
         }
         lexer.skipWhitespace()
@@ -162,7 +162,7 @@ public struct JSONTokenizer {
         }
         lexer.index += 1
         containers.push(isObject: isObject)
-        if isObject, checksDuplicateKeys { names.append([]) }
+        if isObject, checksDuplicateKeys { names.open() }
         state = isObject ? .firstKeyOrEnd : .firstElementOrEnd
     }
 
@@ -181,7 +181,7 @@ public struct JSONTokenizer {
     private mutating func close() -> JSONToken {
         lexer.index += 1
         let wasObject = containers.pop()
-        if wasObject, checksDuplicateKeys { names.removeLast() }
+        if wasObject, checksDuplicateKeys { names.close() }
         state = containers.count == 0 ? .end : containers.topIsObject ? .afterMember : .afterElement
         return wasObject ? .objectEnd : .arrayEnd
     }

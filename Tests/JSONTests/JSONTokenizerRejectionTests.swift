@@ -28,6 +28,23 @@ struct JSONTokenizerRejectionTests {
         expectJSONError(.invalidNumber, offset: 13) { _ = try StrictJSON.parse(text) }
     }
 
+    /// Small objects are checked by scanning their names, large ones with a set: a duplicate
+    /// must be found on both sides of the switch, and nesting must not mix the objects' names.
+    @Test("duplicates in small and large objects, with objects nested between", arguments: [3, 16, 17, 40, 2_000])
+    func duplicatesAtEverySize(_ count: Int) throws {
+        let members = (0..<count).map { #""k\#($0)":{"k0":0,"inner":{"k\#($0)":1}}"# }.joined(separator: ",")
+        let unique = "{\(members)}"
+        #expect(throws: Never.self) { _ = try drain(unique) }
+        for repeated in [0, count / 2, count - 1] {
+            let text = "{\(members),\"x\":1,\"k\(repeated)\":2}"
+            let offset = text.utf8.count - "\"k\(repeated)\":2}".utf8.count
+            expectJSONError(.duplicateKey, offset: offset, "\(count) members, k\(repeated) again") { _ = try drain(text) }
+        }
+        // Sibling objects each start empty.
+        let siblings = "[" + (0..<3).map { _ in "{\(members)}" }.joined(separator: ",") + "]"
+        #expect(throws: Never.self) { _ = try drain(siblings) }
+    }
+
     @Test("positions carry line and column")
     func positions() {
         expectJSONError(.syntax, offset: 7, line: 1, column: 8) { _ = try drain(#"{"a":1,}"#) }

@@ -38,16 +38,38 @@ struct RequestMappingTests {
         #expect(try mapToXML(#"{"payload": "hello"}"#, mapping) == "<op><payload>aGVsbG8=</payload></op>")
     }
 
-    @Test("base64 of an object or array is its exact compact JSON text")
+    @Test("base64 of an object or array is the caller's JSON text without whitespace, tokens as sent")
     func base64JSON() throws {
-        let mapping = RequestMapping(base64: ["doc", "list", "n"])
-        let json = #"{"doc": { "z": 1.10, "a": [true, null, -0, 1E+2], "s": "q\"<\u00e9", "o": {} }, "list": [ ], "n": 12345678901234567890}"#
+        let mapping = RequestMapping(base64: ["doc", "list", "n", "t"])
+        let json = #"{"doc": { "z": 1.10, "a": [true, null, -0, 1E+2],\#n\#t"s": "q\" <\u00e9 \\", "o": {} }, "list": [ ], "n": 12345678901234567890, "t": true}"#
         let tree = try mapToTree(json, mapping)
         let docText = try #require(tree.first("doc")?.text)
         let doc = try #require(decodeBase64(docText))
-        #expect(String(decoding: doc, as: UTF8.self) == #"{"z":1.10,"a":[true,null,-0,1E+2],"s":"q\"<é","o":{}}"#)
+        #expect(String(decoding: doc, as: UTF8.self) == #"{"z":1.10,"a":[true,null,-0,1E+2],"s":"q\" <\u00e9 \\","o":{}}"#)
         #expect(decodeBase64(tree.first("list")?.text ?? "?") == Array("[]".utf8))
         #expect(decodeBase64(tree.first("n")?.text ?? "?") == Array("12345678901234567890".utf8))
+        #expect(decodeBase64(tree.first("t")?.text ?? "?") == Array("true".utf8))
+    }
+
+    @Test("a base64 member is still validated: bad JSON inside it is refused at its position")
+    func base64StillValidated() {
+        let mapping = RequestMapping(base64: ["doc"])
+        let deep = #"{"doc": "# + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
+        for json in [
+            #"{"doc": {"a": 1, "a": 2}}"#, #"{"doc": [1, 2,]}"#, #"{"doc": {"a": 01}}"#,
+            #"{"doc": {"a": [1}}"#, #"{"doc": {"a": 1}"#, #"{"doc": ["\x"]}"#, deep,
+        ] {
+            var tokens = JSONTokenizer(Array(json.utf8))
+            var expected: JSONError?
+            do {
+                while try tokens.next() != nil {}
+            } catch {
+                expected = error
+            }
+            let error = mappingError(json, mapping)
+            #expect(expected != nil && error?.code == .invalidJSON, "\(json)")
+            #expect(error?.offset == expected?.offset, "\(json)")
+        }
     }
 
     @Test("entries: an object of name → scalar becomes repeated key/value elements")

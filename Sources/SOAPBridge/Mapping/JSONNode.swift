@@ -2,6 +2,11 @@ import JSON
 
 /// An ordered JSON tree that keeps number lexemes, built from `JSONTokenizer`.
 ///
+/// A top-level member named in `verbatim` whose value is an object or an array is validated
+/// like the rest but not built: it is kept as the range of its text in the body (`.verbatim`),
+/// for members that travel on as JSON text (base64 of the caller's JSON) and would otherwise
+/// be built into a tree only to be serialized again.
+///
 /// Objects keep their members in document order (attributes may follow child members in
 /// JSON but go into the start tag; `RequestMapping.order` reorders), numbers keep their exact
 /// text. The tokenizer already refuses duplicate names, bad UTF-8 and excessive depth
@@ -13,11 +18,14 @@ enum JSONNode {
     case number(String)
     case bool(Bool)
     case null
+    /// An object or array kept as its byte range in the parsed body.
+    case verbatim(Range<Int>)
 
-    /// Parses a complete document whose top-level value must be an object.
-    static func parseObject(_ bytes: [UInt8]) throws(MappingError) -> [JSONMember] {
+    /// Parses a complete document whose top-level value must be an object; its members named
+    /// in `verbatim` are kept as text when they hold an object or an array.
+    static func parseObject(_ bytes: [UInt8], verbatim: Set<String> = []) throws(MappingError) -> [JSONMember] {
         let result = bytes.withUnsafeBytes { buffer in
-            Result { () throws(MappingError) in try parse(buffer) }
+            Result { () throws(MappingError) in try parse(buffer, verbatim: verbatim) }
         }
         guard case .object(let members) = try result.get() else {
             throw MappingError(.notAnObject, "the body must be a JSON object")
@@ -26,17 +34,53 @@ enum JSONNode {
     }
 
     /// Parses a complete document (any top-level value).
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(MappingError) -> JSONNode {
+    static func parse(_ bytes: UnsafeRawBufferPointer, verbatim: Set<String> = []) throws(MappingError) -> JSONNode {
         var tokens = JSONTokenizer(bytes)
         do throws(JSONError) {
             // An empty body is a JSONError already, so `nil` cannot happen here.
             guard let first = try tokens.next() else { return .null }
-            let root = try value(first, &tokens)
+            let root: JSONNode
+            if case .objectStart = first, !verbatim.isEmpty {
+                root = try object(&tokens, verbatim: verbatim)
+            } else {
+                root = try value(first, &tokens)
+            }
             // Drains trailing data: anything but whitespace after the value is an error.
             _ = try tokens.next()
             return root
         } catch {
             throw MappingError(error)
+        }
+    }
+
+    /// The members of the top-level object, after its `{`.
+    private static func object(_ tokens: inout JSONTokenizer, verbatim: Set<String>) throws(JSONError) -> JSONNode {
+        var members: [JSONMember] = []
+        members.reserveCapacity(8)
+        while let next = try tokens.next() {
+            guard case .key(let name) = next else { break }  // objectEnd
+            guard let valueToken = try tokens.next() else { break }
+            if valueToken.opensContainer, verbatim.contains(name) {
+                let start = tokens.tokenOffset
+                try skipContainer(&tokens)
+                // The tokenizer points at the closing bracket.
+                members.append(JSONMember(name: name, value: .verbatim(start..<tokens.tokenOffset + 1)))
+            } else {
+                members.append(JSONMember(name: name, value: try value(valueToken, &tokens)))
+            }
+        }
+        return .object(members)
+    }
+
+    /// Reads (and so validates) the rest of a container whose opening token was just read.
+    private static func skipContainer(_ tokens: inout JSONTokenizer) throws(JSONError) {
+        var depth = 1
+        while depth > 0, let token = try tokens.next() {
+            switch token {
+            case .objectStart, .arrayStart: depth += 1
+            case .objectEnd, .arrayEnd: depth -= 1
+            default: break
+            }
         }
     }
 
@@ -72,7 +116,7 @@ enum JSONNode {
     /// True for strings, numbers, booleans and null.
     var isScalar: Bool {
         switch self {
-        case .object, .array: false
+        case .object, .array, .verbatim: false
         default: true
         }
     }
@@ -83,34 +127,16 @@ enum JSONNode {
         case .string(let text): text
         case .number(let lexeme): lexeme
         case .bool(let flag): flag ? "true" : "false"
-        case .null, .object, .array: nil
+        case .null, .object, .array, .verbatim: nil
         }
     }
+}
 
-    /// Appends compact JSON text: members in document order, numbers as their lexemes,
-    /// strings re-escaped by `JSONString`.
-    func appendCompact(to out: inout String) {
+extension JSONToken {
+    fileprivate var opensContainer: Bool {
         switch self {
-        case .object(let members):
-            out += "{"
-            for (index, member) in members.enumerated() {
-                if index > 0 { out += "," }
-                JSONString.appendQuoted(member.name, to: &out)
-                out += ":"
-                member.value.appendCompact(to: &out)
-            }
-            out += "}"
-        case .array(let items):
-            out += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                item.appendCompact(to: &out)
-            }
-            out += "]"
-        case .string(let text): JSONString.appendQuoted(text, to: &out)
-        case .number(let lexeme): out += lexeme
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .null: out += "null"
+        case .objectStart, .arrayStart: true
+        default: false
         }
     }
 }

@@ -24,7 +24,9 @@ public enum JSONToXML {
         mapping: RequestMapping = RequestMapping(),
         into writer: inout XMLWriter
     ) throws(MappingError) {
-        let members = try JSONNode.parseObject(body)
+        // Base64 members travel as the caller's JSON text: no tree for them.
+        let verbatim = mapping.base64.subtracting(mapping.entries.keys)
+        let members = try JSONNode.parseObject(body, verbatim: verbatim)
         for name in mapping.required {
             let member = members.first { $0.name == name }
             guard let member else {
@@ -38,17 +40,17 @@ public enum JSONToXML {
         var output = writer
         if mapping.order.isEmpty {
             for member in members {
-                try writeTopLevel(member.name, member.value, mapping, &output)
+                try writeTopLevel(member.name, member.value, mapping, body, &output)
             }
         } else {
             var written = [Bool](repeating: false, count: members.count)
             for name in mapping.order {
                 guard let index = members.firstIndex(where: { $0.name == name }), !written[index] else { continue }
                 written[index] = true
-                try writeTopLevel(name, members[index].value, mapping, &output)
+                try writeTopLevel(name, members[index].value, mapping, body, &output)
             }
             for (index, member) in members.enumerated() where !written[index] {
-                try writeTopLevel(member.name, member.value, mapping, &output)
+                try writeTopLevel(member.name, member.value, mapping, body, &output)
             }
         }
         writer = output
@@ -58,6 +60,7 @@ public enum JSONToXML {
         _ name: String,
         _ value: JSONNode,
         _ mapping: RequestMapping,
+        _ body: [UInt8],
         _ writer: inout XMLWriter
     ) throws(MappingError) {
         // The writer refuses every name that is not a QName; a colon would make it prefixed.
@@ -71,7 +74,7 @@ public enum JSONToXML {
         if !mapping.entries.isEmpty, let shape = mapping.entries[name] {
             try writeEntries(name, value, shape, &writer)
         } else if !mapping.base64.isEmpty, mapping.base64.contains(name) {
-            try writeBase64(name, value, &writer)
+            try writeBase64(name, value, body, &writer)
         } else {
             try writeElement(name, value, &writer)
         }
@@ -105,6 +108,9 @@ public enum JSONToXML {
             }
         case .object(let members):
             try writeObject(name, members, &writer)
+        case .verbatim:
+            // Only base64 members are kept verbatim, and `writeTopLevel` sends them to `writeBase64`.
+            preconditionFailure("a verbatim member reached the element writer")
         }
     }
 
@@ -145,19 +151,30 @@ public enum JSONToXML {
         try xml { () throws(XMLError) in try writer.end() }
     }
 
-    /// `xs:base64Binary`: a string as its UTF-8 bytes, anything else as compact JSON text.
-    private static func writeBase64(_ name: String, _ value: JSONNode, _ writer: inout XMLWriter) throws(MappingError) {
+    /// `xs:base64Binary`: a string as its UTF-8 bytes, a scalar as its JSON text, an object or
+    /// an array as the caller's JSON text without insignificant whitespace (tokens exactly as
+    /// sent, escapes included).
+    private static func writeBase64(
+        _ name: String,
+        _ value: JSONNode,
+        _ body: [UInt8],
+        _ writer: inout XMLWriter
+    ) throws(MappingError) {
         let encoded: String
         switch value {
         case .null:
             encoded = ""
         case .string(let text):
             encoded = Base64.encode(text)
-        default:
-            var json = ""
-            json.reserveCapacity(256)
-            value.appendCompact(to: &json)
-            encoded = Base64.encode(json)
+        case .verbatim(let range):
+            var json: [UInt8] = []
+            body.withUnsafeBufferPointer { JSONCompaction.append(UnsafeBufferPointer(rebasing: $0[range]), to: &json) }
+            encoded = json.withUnsafeBufferPointer { Base64.encode($0) }
+        case .number, .bool:
+            encoded = Base64.encode(value.scalarText ?? "")
+        case .object, .array:
+            // Only members named in `verbatim` are base64, and those arrive as `.verbatim`.
+            preconditionFailure("a base64 member was parsed into a tree")
         }
         try xml { () throws(XMLError) in try writer.element(name, text: encoded) }
     }
