@@ -78,6 +78,12 @@ func median(_ work: () -> Bool) -> Double {
     (0..<rounds).map { _ in microseconds(work) }.sorted()[rounds / 2]
 }
 
+if let only = ProcessInfo.processInfo.environment["ONLY"] {
+    for _ in 0..<iterations {
+        if only == "members" { _ = membersOnly() } else if only == "parse" { _ = parse() } else { _ = select() }
+    }
+    exit(0)
+}
 let members = median(membersOnly)
 let jsonToXML = median(request), xmlParse = median { parse() != nil }, xmlToJSON = median(select)
 let baselineJSON = median(foundationJSON), baselineXML = median(foundationXML)

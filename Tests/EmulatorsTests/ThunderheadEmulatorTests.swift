@@ -130,7 +130,9 @@ import XML
 
     @Test func aPreviewIsARealPDF() async throws {
         let running = try await start()
-        let answer = try await running.call("executePreview", Self.jobRequest(name: "preview (1) \\ test"))
+        let width = 96  // the page's line width
+        let data = "first (line)\n" + String(repeating: "x", count: width) + "tail"
+        let answer = try await running.call("executePreview", Self.jobRequest(name: "preview (1) \\ test", data: data))
         #expect(answer.status == 200)
         let channel = try #require(answer.envelope.payload?.first("return")?.first("masterChannels"))
         #expect(channel.first("formatString")?.text == "application/pdf")
@@ -140,6 +142,10 @@ import XML
         // The cross-reference table is where startxref says it is.
         let offset = try #require(text.components(separatedBy: "startxref\n").last?.split(separator: "\n").first.flatMap { Int($0) })
         #expect(text.utf8.dropFirst(offset).starts(with: "xref".utf8))
+        // The page shows the title and the data, wrapped, in escaped PDF strings.
+        #expect(text.contains(#"(OMS preview: preview \(1\) \\ test)"#))
+        #expect(text.contains(#"(first \(line\))"#))
+        #expect(text.contains("(\(String(repeating: "x", count: width))) Tj 0 -10 Td (tail)"))
 
         let failing = try await running.call("executePreview", Self.jobRequest(data: "FAIL"))
         #expect(failing.status == 200)

@@ -2,12 +2,18 @@ import Foundation
 
 /// A small, valid one-page PDF (ISO 32000-1 §7.5: header, objects, cross-reference table
 /// with exact byte offsets, trailer), so that a preview is a real document a viewer opens.
+/// The page shows the batch name and the transaction data, as a preview would: one line of
+/// text per line of data, long lines wrapped, at most `maxLines`.
 enum PreviewPDF {
-    static func make(title: String) -> [UInt8] {
-        // PDF literal strings escape backslash and parentheses (§7.3.4.2); keep ASCII only.
-        let safe = String(title.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 }.prefix(80))
-            .replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "(", with: "\\(").replacingOccurrences(of: ")", with: "\\)")
-        let content = "BT /F1 18 Tf 72 720 Td (OMS preview: \(safe)) Tj ET"
+    static let maxLines = 60
+    static let lineWidth = 96
+
+    static func make(title: String, data: [UInt8] = []) -> [UInt8] {
+        var content = "BT /F1 18 Tf 72 740 Td (OMS preview: \(literal(title, limit: 80))) Tj /F1 8 Tf 0 -24 Td"
+        for line in lines(of: data) {
+            content += " (\(literal(line, limit: lineWidth))) Tj 0 -10 Td"
+        }
+        content += " ET"
         let objects = [
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -29,5 +35,30 @@ enum PreviewPDF {
         }
         out += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
         return Array(out.utf8)
+    }
+
+    /// The data's lines, each cut into pieces of `lineWidth` characters.
+    private static func lines(of data: [UInt8]) -> [Substring] {
+        var result: [Substring] = []
+        let text = String(decoding: data, as: UTF8.self)
+        for line in text.split(separator: "\n") where result.count < maxLines {
+            var rest = line[...]
+            while !rest.isEmpty, result.count < maxLines {
+                result.append(rest.prefix(lineWidth))
+                rest = rest.dropFirst(lineWidth)
+            }
+        }
+        return result
+    }
+
+    /// A PDF literal string's content: printable ASCII only, with backslash and parentheses
+    /// escaped (§7.3.4.2).
+    private static func literal(_ text: some StringProtocol, limit: Int) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars.prefix(limit) where scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F {
+            if scalar == "\\" || scalar == "(" || scalar == ")" { out += "\\" }
+            out.unicodeScalars.append(scalar)
+        }
+        return out
     }
 }

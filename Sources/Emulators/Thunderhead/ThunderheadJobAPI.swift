@@ -26,7 +26,7 @@ struct ThunderheadJobAPI: Sendable {
             }
         case "executePreview":
             let request = try JobRequest(payload)
-            let pdf = Data(PreviewPDF.make(title: request.batchName)).base64EncodedString()
+            let pdf = Data(PreviewPDF.make(title: request.batchName, data: Array(request.transactionData))).base64EncodedString()
             return { (writer: inout XMLWriter) throws(XMLError) in
                 try writer.start("tns:executePreviewResponse", attributes: [("xmlns:tns", Self.namespace)])
                 try writer.start("return")
