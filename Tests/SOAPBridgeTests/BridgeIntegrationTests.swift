@@ -47,6 +47,38 @@ import Testing
         await stack.stop()
     }
 
+    /// Routes with no `request` mapping details and no `response.fields`: the Oracle API
+    /// Gateway convention both ways, so callers written against that gateway keep working.
+    @Test func routesWithoutMappingsUseTheOracleConvention() async throws {
+        let policy = """
+            namespace: http://jobapi.ws.thunderhead.com/
+            wsdl: JobAPIWebWrapped.wsdl
+            routes:
+              - {name: submit, method: POST, path: /raw/batches, operation: submitBatch, soap_action: urn:submitBatch, request: {element: request}}
+              - {name: status, method: GET, path: "/raw/batches/{batchId}", operation: getBatchStatus, soap_action: urn:getBatchStatus,
+                 request: {from_path: [{parameter: batchId, element: batchId}]}}
+            """
+        let stack = try await BridgeStack.start(completeAfterMs: 60_000, policy: policy)
+        // The caller does what the convention cannot know: base64 itself, entries as an array.
+        let body = """
+            {"batchConfigResID": 7001, "batchName": "raw", "projectID": 12, "transactionData": "eyJjdXN0b21lciI6NDJ9",
+             "properties": [{"name": "correlationId", "value": "corr-raw"}, {"name": "region", "value": "emea"}]}
+            """
+        let submitted = try await stack.call("POST", "/raw/batches", json: body)
+        #expect(submitted.status == 200, "\(submitted.text)")
+        // The whole response wrapper, every value a string.
+        let id = try #require(submitted.body?["return"]?.stringValue)
+        #expect(submitted.body == .object(["return": .string(id)]))
+        let status = try await stack.call("GET", "/raw/batches/\(id)")
+        #expect(status.status == 200, "\(status.text)")
+        #expect(status.body == .object(["return": .object([
+            "batchId": .string(id), "status": "QUEUED", "statusText": status.body?["return"]?["statusText"] ?? .null,
+            "correlationId": "corr-raw",
+        ])]))
+        #expect(status.body?["return"]?["statusText"]?.stringValue?.isEmpty == false)
+        await stack.stop()
+    }
+
     @Test func previewsAreDocuments() async throws {
         let stack = try await BridgeStack.start()
         let preview = try await stack.call("POST", "/thunderhead/v1/previews", json: Self.batch)

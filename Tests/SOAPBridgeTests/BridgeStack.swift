@@ -19,13 +19,24 @@ final class BridgeStack: @unchecked Sendable {
     private(set) var upstreamPort = 0
     private var tasks: [Task<Void, any Error>] = []
     private var role: SOAPBridgeRole?
+    /// A temporary policies folder, removed by `stop()`; nil for the shipped `sidecars`.
+    private var policiesFolder: URL?
 
     static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// With the Thunderhead emulator as the upstream.
-    static func start(username: String? = nil, password: String? = nil, bridgeAuth: UpstreamSettings.Authentication = .none, timeoutMs: Int = 5000, soapVersion: String = "1.1", completeAfterMs: Int = 200) async throws -> BridgeStack {
+    /// With the Thunderhead emulator as the upstream; `policy` replaces the shipped
+    /// `sidecars/thunderhead/policy.yaml` (in a temporary folder, beside the shipped WSDL).
+    static func start(username: String? = nil, password: String? = nil, bridgeAuth: UpstreamSettings.Authentication = .none, timeoutMs: Int = 5000, soapVersion: String = "1.1", completeAfterMs: Int = 200, policy: String? = nil) async throws -> BridgeStack {
         let stack = BridgeStack()
+        if let policy {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-policies-\(UUID().uuidString)")
+            let service = folder.appendingPathComponent("thunderhead")
+            try FileManager.default.createDirectory(at: service, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: root.appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl"), to: service.appendingPathComponent("JobAPIWebWrapped.wsdl"))
+            try policy.write(to: service.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
+            stack.policiesFolder = folder
+        }
         var emulator = ThunderheadEmulatorConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), username: username, password: password, completeAfterMs: completeAfterMs)
         emulator.wsdlFile = root.appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl").path
         let thunderhead = try ThunderheadEmulator(configuration: emulator)
@@ -90,7 +101,7 @@ final class BridgeStack: @unchecked Sendable {
     private func startBridge(auth: UpstreamSettings.Authentication, username: String?, password: String?, timeoutMs: Int, soapVersion: String) async throws {
         let configuration = BridgeConfiguration(
             server: ServerSettings(host: "127.0.0.1", port: 0),
-            policiesFolder: Self.root.appendingPathComponent("sidecars").path,
+            policiesFolder: (policiesFolder ?? Self.root.appendingPathComponent("sidecars")).path,
             services: ["thunderhead": UpstreamSettings(
                 url: "http://127.0.0.1:\(upstreamPort)/thunderhead/services/JobAPIWebWrapped",
                 authentication: auth, username: username, password: password, timeoutMs: timeoutMs,
@@ -108,6 +119,7 @@ final class BridgeStack: @unchecked Sendable {
         for task in tasks { task.cancel() }
         await role?.shutdown()
         await http.shutdown()
+        if let policiesFolder { try? FileManager.default.removeItem(at: policiesFolder) }
     }
 
     func call(_ method: String, _ path: String, json: String? = nil, headers: [(name: String, value: String)] = []) async throws -> (status: Int, body: JSONValue?, text: String) {
