@@ -34,7 +34,14 @@ enum XMLEscaper {
         let failure: XMLError? = value.withUTF8 { bytes in
             var runStart = 0
             var index = 0
+            let mask: UInt8 = context == .text ? Self.textFlag : Self.attributeFlag
+            let flags = Self.flags
             while index < bytes.count {
+                // Skip the run of bytes that need no look (nearly all of them) with a table.
+                if flags[Int(bytes[index])] & mask == 0 {
+                    index += 1
+                    continue
+                }
                 let action = Self.action(bytes, index, context)
                 guard case .keep = action else {
                     output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
@@ -63,6 +70,21 @@ enum XMLEscaper {
             return nil
         }
         if let failure { throw failure }
+    }
+
+    private static let textFlag: UInt8 = 1
+    private static let attributeFlag: UInt8 = 2
+
+    /// Per byte: whether `action` must look at it in text (bit 0) and in attribute values
+    /// (bit 1). Every byte `action` does not answer `.keep` for has its bit set; 0xEF starts
+    /// U+FFFE/U+FFFF.
+    private static let flags: [UInt8] = (0...255).map { (byte: Int) -> UInt8 in
+        switch byte {
+        case 0x26, 0x3C, 0x3E, 0x0D, 0xEF: return 3  // & < > CR
+        case 0x22, 0x27, 0x09, 0x0A: return 2  // " ' tab LF
+        case 0x00..<0x20: return 3
+        default: return 0
+        }
     }
 
     private enum Action {
