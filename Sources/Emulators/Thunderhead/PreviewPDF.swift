@@ -9,9 +9,9 @@ enum PreviewPDF {
     static let lineWidth = 96
 
     static func make(title: String, data: [UInt8] = []) -> [UInt8] {
-        var content = "BT /F1 18 Tf 72 740 Td (OMS preview: \(literal(title, limit: 80))) Tj /F1 8 Tf 0 -24 Td"
+        var content = "BT /F1 18 Tf 72 740 Td (OMS preview: \(literal(title.utf8.prefix(80)))) Tj /F1 8 Tf 0 -24 Td"
         for line in lines(of: data) {
-            content += " (\(literal(line, limit: lineWidth))) Tj 0 -10 Td"
+            content += " (\(literal(line))) Tj 0 -10 Td"
         }
         content += " ET"
         let objects = [
@@ -37,12 +37,11 @@ enum PreviewPDF {
         return Array(out.utf8)
     }
 
-    /// The data's lines, each cut into pieces of `lineWidth` characters.
-    private static func lines(of data: [UInt8]) -> [Substring] {
-        var result: [Substring] = []
-        let text = String(decoding: data, as: UTF8.self)
-        for line in text.split(separator: "\n") where result.count < maxLines {
-            var rest = line[...]
+    /// The data's lines, each cut into pieces of `lineWidth` bytes.
+    private static func lines(of data: [UInt8]) -> [ArraySlice<UInt8>] {
+        var result: [ArraySlice<UInt8>] = []
+        for line in data.split(separator: UInt8(ascii: "\n")) where result.count < maxLines {
+            var rest = line
             while !rest.isEmpty, result.count < maxLines {
                 result.append(rest.prefix(lineWidth))
                 rest = rest.dropFirst(lineWidth)
@@ -51,14 +50,14 @@ enum PreviewPDF {
         return result
     }
 
-    /// A PDF literal string's content: printable ASCII only, with backslash and parentheses
-    /// escaped (§7.3.4.2).
-    private static func literal(_ text: some StringProtocol, limit: Int) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars.prefix(limit) where scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F {
-            if scalar == "\\" || scalar == "(" || scalar == ")" { out += "\\" }
-            out.unicodeScalars.append(scalar)
+    /// A PDF literal string's content: printable ASCII only (other bytes are dropped), with
+    /// backslash and parentheses escaped (§7.3.4.2).
+    private static func literal(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        for byte in bytes where byte >= 0x20 && byte < 0x7F {
+            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") { out.append(UInt8(ascii: "\\")) }
+            out.append(byte)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
