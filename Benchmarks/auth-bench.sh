@@ -13,9 +13,8 @@ DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 NEW_TOKENS="${NEW_TOKENS:-150000}"
 source Benchmarks/common.sh
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
-mkdir -p "$W/html" "$W/nginx/tmp" "$W/logs"
+mkdir -p "$W/html"
 # nginx started as root serves files as `nobody`: the static file must be readable by it.
 chmod 755 "$W" "$W/html"
 printf '{"status":"ok"}\n' > "$W/html/index.json"
@@ -38,15 +37,7 @@ routes: [{prefix: /v1/documents, scopes: [documents.read]}]
 cache: {max_entries: 1000000}
 log: {level: warning}
 YAML
-cat > "$W/nginx/nginx.conf" <<CONF
-worker_processes 1;
-error_log $W/logs/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path tmp/body; proxy_temp_path tmp/proxy; fastcgi_temp_path tmp/fastcgi;
-    uwsgi_temp_path tmp/uwsgi; scgi_temp_path tmp/scgi;
+nginx_conf <<CONF
     upstream auth_nginx { server 127.0.0.1:18083; keepalive 64; }
     upstream oms_auth { server 127.0.0.1:18081; keepalive 64; }
 
@@ -85,15 +76,13 @@ http {
             root $W/html; try_files /index.json =404;
         }
     }
-}
 CONF
 
 taskset -c 1 "$OMS" emulate oidm --config "$W/oidm.yaml" >"$W/logs/oidm.log" 2>&1 &
 pids+=($!)
 taskset -c 1 "$OMS" auth --config "$W/auth.yaml" >"$W/logs/auth.log" 2>&1 &
 pids+=($!)
-taskset -c 0 "$NGINX" -p "$W/nginx" -c "$W/nginx/nginx.conf" -g "daemon off; pid $W/nginx/nginx.pid;" >"$W/logs/nginx.log" 2>&1 &
-pids+=($!)
+start_nginx
 wait_port 19001; wait_port 18081; wait_port 18080; wait_port 18084
 
 # Prints "requests/s p99_ms non2xx" for one wrk run.

@@ -15,8 +15,6 @@ DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 
 source Benchmarks/common.sh
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
-mkdir -p "$W/nginx/tmp" "$W/logs"
 
 # A ~2 KB request: transaction data of 30 customer records, one per line.
 python3 - "$W" <<'PY'
@@ -55,15 +53,7 @@ curl -sf "$SOAP_URL" -H 'Content-Type: text/xml; charset=utf-8' -H 'SOAPAction: 
 # nginx serves it as a static file: a POST to a file is refused (405), and error_page turns
 # that into an internal GET of the same file with status 200.
 mkdir -p "$W/html" && chmod 755 "$W" "$W/html" && cp "$W/response.xml" "$W/html/" && chmod 644 "$W/html/response.xml"
-cat > "$W/nginx/nginx.conf" <<CONF
-worker_processes 1;
-error_log $W/logs/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path tmp/body; proxy_temp_path tmp/proxy; fastcgi_temp_path tmp/fastcgi;
-    uwsgi_temp_path tmp/uwsgi; scgi_temp_path tmp/scgi;
+nginx_conf <<CONF
     client_body_buffer_size 16k;
     server {
         listen 127.0.0.1:19003;
@@ -72,10 +62,8 @@ http {
         error_page 405 =200 /response.xml;
         location / { try_files /response.xml =404; }
     }
-}
 CONF
-taskset -c 0 "$NGINX" -p "$W/nginx" -c "$W/nginx/nginx.conf" -g "daemon off; pid $W/nginx/nginx.pid;" >"$W/logs/nginx.log" 2>&1 &
-pids+=($!)
+start_nginx
 taskset -c 1 "$OMS" soap-bridge --config "$W/bridge-18082.yaml" >"$W/logs/bridge-emulator.log" 2>&1 &
 pids+=($!)
 taskset -c 1 "$OMS" soap-bridge --config "$W/bridge-18083.yaml" >"$W/logs/bridge-nginx.log" 2>&1 &

@@ -1,6 +1,6 @@
 # Shared by the benchmark scripts (sourced, not run): installs the load tools, builds `oms`
 # optimised, makes a work folder that is removed on exit with every process in `pids`,
-# and parses wrk's output.
+# parses wrk's output, and writes and starts the nginx they measure against.
 
 scripts/install-deps.sh --bench
 swift build -c release --product oms >/dev/null
@@ -28,4 +28,32 @@ wrk_figures() {
             p99 = v }
         /Non-2xx or 3xx responses:/ { bad = $5 }
         END { printf "%s %s %s\n", rps, (p99 == "" ? "?" : p99), (bad == "" ? 0 : bad) }'
+}
+
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+mkdir -p "$W/nginx/tmp" "$W/logs"
+
+# Writes $W/nginx/nginx.conf: one worker, no access log, temp paths inside $W, and the
+# server blocks read from stdin inside `http { }`.
+nginx_conf() {
+    {
+        cat <<CONF
+worker_processes 1;
+error_log $W/logs/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path tmp/body; proxy_temp_path tmp/proxy; fastcgi_temp_path tmp/fastcgi;
+    uwsgi_temp_path tmp/uwsgi; scgi_temp_path tmp/scgi;
+CONF
+        cat
+        echo "}"
+    } > "$W/nginx/nginx.conf"
+}
+
+# Starts nginx with that file, pinned to core 0.
+start_nginx() {
+    taskset -c 0 "$NGINX" -p "$W/nginx" -c "$W/nginx/nginx.conf" -g "daemon off; pid $W/nginx/nginx.pid;" >"$W/logs/nginx.log" 2>&1 &
+    pids+=($!)
 }
