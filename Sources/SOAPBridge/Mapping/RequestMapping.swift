@@ -6,7 +6,9 @@ public struct RequestMapping: Sendable {
     /// Top-level members that must be present and not null (`.missingField` otherwise).
     public var required: [String]
     /// Top-level members whose value is written base64-encoded: a string as its UTF-8 bytes,
-    /// any other non-null value as its compact JSON text (member order and number lexemes kept).
+    /// a number or boolean as its text, an object or array as the caller's JSON text without
+    /// insignificant whitespace (every token as sent: member order, number lexemes, escapes).
+    /// A member also named in `entries` is written as entries.
     public var base64: Set<String>
     /// Top-level members holding an object of name → scalar, written as one element per
     /// member of that object in document order (see `EntryShape`).
