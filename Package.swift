@@ -17,12 +17,16 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // C shims: one per system library, nothing above the wrapper touches their pointers.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // hiredis 0.14 ships no usable pkg-config name for this layout: the modulemap links it.
+        .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
 
         // Strict JSON (RFC 8259) shared by every module that reads outside JSON.
         .target(name: "JSON"),
@@ -31,6 +35,14 @@ let package = Package(
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
         .target(name: "Curl", dependencies: ["CCurl"]),
         .target(name: "XML", dependencies: ["CXML2"]),
+        .target(
+            name: "Redis",
+            dependencies: [
+                "CHiredis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // SOAP 1.1/1.2 envelopes, faults and WS-Security on the hardened XML module.
         .target(name: "SOAP", dependencies: ["XML"]),
 
@@ -79,11 +91,37 @@ let package = Package(
             ]
         ),
 
+        // The OMS database: SQLite (embedded) or PostgreSQL, connections and migrations.
+        .target(
+            name: "Database",
+            dependencies: [
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RefData",
+            dependencies: [
+                "Database", "Redis", "JSON", "EdgeRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
         // Entry point: commands only.
         .executableTarget(
             name: "oms",
             dependencies: [
-                "AuthService", "Emulators", "SOAPBridge", "JOSE", "JSON", "EdgeRuntime",
+                "AuthService", "Emulators", "SOAPBridge", "RefData", "JOSE", "JSON", "EdgeRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -130,6 +168,15 @@ let package = Package(
         ),
         // Runs the built `oms` executable as a user would (scripts/test.sh builds it first).
         .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "Curl", "TestSupport"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
+        .testTarget(
+            name: "RefDataTests",
+            dependencies: [
+                "RefData", "Database", "Redis", "JSON", "Curl", "EdgeRuntime", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "EmulatorsTests", dependencies: ["Emulators", "JOSE", "JSON", "SOAP", "XML", "Curl", "EdgeRuntime", "TestSupport"]),
     ]
 )

@@ -7,7 +7,8 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 missing=()
-for pkg in libssl-dev libcurl4-openssl-dev libxml2-dev pkg-config curl; do
+# redis-server and postgresql are for the tests and for `oms refdata` with a cache or on PostgreSQL.
+for pkg in libssl-dev libcurl4-openssl-dev libxml2-dev libhiredis-dev pkg-config curl redis-server postgresql; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 # Any Debian nginx flavour will do if it has auth_request; nginx-light is the smallest that has.
@@ -24,8 +25,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     # The Debian package starts a system nginx on port 80; OMS runs its own, unprivileged.
-    if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
-    $SUDO service nginx stop >/dev/null 2>&1 || true
+    # The same for the system Redis and PostgreSQL: tests start their own on free ports.
+    for service in nginx redis-server postgresql; do
+        if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now "$service" >/dev/null 2>&1 || true; fi
+        $SUDO service "$service" stop >/dev/null 2>&1 || true
+    done
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

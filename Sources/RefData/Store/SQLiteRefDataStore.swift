@@ -1,0 +1,93 @@
+import Database
+import SQLiteNIO
+
+/// `RefDataStore` on the embedded SQLite database.
+public final class SQLiteRefDataStore: RefDataStore {
+    private let database: SQLiteFile
+
+    public init(database: SQLiteFile) {
+        self.database = database
+    }
+
+    public func migrate() async throws(DatabaseError) {
+        try await database.migrate(RefDataSchema.migrations)
+    }
+
+    public func item(kind: String, key: String) async throws(DatabaseError) -> RefDataItem? {
+        let rows = try await database.read(
+            "SELECT kind, key, version, value, updated_at_ms FROM refdata_items WHERE kind = ? AND key = ?",
+            [.text(kind), .text(key)]
+        )
+        return try rows.first.map(Self.item)
+    }
+
+    public func list(kind: String, after: String?, limit: Int) async throws(DatabaseError) -> [RefDataItem] {
+        let rows = try await database.read(
+            "SELECT kind, key, version, value, updated_at_ms FROM refdata_items WHERE kind = ? AND key > ? ORDER BY key LIMIT ?",
+            [.text(kind), .text(after ?? ""), .integer(SQLiteInt64(limit))]
+        )
+        return try rows.map(Self.item)
+    }
+
+    public func put(kind: String, key: String, value: String, ifMatch: Int64?, nowMs: Int64) async throws(DatabaseError) -> PutOutcome {
+        try await write { connection in
+            let current = try await Self.version(kind, key, connection)
+            if let ifMatch, current != ifMatch {
+                return .preconditionFailed(current: current)
+            }
+            let bumped = try await connection.query("UPDATE refdata_clock SET version = version + 1 WHERE id = 1 RETURNING version")
+            guard let version = bumped.first?.column("version")?.integer else {
+                throw DatabaseError(.corrupt, "refdata_clock has no row")
+            }
+            _ = try await connection.query(
+                """
+                INSERT INTO refdata_items (kind, key, version, value, updated_at_ms) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version, value = excluded.value, updated_at_ms = excluded.updated_at_ms
+                """,
+                [.text(kind), .text(key), .integer(version), .text(value), .integer(SQLiteInt64(nowMs))]
+            )
+            let item = RefDataItem(kind: kind, key: key, version: Int64(version), value: value, updatedAtMs: nowMs)
+            return current == nil ? .created(item) : .replaced(item)
+        }
+    }
+
+    public func delete(kind: String, key: String, ifMatch: Int64?) async throws(DatabaseError) -> DeleteOutcome {
+        try await write { connection in
+            guard let current = try await Self.version(kind, key, connection) else { return .notFound }
+            if let ifMatch, current != ifMatch {
+                return .preconditionFailed(current: current)
+            }
+            _ = try await connection.query("DELETE FROM refdata_items WHERE kind = ? AND key = ?", [.text(kind), .text(key)])
+            return .deleted
+        }
+    }
+
+    public func shutdown() async {
+        await database.close()
+    }
+
+    private func write<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws(DatabaseError) -> T {
+        do {
+            return try await database.write(body)
+        } catch let error as DatabaseError {
+            throw error
+        } catch {
+            throw DatabaseError(.unavailable, "SQLite write failed: \(error)")
+        }
+    }
+
+    private static func version(_ kind: String, _ key: String, _ connection: SQLiteConnection) async throws -> Int64? {
+        let rows = try await connection.query("SELECT version FROM refdata_items WHERE kind = ? AND key = ?", [.text(kind), .text(key)])
+        return rows.first?.column("version")?.integer.map(Int64.init)
+    }
+
+    private static func item(_ row: SQLiteRow) throws(DatabaseError) -> RefDataItem {
+        guard let kind = row.column("kind")?.string, let key = row.column("key")?.string,
+            let version = row.column("version")?.integer, let value = row.column("value")?.string,
+            let updated = row.column("updated_at_ms")?.integer
+        else {
+            throw DatabaseError(.corrupt, "a refdata_items row has a missing or mistyped column")
+        }
+        return RefDataItem(kind: kind, key: key, version: Int64(version), value: value, updatedAtMs: Int64(updated))
+    }
+}

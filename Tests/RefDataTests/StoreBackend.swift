@@ -1,0 +1,41 @@
+import Database
+import Foundation
+import Logging
+import RefData
+import TestSupport
+import Testing
+
+/// The two stores the tests run against: a fresh SQLite file, a fresh PostgreSQL database.
+enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    /// A migrated, empty store.
+    func makeStore() async throws -> any RefDataStore {
+        let store = try await openStore(at: try await makeDatabaseURL())
+        try await store.migrate()
+        return store
+    }
+
+    func makeDatabaseURL() async throws -> DatabaseURL {
+        switch self {
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-refdata-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            return .sqlite(path: folder.appendingPathComponent("oms.db").path)
+        case .postgres:
+            return try DatabaseURL(parsing: try await PostgresServer.shared.freshDatabase())
+        }
+    }
+
+    /// A store on `url`, not migrated.
+    func openStore(at url: DatabaseURL) async throws -> any RefDataStore {
+        switch url {
+        case .sqlite(let path): SQLiteRefDataStore(database: try await SQLiteFile.open(path: path, logger: Self.quiet))
+        case .postgres(let endpoint): PostgresRefDataStore(database: PostgresPool(endpoint: endpoint, logger: Self.quiet))
+        }
+    }
+}

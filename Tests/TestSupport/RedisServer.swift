@@ -1,0 +1,114 @@
+import Foundation
+
+/// A throwaway redis-server on a free loopback port for tests: nothing is saved, so a
+/// restart comes back empty. Stopped (and reaped) by `stop()` or when released.
+///
+/// Manages its own `Process` rather than a `TestProcess`: `pause()`/`resume()` need the
+/// process itself, which `TestProcess` keeps private.
+public final class RedisServer: @unchecked Sendable {
+    // @unchecked: the mutable state is only touched by the test that owns this object.
+    public let port: Int
+    private let executable: String
+    private let folder: URL
+    private var process: Process?
+    private var paused = false
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Starts redis-server and waits until it accepts connections.
+    public static func start() async throws -> RedisServer {
+        guard let executable = locate() else {
+            throw Failure(description: "redis-server not found: run scripts/install-deps.sh (or set OMS_REDIS_SERVER)")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redis-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let server = RedisServer(executable: executable, folder: folder, port: Loopback.freePort())
+        try await server.launch()
+        return server
+    }
+
+    private init(executable: String, folder: URL, port: Int) {
+        self.executable = executable
+        self.folder = folder
+        self.port = port
+    }
+
+    deinit {
+        self.stop()
+        try? FileManager.default.removeItem(at: self.folder)
+    }
+
+    private static func locate() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let configured = environment["OMS_REDIS_SERVER"] {
+            return FileManager.default.isExecutableFile(atPath: configured) ? configured : nil
+        }
+        let folders = (environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin", "/usr/sbin"]
+        return folders.map { "\($0)/redis-server" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    private var logFile: URL { self.folder.appendingPathComponent("redis.log") }
+
+    private func launch() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: self.executable)
+        process.arguments = [
+            "--port", String(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", self.folder.path, "--daemonize", "no",
+        ]
+        if !FileManager.default.fileExists(atPath: self.logFile.path) {
+            _ = FileManager.default.createFile(atPath: self.logFile.path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: self.logFile)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        self.process = process
+        self.paused = false
+        guard await Loopback.waitUntilListening(self.port) else {
+            self.stop()
+            throw Failure(description: "redis-server did not start on port \(self.port): \(self.log)")
+        }
+    }
+
+    /// SIGKILL and wait, like a crash. Not SIGTERM: a child spawned from a Swift concurrency
+    /// thread inherits that thread's signal mask, where SIGTERM is blocked, so redis-server
+    /// would never see it. SIGKILL cannot be blocked and works on a paused server too.
+    public func stop() {
+        guard let process = self.process else { return }
+        self.process = nil
+        self.paused = false
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Stops and starts again on the same port, empty.
+    public func restart() async throws {
+        self.stop()
+        try await self.launch()
+    }
+
+    /// SIGSTOP: the kernel still accepts connections and buffers requests, but nothing
+    /// answers, like a hung server.
+    public func pause() {
+        guard let process = self.process, !self.paused else { return }
+        kill(process.processIdentifier, SIGSTOP)
+        self.paused = true
+    }
+
+    /// SIGCONT.
+    public func resume() {
+        guard let process = self.process, self.paused else { return }
+        kill(process.processIdentifier, SIGCONT)
+        self.paused = false
+    }
+
+    public var isRunning: Bool { self.process?.isRunning ?? false }
+
+    public var log: String { (try? String(contentsOf: self.logFile, encoding: .utf8)) ?? "" }
+}
