@@ -9,6 +9,14 @@ public enum DatabaseURL: Sendable, Equatable {
         public var username: String
         public var password: String?
         public var database: String
+
+        public init(host: String, port: Int, username: String, password: String?, database: String) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+            self.database = database
+        }
     }
 
     /// Throws the reason when `text` is neither form.
