@@ -30,7 +30,7 @@ public final class AuthRole: Service, Sendable {
         let authMetrics = AuthMetrics(registry: metrics)
         let http = CurlClient(configuration: .init(maxCachedConnections: 64))
         let keys = KeySetProvider(settings: configuration.jwks, policy: configuration.token, http: http, metrics: authMetrics, logger: logger)
-        let breaker = CircuitBreaker(failures: configuration.oidm.breakerFailures, openSeconds: configuration.oidm.breakerOpenSeconds)
+        let breaker = CircuitBreaker(failures: configuration.oidm.breakerFailures, openFor: .seconds(configuration.oidm.breakerOpenSeconds))
         let decider = AuthDecider(
             configuration: configuration, keys: keys, oidm: OIDMClient(settings: configuration.oidm, http: http),
             cache: TokenCache(capacity: configuration.cache.maxEntries), breaker: breaker, metrics: authMetrics, logger: logger

@@ -1,38 +1,9 @@
+import EdgeRuntime
 import Testing
-@testable import AuthService
-
-@Suite struct LRUCacheTests {
-    @Test func evictsTheLeastRecentlyUsed() {
-        var cache = LRUCache<String, Int>(capacity: 3)
-        cache.set(1, for: "a")
-        cache.set(2, for: "b")
-        cache.set(3, for: "c")
-        #expect(cache.value(for: "a") == 1)  // a is now the most recent
-        cache.set(4, for: "d")               // evicts b
-        #expect(cache.value(for: "b") == nil)
-        #expect(cache.value(for: "a") == 1)
-        #expect(cache.value(for: "c") == 3)
-        #expect(cache.value(for: "d") == 4)
-        #expect(cache.count == 3)
-    }
-
-    @Test func reusesSlotsAndStaysBounded() {
-        var cache = LRUCache<Int, Int>(capacity: 100)
-        for i in 0..<10_000 { cache.set(i, for: i) }
-        #expect(cache.count == 100)
-        #expect(cache.value(for: 9_999) == 9_999)
-        #expect(cache.value(for: 9_899) == nil)
-        cache.removeValue(for: 9_999)
-        #expect(cache.value(for: 9_999) == nil)
-        #expect(cache.count == 99)
-        cache.update(9_998) { $0 = -1 }
-        #expect(cache.value(for: 9_998) == -1)
-    }
-}
 
 @Suite struct CircuitBreakerTests {
     @Test func opensAfterConsecutiveFailuresThenTriesOnce() {
-        let breaker = CircuitBreaker(failures: 3, openSeconds: 10)
+        let breaker = CircuitBreaker(failures: 3, openFor: .seconds(10))
         let start = ContinuousClock.now
         #expect(breaker.allowCall(now: start))
         breaker.record(success: false, now: start)
@@ -54,7 +25,7 @@ import Testing
     }
 
     @Test func aSuccessResetsTheCount() {
-        let breaker = CircuitBreaker(failures: 2, openSeconds: 10)
+        let breaker = CircuitBreaker(failures: 2, openFor: .seconds(10))
         breaker.record(success: false)
         breaker.record(success: true)
         breaker.record(success: false)

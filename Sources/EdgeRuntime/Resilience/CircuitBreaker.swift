@@ -1,10 +1,10 @@
 import Synchronization
 
-/// Stops calling a failing OIDM: after `failures` consecutive faults it stays open for
-/// `openSeconds` (every request gets 401 at once), then lets one trial call through; that
-/// call's outcome closes it or opens it again.
-final class CircuitBreaker: Sendable {
-    enum State: Sendable, Equatable { case closed, open, halfOpen }
+/// Stops calling a failing dependency (the OIDM, Redis): after `failures` consecutive faults
+/// it stays open for `openFor` (callers skip the dependency at once), then lets one trial call
+/// through; that call's outcome closes it or opens it again.
+public final class CircuitBreaker: Sendable {
+    public enum State: Sendable, Equatable { case closed, open, halfOpen }
 
     private struct Inner {
         var consecutiveFailures = 0
@@ -16,13 +16,13 @@ final class CircuitBreaker: Sendable {
     private let openDuration: Duration
     private let inner = Mutex(Inner())
 
-    init(failures: Int, openSeconds: Int) {
-        self.failures = failures
-        self.openDuration = .seconds(openSeconds)
+    public init(failures: Int, openFor: Duration) {
+        self.failures = max(failures, 1)
+        self.openDuration = openFor
     }
 
     /// Whether a call may go out now.
-    func allowCall(now: ContinuousClock.Instant = .now) -> Bool {
+    public func allowCall(now: ContinuousClock.Instant = .now) -> Bool {
         inner.withLock { state in
             guard let until = state.openUntil else { return true }
             if now < until || state.trialInFlight { return false }
@@ -31,7 +31,7 @@ final class CircuitBreaker: Sendable {
         }
     }
 
-    func record(success: Bool, now: ContinuousClock.Instant = .now) {
+    public func record(success: Bool, now: ContinuousClock.Instant = .now) {
         inner.withLock { state in
             state.trialInFlight = false
             if success {
@@ -46,7 +46,7 @@ final class CircuitBreaker: Sendable {
         }
     }
 
-    func state(now: ContinuousClock.Instant = .now) -> State {
+    public func state(now: ContinuousClock.Instant = .now) -> State {
         inner.withLock { state in
             guard let until = state.openUntil else { return .closed }
             return now < until ? .open : .halfOpen
