@@ -1,3 +1,4 @@
+import EdgeRuntime
 import JOSE
 import NIOCore
 import Synchronization

@@ -1,6 +1,6 @@
 /// A fixed-capacity least-recently-used map: O(1) lookup, insert and eviction, with the
 /// recency list kept in arrays (no per-entry allocation). Not thread-safe: callers hold a lock.
-struct LRUCache<Key: Hashable, Value> {
+public struct LRUCache<Key: Hashable, Value> {
     private var slots: [Key: Int] = [:]
     private var keys: [Key?] = []
     private var values: [Value?] = []
@@ -9,23 +9,23 @@ struct LRUCache<Key: Hashable, Value> {
     private var head = -1  // most recently used
     private var tail = -1  // least recently used
     private var free: [Int] = []
-    let capacity: Int
+    public let capacity: Int
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         precondition(capacity > 0)
         self.capacity = capacity
     }
 
-    var count: Int { slots.count }
+    public var count: Int { slots.count }
 
     /// The value, marked as most recently used.
-    mutating func value(for key: Key) -> Value? {
+    public mutating func value(for key: Key) -> Value? {
         guard let slot = slots[key] else { return nil }
         moveToFront(slot)
         return values[slot]
     }
 
-    mutating func set(_ value: Value, for key: Key) {
+    public mutating func set(_ value: Value, for key: Key) {
         if let slot = slots[key] {
             values[slot] = value
             moveToFront(slot)
@@ -49,14 +49,18 @@ struct LRUCache<Key: Hashable, Value> {
     }
 
     /// Changes a value in place without touching its recency.
-    mutating func update(_ key: Key, _ change: (inout Value) -> Void) {
+    public mutating func update(_ key: Key, _ change: (inout Value) -> Void) {
         guard let slot = slots[key], var value = values[slot] else { return }
         change(&value)
         values[slot] = value
     }
 
-    mutating func removeValue(for key: Key) {
+    public mutating func removeValue(for key: Key) {
         if let slot = slots[key] { removeSlot(slot) }
+    }
+
+    public mutating func removeAll() {
+        self = LRUCache(capacity: capacity)
     }
 
     private mutating func removeSlot(_ slot: Int) {

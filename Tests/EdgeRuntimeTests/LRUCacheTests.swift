@@ -1,5 +1,5 @@
 import Testing
-@testable import AuthService
+import EdgeRuntime
 
 @Suite struct LRUCacheTests {
     @Test func evictsTheLeastRecentlyUsed() {
