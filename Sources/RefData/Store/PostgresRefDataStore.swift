@@ -44,7 +44,7 @@ public final class PostgresRefDataStore: RefDataStore {
             try await database.transaction { connection in
                 // FOR UPDATE: an If-Match check and the write it allows see the same version.
                 let current = try await Self.version(kind, key, connection)
-                if let ifMatch, current != ifMatch {
+                if let ifMatch, (current ?? 0) != ifMatch {
                     return .preconditionFailed(current: current)
                 }
                 let rows = try await connection.query(

@@ -14,10 +14,11 @@ public protocol RefDataStore: Sendable {
     /// Items of `kind` with keys after `after` (byte order), at most `limit`.
     func list(kind: String, after: String?, limit: Int) async throws(DatabaseError) -> [RefDataItem]
 
-    /// Creates or replaces; with `ifMatch`, only when the current version is that one.
+    /// Creates or replaces; with `ifMatch`, only when the current version is that one (0: only
+    /// when the key does not exist; versions start at 1).
     func put(kind: String, key: String, value: String, ifMatch: Int64?, nowMs: Int64) async throws(DatabaseError) -> PutOutcome
 
-    /// Deletes; with `ifMatch`, only when the current version is that one.
+    /// Deletes; with `ifMatch`, only when the current version is that one (0 never matches).
     func delete(kind: String, key: String, ifMatch: Int64?) async throws(DatabaseError) -> DeleteOutcome
 
     func shutdown() async

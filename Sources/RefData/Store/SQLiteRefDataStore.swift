@@ -32,7 +32,7 @@ public final class SQLiteRefDataStore: RefDataStore {
     public func put(kind: String, key: String, value: String, ifMatch: Int64?, nowMs: Int64) async throws(DatabaseError) -> PutOutcome {
         try await write { connection in
             let current = try await Self.version(kind, key, connection)
-            if let ifMatch, current != ifMatch {
+            if let ifMatch, (current ?? 0) != ifMatch {
                 return .preconditionFailed(current: current)
             }
             let bumped = try await connection.query("UPDATE refdata_clock SET version = version + 1 WHERE id = 1 RETURNING version")

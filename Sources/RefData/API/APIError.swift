@@ -1,0 +1,27 @@
+import Hummingbird
+import JSON
+
+/// A refused request, answered as `{"error": {"code", "message"}}` with its status.
+struct APIError: Error, Sendable {
+    let status: HTTPResponse.Status
+    let code: String
+    let message: String
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    var response: Response {
+        var out = "{\"error\":{\"code\":"
+        JSONString.appendQuoted(code, to: &out)
+        out += ",\"message\":"
+        JSONString.appendQuoted(message, to: &out)
+        return Response.json(status, out + "}}")
+    }
+
+    static func unavailable(_ reason: String) -> APIError {
+        APIError(.serviceUnavailable, "database_unavailable", reason)
+    }
+}

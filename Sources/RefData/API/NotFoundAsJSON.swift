@@ -1,0 +1,14 @@
+import Hummingbird
+
+/// A request no route matches gets a JSON 404, like every other answer.
+struct NotFoundAsJSON<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            return APIError(.notFound, "no_route", "no route for \(request.method.rawValue) \(String(request.uri.path.prefix(200)))").response
+        } catch let error as HTTPError where error.status == .methodNotAllowed {
+            return APIError(.methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not allowed here").response
+        }
+    }
+}

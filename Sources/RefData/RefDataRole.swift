@@ -1,0 +1,81 @@
+import Database
+import EdgeRuntime
+import Hummingbird
+import Logging
+import Redis
+
+/// `oms refdata`: reference data over REST on the OMS database, with Redis cache-aside.
+public struct RefDataRole: Sendable {
+    public let configuration: RefDataConfiguration
+    public let metrics: MetricsRegistry
+    public let service: RefDataService
+
+    /// Opens and migrates the database and connects the caches; a database that cannot be
+    /// opened or migrated stops start-up (Redis may be down: reads then use the database).
+    public static func start(configuration: RefDataConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger) async throws(DatabaseError) -> RefDataRole {
+        let store: any RefDataStore
+        switch configuration.database {
+        case .sqlite(let path):
+            store = SQLiteRefDataStore(database: try await SQLiteFile.open(path: path, logger: logger))
+        case .postgres(let endpoint):
+            store = PostgresRefDataStore(database: PostgresPool(endpoint: endpoint, logger: logger))
+        }
+        do {
+            try await store.migrate()
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        let counters = RefDataMetrics(registry: metrics)
+        var redis: RedisCache?
+        var near: NearCache?
+        var subscriber: RedisSubscriber?
+        if let endpoint = configuration.redis {
+            let settings = configuration.cache
+            let client = RedisClient(endpoint: endpoint, timeout: settings.redisTimeout, connections: settings.connections)
+            redis = RedisCache(client: client, settings: settings, metrics: counters, logger: logger)
+            if settings.near {
+                let cache = NearCache(capacity: settings.nearCapacity, ttl: settings.nearTTL)
+                near = cache
+                subscriber = RedisSubscriber(
+                    endpoint: endpoint, channels: [RedisScripts.invalidationChannel], timeout: max(settings.redisTimeout, .seconds(1)),
+                    onConnect: { cache.flush(live: true) },
+                    onMessage: { _, payload in
+                        if let id = ItemID(message: payload) { cache.invalidate(id) } else { cache.flush(live: true) }
+                    },
+                    onDisconnect: { cache.flush(live: false) }
+                )
+            }
+        }
+        let service = RefDataService(store: store, redis: redis, near: near, subscriber: subscriber, metrics: counters)
+        service.start()
+        return RefDataRole(configuration: configuration, metrics: metrics, service: service)
+    }
+
+    public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router(context: EdgeRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: NotFoundAsJSON())
+        let service = self.service
+        router.addOperationalRoutes(metrics: metrics) {
+            let database = await service.databaseReachable()
+            var checks = ["database": database ? "ok" : "unreachable"]
+            if let serving = service.redisServing {
+                // Redis down is not "not ready": reads fall back to the database.
+                checks["redis"] = serving ? "ok" : "bypassed (reads use the database)"
+            }
+            return Readiness(ready: database, checks: checks)
+        }
+        RefDataRoutes(service: service, maxBodyBytes: configuration.maxBodyBytes, logger: logger).add(to: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    public func shutdown() async {
+        await service.shutdown()
+    }
+}

@@ -1,0 +1,118 @@
+import Database
+import Logging
+import Redis
+
+/// Reads and writes reference data: the store behind the Redis cache and the near cache.
+///
+/// A read: near cache, then (one lookup per key at a time) Redis, then the database, then a
+/// fill under a lease. A write: commit, then forget the key's lookup in progress, drop it
+/// from the near cache and invalidate Redis, all before the write is acknowledged, so that a
+/// read starting after the acknowledgement never gets an older version from this instance.
+public final class RefDataService: Sendable {
+    private let store: any RefDataStore
+    private let redis: RedisCache?
+    private let near: NearCache?
+    private let subscriber: RedisSubscriber?
+    private let flights = SingleFlight()
+    private let metrics: RefDataMetrics
+
+    init(store: any RefDataStore, redis: RedisCache?, near: NearCache?, subscriber: RedisSubscriber?, metrics: RefDataMetrics) {
+        self.store = store
+        self.redis = redis
+        self.near = near
+        self.subscriber = subscriber
+        self.metrics = metrics
+    }
+
+    /// Whether reads currently go through Redis (nil without Redis).
+    var redisServing: Bool? { redis?.isServing }
+
+    public func item(kind: String, key: String) async throws(DatabaseError) -> RefDataItem? {
+        let id = ItemID(kind: kind, key: key)
+        if let near, let entry = near.entry(id) {
+            metrics.nearHits.increment()
+            return entry.item
+        }
+        let epoch = near?.epoch ?? 0
+        let entry = try await flights.run(id) { [self] () throws(DatabaseError) -> CacheEntry in
+            guard let redis else { return try await readDatabase(id) }
+            switch await redis.lookup(id) {
+            case .hit(let entry):
+                metrics.hits.increment()
+                return entry
+            case .miss(let lease):
+                metrics.misses.increment()
+                let entry = try await readDatabase(id)
+                if let lease { await redis.fill(id, lease, entry) }
+                return entry
+            case .unavailable:
+                metrics.bypasses.increment()
+                return try await readDatabase(id)
+            }
+        }
+        near?.store(id, entry, ifEpoch: epoch)
+        return entry.item
+    }
+
+    /// The stored item, past every cache (for preconditions).
+    public func current(kind: String, key: String) async throws(DatabaseError) -> RefDataItem? {
+        try await timed { () throws(DatabaseError) in try await store.item(kind: kind, key: key) }
+    }
+
+    public func list(kind: String, after: String?, limit: Int) async throws(DatabaseError) -> [RefDataItem] {
+        try await timed { () throws(DatabaseError) in try await store.list(kind: kind, after: after, limit: limit) }
+    }
+
+    public func put(kind: String, key: String, value: String, ifMatch: Int64?) async throws(DatabaseError) -> PutOutcome {
+        let outcome = try await store.put(kind: kind, key: key, value: value, ifMatch: ifMatch, nowMs: WallClock.millisecondsNow())
+        if case .preconditionFailed = outcome { return outcome }
+        await written(ItemID(kind: kind, key: key))
+        return outcome
+    }
+
+    public func delete(kind: String, key: String, ifMatch: Int64?) async throws(DatabaseError) -> DeleteOutcome {
+        let outcome = try await store.delete(kind: kind, key: key, ifMatch: ifMatch)
+        if case .deleted = outcome { await written(ItemID(kind: kind, key: key)) }
+        return outcome
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    func databaseReachable() async -> Bool {
+        (try? await store.list(kind: "-", after: nil, limit: 1)) != nil
+    }
+
+    func start() {
+        subscriber?.start()
+    }
+
+    public func shutdown() async {
+        subscriber?.stop()
+        await redis?.shutdown()
+        await store.shutdown()
+    }
+
+    private func written(_ id: ItemID) async {
+        flights.forget(id)
+        near?.invalidate(id)
+        await redis?.invalidate(id)
+    }
+
+    private func readDatabase(_ id: ItemID) async throws(DatabaseError) -> CacheEntry {
+        metrics.databaseReads.increment()
+        let item = try await timed { () throws(DatabaseError) in try await store.item(kind: id.kind, key: id.key) }
+        return item.map(CacheEntry.present) ?? .absent
+    }
+
+    private func timed<T>(_ body: () async throws(DatabaseError) -> T) async throws(DatabaseError) -> T {
+        let started = ContinuousClock.now
+        defer { metrics.databaseTime.record(duration: ContinuousClock.now - started) }
+        return try await body()
+    }
+}
+
+extension CacheEntry {
+    var item: RefDataItem? {
+        if case .present(let item) = self { return item }
+        return nil
+    }
+}

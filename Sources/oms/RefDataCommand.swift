@@ -1,0 +1,41 @@
+import ArgumentParser
+import EdgeRuntime
+import Hummingbird
+import RefData
+
+struct RefDataCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refdata",
+        abstract: "Serve reference data (CRUD over REST) from the OMS database, with a Redis cache.",
+        discussion: """
+            GET/PUT/DELETE /refdata/v1/{kind}/{key} and GET /refdata/v1/{kind} (paged). Items \
+            carry versions: ETag, If-Match (412) and If-None-Match (304) work. Reads go through \
+            Redis (cache-aside with leases, so a replaced value is never put back) and an optional \
+            in-process near cache; without Redis, or while it is down, reads use the database.
+            Keys: server.host, server.port (8083), server.max_body_bytes (64 KiB), database.url \
+            (sqlite:PATH, the default sqlite:oms.db, or postgres://user:password@host:port/db), \
+            redis.url (redis://host:port/db; absent = no cache), redis.timeout_ms (50), \
+            redis.breaker_ms (1000), redis.connections (8), cache.ttl_s (300), \
+            cache.negative_ttl_s (30), cache.jitter (0.1), cache.lease_ms (2000), \
+            cache.near.enabled (false), cache.near.max_entries (10000), cache.near.ttl_s (60), \
+            log.level.
+            """
+    )
+
+    @Option(name: .long, help: "The YAML configuration file.")
+    var config: String?
+
+    func run() async throws {
+        let reader = RoleStartup.reader(file: config)
+        let logger = RoleStartup.logger("oms.refdata", reader: reader)
+        let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try RefDataConfiguration(reader: reader) }
+        let role: RefDataRole
+        do {
+            role = try await RefDataRole.start(configuration: configuration, logger: logger)
+        } catch {
+            RoleStartup.fail(error.description)
+        }
+        try await role.application(logger: logger).runService()
+        await role.shutdown()
+    }
+}
