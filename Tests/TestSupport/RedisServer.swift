@@ -1,7 +1,9 @@
 import Foundation
 
 /// A throwaway redis-server on a free loopback port for tests: nothing is saved, so a
-/// restart comes back empty. Stopped (and reaped) by `stop()` or when released.
+/// restart comes back empty, unless it is `persistent` (an append-only file written on every
+/// command), when a restart comes back with the data it had. Stopped (and reaped) by `stop()`
+/// or when released.
 ///
 /// Manages its own `Process` rather than a `TestProcess`: `pause()`/`resume()` need the
 /// process itself, which `TestProcess` keeps private.
@@ -12,27 +14,29 @@ public final class RedisServer: @unchecked Sendable {
     private let folder: URL
     private var process: Process?
     private var paused = false
+    private let persistent: Bool
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }
 
     /// Starts redis-server and waits until it accepts connections.
-    public static func start() async throws -> RedisServer {
+    public static func start(persistent: Bool = false) async throws -> RedisServer {
         guard let executable = locate() else {
             throw Failure(description: "redis-server not found: run scripts/install-deps.sh (or set OMS_REDIS_SERVER)")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redis-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let server = RedisServer(executable: executable, folder: folder, port: Loopback.freePort())
+        let server = RedisServer(executable: executable, folder: folder, port: Loopback.freePort(), persistent: persistent)
         try await server.launch()
         return server
     }
 
-    private init(executable: String, folder: URL, port: Int) {
+    private init(executable: String, folder: URL, port: Int, persistent: Bool) {
         self.executable = executable
         self.folder = folder
         self.port = port
+        self.persistent = persistent
     }
 
     deinit {
@@ -55,9 +59,9 @@ public final class RedisServer: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: self.executable)
         process.arguments = [
-            "--port", String(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--port", String(self.port), "--bind", "127.0.0.1", "--save", "",
             "--dir", self.folder.path, "--daemonize", "no",
-        ]
+        ] + (self.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"])
         if !FileManager.default.fileExists(atPath: self.logFile.path) {
             _ = FileManager.default.createFile(atPath: self.logFile.path, contents: nil)
         }
@@ -87,7 +91,7 @@ public final class RedisServer: @unchecked Sendable {
         }
     }
 
-    /// Stops and starts again on the same port, empty.
+    /// Stops and starts again on the same port: empty, or with its data when persistent.
     public func restart() async throws {
         self.stop()
         try await self.launch()

@@ -7,8 +7,6 @@ struct NotFoundAsJSON<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
             return APIError(.notFound, "no_route", "no route for \(request.method.rawValue) \(String(request.uri.path.prefix(200)))").response
-        } catch let error as HTTPError where error.status == .methodNotAllowed {
-            return APIError(.methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not allowed here").response
         }
     }
 }

@@ -29,6 +29,13 @@ struct RefDataRoutes: Sendable {
         router.delete("/refdata/v1/:kind/:key") { request, context in
             await answer { () throws(APIError) in try await delete(request, try kind(context), try key(context)) }
         }
+        for method in [HTTPRequest.Method.post, .patch] {
+            router.on("/refdata/v1/:kind/:key", method: method) { request, _ in
+                var response = APIError(.methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not allowed here; use GET, PUT or DELETE").response
+                response.headers[.allow] = "GET, PUT, DELETE"
+                return response
+            }
+        }
     }
 
     // MARK: Handlers
@@ -150,7 +157,7 @@ struct RefDataRoutes: Sendable {
     private func collect(_ request: Request) async throws(APIError) -> [UInt8] {
         do {
             return Array(buffer: try await request.body.collect(upTo: maxBodyBytes))
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError(.contentTooLarge, "body_too_large", "the body is larger than \(maxBodyBytes) bytes")
         } catch {
             throw APIError(.badRequest, "unreadable_body", "the body could not be read")
