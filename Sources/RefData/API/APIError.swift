@@ -1,5 +1,5 @@
 import Hummingbird
-import JSON
+import EdgeRuntime
 
 /// A refused request, answered as `{"error": {"code", "message"}}` with its status.
 struct APIError: Error, Sendable {
@@ -14,11 +14,7 @@ struct APIError: Error, Sendable {
     }
 
     var response: Response {
-        var out = "{\"error\":{\"code\":"
-        JSONString.appendQuoted(code, to: &out)
-        out += ",\"message\":"
-        JSONString.appendQuoted(message, to: &out)
-        return Response.json(status, out + "}}")
+        Response.json(status, ErrorBody.json(code: code, message: message))
     }
 
     static func unavailable(_ reason: String) -> APIError {

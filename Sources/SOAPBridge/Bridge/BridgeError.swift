@@ -1,4 +1,4 @@
-import JSON
+import EdgeRuntime
 
 /// What the bridge answers when a call does not succeed: `{"error": {code, message, detail}}`
 /// with a status that says whose fault it is.
@@ -17,15 +17,6 @@ struct BridgeError: Error, Sendable {
     }
 
     var json: String {
-        var out = "{\"error\":{\"code\":"
-        JSONString.appendQuoted(code, to: &out)
-        out += ",\"message\":"
-        JSONString.appendQuoted(message, to: &out)
-        if let detail { out += ",\"detail\":" + detail }
-        return out + "}}"
-    }
-
-    static func notFound(_ method: String, _ path: String) -> BridgeError {
-        BridgeError(status: 404, code: "no_route", message: "no route for \(method) \(String(path.prefix(200)))")
+        ErrorBody.json(code: code, message: message, detail: detail)
     }
 }
