@@ -3,6 +3,7 @@
 #   nginx :8080 (nginx-conf/) ──auth_request──► oms auth :8081 ──► OIDM emulator :9001
 #                └──► demo backend :8090 (echoes the identity headers it received)
 #                └──► oms soap-bridge :8082 (/thunderhead/) ──SOAP──► Thunderhead emulator :9002
+#                └──► oms refdata :8083 (/refdata/) ──► SQLite ./run/oms.db, Redis :6390 cache
 # Everything lives under ./run (keys, configs, logs). Ctrl-C stops it all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,8 @@ routes:
   - {prefix: /v1/documents, methods: [POST, PUT, DELETE], scopes: [documents.write]}
   - {prefix: /v1/admin, scopes: [admin]}
   - {prefix: /thunderhead, scopes: [documents.write]}
+  - {prefix: /refdata, scopes: [refdata.read]}
+  - {prefix: /refdata, methods: [PUT, DELETE], scopes: [refdata.admin]}
 YAML
 
 cat > "$RUN/soap-bridge.yaml" <<YAML
@@ -51,6 +54,13 @@ services:
   thunderhead:
     url: http://127.0.0.1:9002/thunderhead/services/JobAPIWebWrapped
     timeout_ms: 10000
+YAML
+
+cat > "$RUN/refdata.yaml" <<YAML
+server: {host: 127.0.0.1, port: 8083}
+database: {url: "sqlite:$RUN/oms.db"}
+redis: {url: "redis://127.0.0.1:6390/0"}
+cache: {near: {enabled: true}}
 YAML
 
 # The shipped gateway config, as is; upstreams.conf and listen.conf are the parts a
@@ -82,12 +92,18 @@ wait_port 9002
 "$OMS" soap-bridge --config "$RUN/soap-bridge.yaml" >>"$RUN/logs/soap-bridge.log" 2>&1 &
 pids+=($!)
 wait_port 8082
+redis-server --port 6390 --bind 127.0.0.1 --save '' --appendonly no --dir "$RUN" >>"$RUN/logs/redis.log" 2>&1 &
+pids+=($!)
+wait_port 6390
+"$OMS" refdata --config "$RUN/refdata.yaml" >>"$RUN/logs/refdata.log" 2>&1 &
+pids+=($!)
+wait_port 8083
 "$NGINX" -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -g "daemon off; pid $RUN/nginx/nginx.pid;" >>"$RUN/logs/nginx.log" 2>&1 &
 pids+=($!)
 wait_port 8080
 
 TOKEN=$("$OMS" token mint --key "$RUN/keys/private.pem" --kid oms-dev-1 --alg ES256 --ttl 3600 \
-    --claims '{"iss":"https://idp.oms.local","aud":"oms","sub":"alice","domain":"retail","scope":"documents.read documents.write","client_id":"demo"}')
+    --claims '{"iss":"https://idp.oms.local","aud":"oms","sub":"alice","domain":"retail","scope":"documents.read documents.write refdata.read refdata.admin","client_id":"demo"}')
 
 cat <<TEXT
 
@@ -97,8 +113,9 @@ OMS Edge is running (logs in $RUN/logs/):
   OIDM emulator     http://127.0.0.1:9001
   oms soap-bridge   http://127.0.0.1:8082   (REST/JSON → Thunderhead SOAP; /healthz /readyz /metrics)
   Thunderhead       http://127.0.0.1:9002/thunderhead/services/JobAPIWebWrapped?wsdl  (SOAP JobAPI emulator)
+  oms refdata       http://127.0.0.1:8083   (reference data on ./run/oms.db, Redis :6390; /healthz /readyz /metrics)
 
-A token for alice (scopes documents.read documents.write, valid one hour):
+A token for alice (scopes documents.read documents.write refdata.read refdata.admin, one hour):
   TOKEN=$TOKEN
 
 Try:
@@ -107,6 +124,9 @@ Try:
   curl -i -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8080/v1/admin/users            # 403
   curl -i -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -X POST http://127.0.0.1:8080/thunderhead/v1/batches \\
        -d '{"batchConfigResID": 7001, "batchName": "demo", "projectID": 12, "transactionData": {"customer": 42}}'   # 201 {batchId}
+  curl -i -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -X PUT http://127.0.0.1:8080/refdata/v1/sources/crm \
+       -d '{"allowed": true}'                                                               # 201, ETag "1"
+  curl -i -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8080/refdata/v1/sources/crm    # 200 {kind, key, version, value, updatedAt}
 
 Ctrl-C stops everything.
 TEXT

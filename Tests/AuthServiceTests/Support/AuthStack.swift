@@ -93,6 +93,7 @@ final class AuthStack: @unchecked Sendable {
             upstream oms_auth { server 127.0.0.1:\(authPort); keepalive 16; }
             upstream oms_backend { server 127.0.0.1:\(backendPort); }
             upstream oms_soap_bridge { server 127.0.0.1:\(backendPort); }
+            upstream oms_refdata { server 127.0.0.1:\(backendPort); }
 
             """)
         // Echoes every header the backend received, so tests see what crossed the gateway.
