@@ -8,9 +8,11 @@ public final class PostgresPool: Sendable {
     public let endpoint: DatabaseURL.PostgresEndpoint
     private let running: Task<Void, Never>
     private let logger: Logger
+    /// Bound of every call, waiting for a connection included.
+    public let timeout: Duration
 
     /// Starts the pool; connections are made on first use (`connectTimeout` each).
-    public init(endpoint: DatabaseURL.PostgresEndpoint, maximumConnections: Int = 16, connectTimeout: Duration = .seconds(5), logger: Logger) {
+    public init(endpoint: DatabaseURL.PostgresEndpoint, maximumConnections: Int = 16, connectTimeout: Duration = .seconds(5), timeout: Duration = .seconds(5), logger: Logger) {
         var configuration = PostgresClient.Configuration(
             host: endpoint.host, port: endpoint.port, username: endpoint.username, password: endpoint.password,
             database: endpoint.database, tls: .disable
@@ -21,17 +23,29 @@ public final class PostgresPool: Sendable {
         self.client = client
         self.endpoint = endpoint
         self.logger = logger
+        self.timeout = timeout
         self.running = Task { await client.run() }
     }
 
-    /// Runs `body` in a transaction; commits when it returns, rolls back when it throws.
-    public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+    /// Runs `body` with the client, within `timeout`.
+    public func run<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        let client = self.client
+        return try await Deadline.run(timeout, "a PostgreSQL call") { try await body(client) }
+    }
+
+    /// Runs `body` in a transaction, within `timeout`; commits when it returns, rolls back
+    /// when it throws.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let (client, logger) = (self.client, self.logger)
+        return try await Deadline.run(timeout, "a PostgreSQL transaction") {
+            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        }
     }
 
     /// Applies the migrations that `oms_schema_migrations` does not list yet, each in its own
     /// transaction; an advisory lock makes instances starting together take turns.
     public func migrate(_ migrations: [Migration]) async throws(DatabaseError) {
+        let logger = self.logger
         do {
             try await transaction { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)

@@ -18,7 +18,7 @@ public struct RefDataRole: Sendable {
         case .sqlite(let path):
             store = SQLiteRefDataStore(database: try await SQLiteFile.open(path: path, logger: logger))
         case .postgres(let endpoint):
-            store = PostgresRefDataStore(database: PostgresPool(endpoint: endpoint, logger: logger))
+            store = PostgresRefDataStore(database: PostgresPool(endpoint: endpoint, timeout: configuration.databaseTimeout, logger: logger))
         }
         do {
             try await store.migrate()

@@ -14,6 +14,7 @@ struct RefDataCommand: AsyncParsableCommand {
             in-process near cache; without Redis, or while it is down, reads use the database.
             Keys: server.host, server.port (8083), server.max_body_bytes (64 KiB), database.url \
             (sqlite:PATH, the default sqlite:oms.db, or postgres://user:password@host:port/db), \
+            database.timeout_ms (5000, PostgreSQL), \
             redis.url (redis://host:port/db; absent = no cache), redis.timeout_ms (50), \
             redis.breaker_ms (1000), redis.connections (8), cache.ttl_s (300), \
             cache.negative_ttl_s (30), cache.jitter (0.1), cache.lease_ms (2000), \

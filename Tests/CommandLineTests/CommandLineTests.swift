@@ -21,7 +21,7 @@ import Testing
     @Test func helpExplainsItself() throws {
         let top = try OMSCommand.run(["--help"])
         #expect(top.status == 0)
-        for word in ["auth", "emulate", "keys", "token", "OMS_"] { #expect(top.output.contains(word), "\(word)") }
+        for word in ["auth", "soap-bridge", "refdata", "emulate", "keys", "token", "OMS_"] { #expect(top.output.contains(word), "\(word)") }
         let auth = try OMSCommand.run(["auth", "--help"])
         for key in ["oidm.url", "token.issuers", "routes", "--config"] { #expect(auth.output.contains(key), "\(key)") }
     }
@@ -65,6 +65,47 @@ import Testing
         let deadline = ContinuousClock.now + .seconds(10)
         while bridge.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!bridge.isRunning && bridge.terminationStatus == 0)
+    }
+
+    @Test func refdataRefusesBadConfigurationAndServesOnSQLite() async throws {
+        let cases: [(String, String)] = [
+            ("database: {url: \"mysql://x@y/z\"}\n", "oms: configuration error: database.url: must start with sqlite: or postgres://\n"),
+            ("redis: {url: \"rediss://cache:6380\"}\n", "redis.url:"),
+            ("cache: {jitter: 0.9}\n", "cache.jitter:"),
+            ("cache: {near: {enabled: true}}\n", "cache.near.enabled: the near cache needs redis.url"),
+            ("cache: {tll_s: 5}\n", "cache.tll_s: unknown key"),
+        ]
+        for (index, (yaml, expected)) in cases.enumerated() {
+            let run = try OMSCommand.run(["refdata", "--config", try file("refdata-\(index).yaml", yaml)])
+            #expect(run.status == 2, "\(yaml)")
+            #expect(run.error.hasPrefix("oms: ") && run.error.contains(expected) && run.error.split(separator: "\n").count == 1, "\(run.error)")
+        }
+        let unreachable = try OMSCommand.run(["refdata", "--config", try file("refdata-pg.yaml", "database: {url: \"postgres://oms@127.0.0.1:\(Loopback.freePort())/oms\", timeout_ms: 1000}\n")])
+        #expect(unreachable.status == 2)
+        #expect(unreachable.error.contains("migration"), "\(unreachable.error)")
+
+        let help = try OMSCommand.run(["refdata", "--help"])
+        for key in ["database.url", "redis.url", "cache.ttl_s", "If-Match", "--config"] { #expect(help.output.contains(key), "\(key)") }
+
+        let port = Loopback.freePort()
+        let database = folder.appendingPathComponent("refdata.db").path
+        let config = try file("refdata-ok.yaml", "server: {port: \(port)}\ndatabase: {url: \"sqlite:\(database)\"}\n")
+        let refdata = try OMSCommand.start(["refdata", "--config", config], log: folder.appendingPathComponent("refdata.log"))
+        defer { if refdata.isRunning { refdata.terminate() } }
+        #expect(await Loopback.waitUntilListening(port))
+        let http = CurlClient()
+        let put = try await http.execute(CurlRequest(
+            url: "http://127.0.0.1:\(port)/refdata/v1/sources/crm", method: "PUT",
+            headers: [("Content-Type", "application/json")], body: Array(#"{"allowed":true}"#.utf8)
+        ))
+        #expect(put.status == 201)
+        #expect(try await http.execute(CurlRequest(url: "http://127.0.0.1:\(port)/readyz")).status == 200)
+        await http.shutdown()
+        kill(refdata.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while refdata.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!refdata.isRunning && refdata.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: database))
     }
 
     static var root: String {

@@ -8,6 +8,8 @@ public struct RefDataConfiguration: Sendable {
     /// Largest PUT body (413 beyond).
     public var maxBodyBytes: Int = 64 << 10
     public var database: DatabaseURL
+    /// Bound of every PostgreSQL call, waiting for a connection included (`database.timeout_ms`).
+    public var databaseTimeout: Duration = .seconds(5)
     /// Nil: no cache, every read goes to the database.
     public var redis: RedisEndpoint?
     public var cache: CacheSettings
@@ -28,6 +30,7 @@ public struct RefDataConfiguration: Sendable {
         } catch {
             throw ConfigError(key: "database.url", error.message)
         }
+        databaseTimeout = .milliseconds(try reader.int("database.timeout_ms", default: 5000, in: 100...600_000))
         if let text = try reader.nonEmptyString("redis.url") {
             do {
                 redis = try RedisEndpoint(url: text)

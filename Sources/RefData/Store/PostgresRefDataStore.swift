@@ -16,27 +16,32 @@ public final class PostgresRefDataStore: RefDataStore {
 
     public func item(kind: String, key: String) async throws(DatabaseError) -> RefDataItem? {
         try await run {
-            let rows = try await database.client.query(
-                "SELECT kind, key, version, value, updated_at_ms FROM refdata_items WHERE kind = \(kind) AND key = \(key)"
-            )
-            for try await row in rows.decode((String, String, Int64, String, Int64).self) {
-                return RefDataItem(kind: row.0, key: row.1, version: row.2, value: row.3, updatedAtMs: row.4)
+            try await database.run { client in
+                let rows = try await client.query(
+                    "SELECT kind, key, version, value, updated_at_ms FROM refdata_items WHERE kind = \(kind) AND key = \(key)"
+                )
+                return try await Self.items(rows).first
             }
-            return nil
         }
     }
 
     public func list(kind: String, after: String?, limit: Int) async throws(DatabaseError) -> [RefDataItem] {
         try await run {
-            let rows = try await database.client.query(
-                "SELECT kind, key, version, value, updated_at_ms FROM refdata_items WHERE kind = \(kind) AND key > \(after ?? "") ORDER BY key LIMIT \(limit)"
-            )
-            var items: [RefDataItem] = []
-            for try await row in rows.decode((String, String, Int64, String, Int64).self) {
-                items.append(RefDataItem(kind: row.0, key: row.1, version: row.2, value: row.3, updatedAtMs: row.4))
+            try await database.run { client in
+                let rows = try await client.query(
+                    "SELECT kind, key, version, value, updated_at_ms FROM refdata_items WHERE kind = \(kind) AND key > \(after ?? "") ORDER BY key LIMIT \(limit)"
+                )
+                return try await Self.items(rows)
             }
-            return items
         }
+    }
+
+    private static func items(_ rows: PostgresRowSequence) async throws -> [RefDataItem] {
+        var items: [RefDataItem] = []
+        for try await row in rows.decode((String, String, Int64, String, Int64).self) {
+            items.append(RefDataItem(kind: row.0, key: row.1, version: row.2, value: row.3, updatedAtMs: row.4))
+        }
+        return items
     }
 
     public func put(kind: String, key: String, value: String, ifMatch: Int64?, nowMs: Int64) async throws(DatabaseError) -> PutOutcome {
