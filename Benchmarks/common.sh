@@ -9,6 +9,8 @@ OMS="$(swift build -c release --show-bin-path)/oms"
 W="$(mktemp -d "/tmp/oms-bench.XXXXXX")"
 pids=()
 cleanup() {
+    # A script's own clean-up first (servers that are not children, like PostgreSQL).
+    if [ "$(type -t bench_cleanup)" = function ]; then bench_cleanup; fi
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
     [ -n "${KEEP:-}" ] || rm -rf "$W"

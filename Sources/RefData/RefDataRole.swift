@@ -66,7 +66,7 @@ public struct RefDataRole: Sendable {
             }
             return Readiness(ready: database, checks: checks)
         }
-        RefDataRoutes(service: service, maxBodyBytes: configuration.maxBodyBytes, logger: logger).add(to: router)
+        RefDataRoutes(service: service, maxBodyBytes: configuration.maxBodyBytes).add(to: router)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),

@@ -8,26 +8,25 @@ import Logging
 struct RefDataRoutes: Sendable {
     let service: RefDataService
     let maxBodyBytes: Int
-    let logger: Logger
 
     static let defaultPageSize = 100
     static let maxPageSize = 1000
 
     func add(to router: Router<EdgeRequestContext>) {
         router.get("/refdata/v1/:kind") { request, context in
-            await answer { () throws(APIError) in try await list(request, try kind(context)) }
+            await answer(context) { () throws(APIError) in try await list(request, try kind(context)) }
         }
         router.get("/refdata/v1/:kind/:key") { request, context in
-            await answer { () throws(APIError) in try await get(request, try kind(context), try key(context)) }
+            await answer(context) { () throws(APIError) in try await get(request, try kind(context), try key(context)) }
         }
         router.put("/refdata/v1/:kind/:key") { request, context in
-            await answer { () throws(APIError) in
+            await answer(context) { () throws(APIError) in
                 let (kind, key) = (try kind(context), try key(context))
                 return try await put(request, kind, key, try await collect(request))
             }
         }
         router.delete("/refdata/v1/:kind/:key") { request, context in
-            await answer { () throws(APIError) in try await delete(request, try kind(context), try key(context)) }
+            await answer(context) { () throws(APIError) in try await delete(request, try kind(context), try key(context)) }
         }
         for method in [HTTPRequest.Method.post, .patch] {
             router.on("/refdata/v1/:kind/:key", method: method) { request, _ in
@@ -149,8 +148,7 @@ struct RefDataRoutes: Sendable {
         do {
             return try await body()
         } catch {
-            logger.error("database call failed", metadata: ["error": .string(error.description)])
-            throw APIError.unavailable("the database is unavailable")
+            throw APIError.unavailable(error)
         }
     }
 
@@ -164,10 +162,14 @@ struct RefDataRoutes: Sendable {
         }
     }
 
-    private func answer(_ body: () async throws(APIError) -> Response) async -> Response {
+    /// The answer, or the refusal; a 5xx is logged with its cause and the request's id.
+    private func answer(_ context: EdgeRequestContext, _ body: () async throws(APIError) -> Response) async -> Response {
         do {
             return try await body()
         } catch {
+            if error.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["code": .string(error.code), "cause": .string(error.cause ?? error.message)])
+            }
             return error.response
         }
     }

@@ -47,7 +47,7 @@ final class RedisCache: Sendable {
         guard await ready() else { return .unavailable }
         let token = Array(String(tokens.wrappingAdd(1, ordering: .relaxed).newValue, radix: 36).utf8)
         let leaseMs = Array(String(settings.jittered(settings.lease)).utf8)
-        guard let reply = await call([Array("EVAL".utf8), Array(RedisScripts.read.utf8), [UInt8(ascii: "0")], id.bytes, token, leaseMs]),
+        guard let reply = await run(RedisScripts.read, [id.bytes, token, leaseMs]),
             case .array(let parts) = reply, parts.count >= 2, let generation = parts[0].bytes, let outcome = parts[1].text
         else { return .unavailable }
         switch outcome {
@@ -70,13 +70,13 @@ final class RedisCache: Sendable {
         let lifetime: Duration
         if case .absent = entry { lifetime = settings.negativeTTL } else { lifetime = settings.ttl }
         let ttlMs = Array(String(settings.jittered(lifetime)).utf8)
-        let reply = await call([Array("EVAL".utf8), Array(RedisScripts.fill.utf8), [UInt8(ascii: "0")], lease.generation, id.bytes, lease.token, entry.encoded, ttlMs])
+        let reply = await run(RedisScripts.fill, [lease.generation, id.bytes, lease.token, entry.encoded, ttlMs])
         if reply?.integer == 1 { metrics.fills.increment() }
     }
 
     /// After a committed write. A failure leaves the cache dirty (see the type's comment).
     func invalidate(_ id: ItemID) async {
-        if breaker.allowCall(), await call([Array("EVAL".utf8), Array(RedisScripts.invalidate.utf8), [UInt8(ascii: "0")], id.bytes]) != nil {
+        if breaker.allowCall(), await run(RedisScripts.invalidate, [id.bytes]) != nil {
             metrics.invalidations.increment()
             return
         }
@@ -98,12 +98,35 @@ final class RedisCache: Sendable {
         return true
     }
 
-    /// One command; nil on any failure, which is counted and feeds the breaker. Redis
-    /// error replies are failures too (a script error must not pass for a miss).
-    private func call(_ arguments: [[UInt8]]) async -> RedisReply? {
+    /// A script by its SHA1, loading it first when Redis does not know it (yet, or any
+    /// more after a restart).
+    private func run(_ script: RedisScripts.Script, _ arguments: [[UInt8]]) async -> RedisReply? {
+        for _ in 0..<2 {
+            guard let sha = await sha(of: script) else { return nil }
+            let reply = await call([Array("EVALSHA".utf8), sha, [UInt8(ascii: "0")]] + arguments, allowing: "NOSCRIPT")
+            if case .error = reply {
+                script.sha.withLock { $0 = nil }
+                continue
+            }
+            return reply
+        }
+        return nil
+    }
+
+    private func sha(of script: RedisScripts.Script) async -> [UInt8]? {
+        if let known = script.sha.withLock({ $0 }) { return known }
+        guard let loaded = await call([Array("SCRIPT".utf8), Array("LOAD".utf8), script.text])?.bytes else { return nil }
+        script.sha.withLock { $0 = loaded }
+        return loaded
+    }
+
+    /// One command; nil on any failure, which is counted and feeds the breaker. Redis error
+    /// replies are failures too (a script error must not pass for a miss), except one that
+    /// starts with `allowing`, which is returned.
+    private func call(_ arguments: [[UInt8]], allowing expected: String? = nil) async -> RedisReply? {
         do {
             let reply = try await client.command(arguments)
-            if case .error(let message) = reply {
+            if case .error(let message) = reply, expected.map({ !message.hasPrefix($0) }) ?? true {
                 throw RedisError(.server, message)
             }
             breaker.record(success: true)

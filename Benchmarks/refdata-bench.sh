@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Reads of reference data on PostgreSQL, in one run, as ratios:
+#   (a) a trivial Hummingbird endpoint (/healthz of the same server): the ceiling
+#   (b) reads from the near cache
+#   (c) reads from Redis (no near cache)
+#   (d) reads from the database only (no cache)
+#   (e) a 95/5 read/write mix, Redis without near cache
+# 100 keys, read at random. The refdata instances run on core 0; wrk, PostgreSQL and Redis on
+# core 1. Usage: Benchmarks/refdata-bench.sh  (DURATION=10 CONNECTIONS=32)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${DURATION:-10}"
+CONNECTIONS="${CONNECTIONS:-32}"
+source Benchmarks/common.sh
+
+# PostgreSQL in the work folder (as the postgres user when run as root: initdb refuses root).
+PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+AS_PG=()
+mkdir -p "$W/pg"
+if [ "$(id -u)" = 0 ]; then
+    AS_PG=(runuser -u postgres --)
+    chmod 755 "$W"
+    chown postgres "$W/pg"
+fi
+"${AS_PG[@]}" "$PGBIN/initdb" -D "$W/pg/data" -U postgres --auth=trust -E UTF8 >"$W/logs/initdb.log" 2>&1
+"${AS_PG[@]}" taskset -c 1 "$PGBIN/pg_ctl" -D "$W/pg/data" -l "$W/pg/postgres.log" -w \
+    -o "-p 15432 -k $W/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+bench_cleanup() { "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$W/pg/data" -m fast stop >/dev/null 2>&1 || true; }
+"${AS_PG[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p 15432 -U postgres oms
+
+taskset -c 1 redis-server --port 16390 --bind 127.0.0.1 --save '' --appendonly no --dir "$W" >"$W/logs/redis.log" 2>&1 &
+pids+=($!)
+wait_port 16390
+
+start_refdata() {  # name port redis(yes|no) near(true|false)
+    local redis_line=""
+    [ "$3" = yes ] && redis_line='redis: {url: "redis://127.0.0.1:16390/0"}'
+    cat > "$W/$1.yaml" <<YAML
+server: {host: 127.0.0.1, port: $2}
+database: {url: "postgres://postgres@127.0.0.1:15432/oms"}
+$redis_line
+cache: {near: {enabled: $4}}
+log: {level: warning}
+YAML
+    taskset -c 0 "$OMS" refdata --config "$W/$1.yaml" >"$W/logs/$1.log" 2>&1 &
+    pids+=($!)
+    wait_port "$2"
+}
+start_refdata near 18301 yes true
+start_refdata redis 18302 yes false
+start_refdata database 18303 no false
+
+for n in $(seq 0 99); do
+    curl -sf -X PUT "http://127.0.0.1:18303/refdata/v1/sources/k$n" -H 'Content-Type: application/json' \
+        -d "{\"allowed\":true,\"n\":$n,\"description\":\"source number $n\"}" >/dev/null
+done
+
+measure() {  # url [env...]
+    local url="$1"; shift
+    env "$@" taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s -s Benchmarks/refdata-keys.lua "$url" >/dev/null 2>&1
+    env "$@" taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s Benchmarks/refdata-keys.lua "$url" 2>&1 \
+        | tee -a "$W/logs/wrk.log" | wrk_figures
+}
+read -r a_rps a_p99 a_bad < <(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency http://127.0.0.1:18301/healthz 2>&1 | wrk_figures)
+read -r b_rps b_p99 b_bad < <(measure http://127.0.0.1:18301)
+read -r c_rps c_p99 c_bad < <(measure http://127.0.0.1:18302)
+read -r d_rps d_p99 d_bad < <(measure http://127.0.0.1:18303)
+read -r e_rps e_p99 e_bad < <(measure http://127.0.0.1:18302 WRITE_PERCENT=5)
+row() { awk -v n="$1" -v r="$2" -v p="$3" -v a="$a_rps" -v d="$d_rps" -v bad="$4" 'BEGIN { printf "%-46s %10.0f %9s %7.2f× %7.2f× %s\n", n, r, p, r / a, r / d, (bad > 0 ? "(" bad " non-2xx!)" : "") }'; }
+echo
+echo "refdata on PostgreSQL — wrk -t1 -c$CONNECTIONS ${DURATION}s, 100 keys; refdata on core 0, wrk + PostgreSQL + Redis on core 1"
+printf "%-46s %10s %9s %8s %8s\n" "case" "req/s" "p99 ms" "× (a)" "× (d)"
+row "(a) trivial endpoint (/healthz), the ceiling" "$a_rps" "$a_p99" "$a_bad"
+row "(b) reads, near cache" "$b_rps" "$b_p99" "$b_bad"
+row "(c) reads, Redis" "$c_rps" "$c_p99" "$c_bad"
+row "(d) reads, database only" "$d_rps" "$d_p99" "$d_bad"
+row "(e) 95/5 reads/writes, Redis" "$e_rps" "$e_p99" "$e_bad"
+echo "targets: (c) ≥ 2 × (d); (b) ≥ 0.6 × (a)"
