@@ -93,8 +93,9 @@ import XML
 
     @Test(arguments: SOAPVersion.allCases)
     func batchesMoveFromQueuedToCompleted(_ version: SOAPVersion) async throws {
-        // Queued for the first 500 ms: long enough to see it even on a loaded machine.
-        let running = try await start(completeAfterMs: 1500)
+        // Queued for the first second, processing for two: long enough to see both even on a
+        // loaded machine (the whole suite runs in parallel on two cores).
+        let running = try await start(completeAfterMs: 3000)
         let submitted = try await running.call("submitBatch", version: version, Self.jobRequest())
         #expect(submitted.status == 200)
         let id = try #require(submitted.envelope.payload?.first("return")?.text)
