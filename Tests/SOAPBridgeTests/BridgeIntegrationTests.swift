@@ -122,6 +122,10 @@ import Testing
         let none = try await stack.call("GET", "/thunderhead/v2/nothing")
         #expect(none.status == 404)
         #expect(none.body?["error"]?["code"]?.stringValue == "no_route")
+        // Over server.max_body_bytes (1 MiB): a JSON 413, nothing sent upstream.
+        let huge = try await stack.call("POST", "/thunderhead/v1/batches", json: "{\"batchName\": \"" + String(repeating: "x", count: 1_100_000) + "\"}")
+        #expect(huge.status == 413)
+        #expect(huge.body?["error"]?["code"]?.stringValue == "body_too_large", "\(huge.text.prefix(200))")
         await stack.stop()
     }
 

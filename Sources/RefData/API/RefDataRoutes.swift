@@ -2,7 +2,6 @@ import Database
 import EdgeRuntime
 import HTTPTypes
 import Hummingbird
-import Logging
 
 /// `/refdata/v1/{kind}` and `/refdata/v1/{kind}/{key}`.
 struct RefDataRoutes: Sendable {

@@ -39,7 +39,16 @@ public struct SOAPBridgeRole: Sendable {
             let counters = RouteCounters(registry: metrics, route: route.name)
             router.on(RouterPath(route.path.routerPath), method: HTTPRequest.Method(route.method)!) { request, context in
                 let started = ContinuousClock.now
-                let body = route.takesBody ? Array(buffer: try await request.body.collect(upTo: maxBody)) : []
+                var body: [UInt8] = []
+                if route.takesBody {
+                    do {
+                        body = Array(buffer: try await request.body.collect(upTo: maxBody))
+                    } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+                        counters.record(status: 413, duration: ContinuousClock.now - started)
+                        let refusal = BridgeError(status: 413, code: "body_too_large", message: "the body is larger than \(maxBody) bytes")
+                        return Self.json(refusal.status, refusal.json)
+                    }
+                }
                 var parameters: [String: String] = [:]
                 for name in route.path.parameters { parameters[name] = context.parameters.get(name) ?? "" }
                 let requestID = context.requestID
