@@ -14,6 +14,8 @@ final class RefDataMetrics: Sendable {
     let redisErrors: Counter
     let databaseReads: Counter
     let databaseTime: Timer
+    /// 1 while the near cache is in use (its invalidation channel is up), else 0.
+    let nearCacheLive: Gauge
 
     init(registry: MetricsRegistry) {
         nearHits = registry.counter("oms_refdata_cache_reads_total", [("result", "near_hit")])
@@ -26,5 +28,6 @@ final class RefDataMetrics: Sendable {
         redisErrors = registry.counter("oms_refdata_redis_errors_total")
         databaseReads = registry.counter("oms_refdata_database_reads_total")
         databaseTime = registry.timer("oms_refdata_database_seconds")
+        nearCacheLive = registry.gauge("oms_refdata_near_cache_live")
     }
 }

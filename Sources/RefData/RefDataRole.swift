@@ -39,11 +39,17 @@ public struct RefDataRole: Sendable {
                 near = cache
                 subscriber = RedisSubscriber(
                     endpoint: endpoint, channels: [RedisScripts.invalidationChannel], timeout: max(settings.redisTimeout, .seconds(1)),
-                    onConnect: { cache.flush(live: true) },
+                    onConnect: {
+                        cache.flush(live: true)
+                        counters.nearCacheLive.record(1)
+                    },
                     onMessage: { _, payload in
                         if let id = ItemID(message: payload) { cache.invalidate(id) } else { cache.flush(live: true) }
                     },
-                    onDisconnect: { cache.flush(live: false) }
+                    onDisconnect: {
+                        cache.flush(live: false)
+                        counters.nearCacheLive.record(0)
+                    }
                 )
             }
         }

@@ -193,8 +193,13 @@ import Testing
 
         // Channel down: the near cache is flushed and bypassed.
         let redis = try #require(first.redis)
+        #expect(try await first.metric("oms_refdata_near_cache_live") == 1)
         redis.stop()
-        try await Task.sleep(for: .milliseconds(500))
+        let down = ContinuousClock.now + .seconds(5)
+        while try await first.metric("oms_refdata_near_cache_live") != 0, ContinuousClock.now < down {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await first.metric("oms_refdata_near_cache_live") == 0)
         let nearBefore = try await first.metric(#"oms_refdata_cache_reads_total{result="near_hit"}"#)
         for _ in 0..<3 {
             #expect(try await first.call("GET", "/refdata/v1/sources/k").body?["value"]?["n"] == 2)
