@@ -1,3 +1,4 @@
+import EdgeRuntime
 @testable import RefData
 import Testing
 
@@ -35,13 +36,15 @@ import Testing
 
     @Test func cursors() throws {
         for key in ["a", "ab", "abc", "abcd", "A-Z_0.9:x", String(repeating: "k", count: 128)] {
-            #expect(try PageCursor.key(from: PageCursor.cursor(after: key)) == key)
+            #expect(try PageCursor.key(from: PageCursor.cursor(after: key), isValid: Self.validKey) == key)
         }
         let valid = PageCursor.cursor(after: "abc")
         for bad in ["", "!", "a", "YW=", "YW==", valid + "A", "_w", "AA", String(repeating: "A", count: 200), "YS9i"] {
-            #expect(throws: APIError.self, "\(bad)") { _ = try PageCursor.key(from: bad) }
+            #expect(throws: APIError.self, "\(bad)") { _ = try PageCursor.key(from: bad, isValid: Self.validKey) }
         }
     }
+
+    static func validKey(_ key: String) -> Bool { (try? ItemName.checkKey(key)) != nil }
 
     @Test func cacheEntries() {
         let item = RefDataItem(kind: "k", key: "x", version: 7, value: #"{"a":"1\n2"}"#, updatedAtMs: 1_700_000_000_123)
@@ -55,10 +58,10 @@ import Testing
     }
 
     @Test func timestamps() {
-        #expect(ItemJSON.timestamp(0) == "1970-01-01T00:00:00.000Z")
-        #expect(ItemJSON.timestamp(1_700_000_000_123) == "2023-11-14T22:13:20.123Z")
-        #expect(ItemJSON.timestamp(951_782_400_000) == "2000-02-29T00:00:00.000Z")
-        #expect(ItemJSON.timestamp(-1) == "1969-12-31T23:59:59.999Z")
-        #expect(ItemJSON.timestamp(4_102_444_799_999) == "2099-12-31T23:59:59.999Z")
+        #expect(Timestamp.rfc3339(milliseconds: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.rfc3339(milliseconds: 1_700_000_000_123) == "2023-11-14T22:13:20.123Z")
+        #expect(Timestamp.rfc3339(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+        #expect(Timestamp.rfc3339(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamp.rfc3339(milliseconds: 4_102_444_799_999) == "2099-12-31T23:59:59.999Z")
     }
 }

@@ -1,3 +1,4 @@
+import EdgeRuntime
 /// ETags of items: the version as a strong tag, `"42"` (RFC 9110 §8.8.3).
 enum EntityTag {
     static func of(_ version: Int64) -> String { "\"\(version)\"" }

@@ -1,3 +1,4 @@
+import EdgeRuntime
 /// The rules for kinds and keys, checked before anything else touches them.
 enum ItemName {
     /// `[a-z][a-z0-9-]{0,63}`

@@ -13,19 +13,19 @@ struct RefDataRoutes: Sendable {
 
     func add(to router: Router<EdgeRequestContext>) {
         router.get("/refdata/v1/:kind") { request, context in
-            await answer(context) { () throws(APIError) in try await list(request, try kind(context)) }
+            await APIError.answer(context.logger) { () throws(APIError) in try await list(request, try kind(context)) }
         }
         router.get("/refdata/v1/:kind/:key") { request, context in
-            await answer(context) { () throws(APIError) in try await get(request, try kind(context), try key(context)) }
+            await APIError.answer(context.logger) { () throws(APIError) in try await get(request, try kind(context), try key(context)) }
         }
         router.put("/refdata/v1/:kind/:key") { request, context in
-            await answer(context) { () throws(APIError) in
+            await APIError.answer(context.logger) { () throws(APIError) in
                 let (kind, key) = (try kind(context), try key(context))
                 return try await put(request, kind, key, try await collect(request))
             }
         }
         router.delete("/refdata/v1/:kind/:key") { request, context in
-            await answer(context) { () throws(APIError) in try await delete(request, try kind(context), try key(context)) }
+            await APIError.answer(context.logger) { () throws(APIError) in try await delete(request, try kind(context), try key(context)) }
         }
         for method in [HTTPRequest.Method.post, .patch] {
             router.on("/refdata/v1/:kind/:key", method: method) { request, _ in
@@ -63,7 +63,7 @@ struct RefDataRoutes: Sendable {
         }
         var after: String?
         if let text = query["cursor"] {
-            after = try PageCursor.key(from: String(text))
+            after = try PageCursor.key(from: String(text)) { (try? ItemName.checkKey($0)) != nil }
         }
         // One more than asked tells whether there is a next page.
         let items = try await database { () throws(DatabaseError) in try await service.list(kind: kind, after: after, limit: limit + 1) }
@@ -147,7 +147,7 @@ struct RefDataRoutes: Sendable {
         do {
             return try await body()
         } catch {
-            throw APIError.unavailable(error)
+            throw APIError(.serviceUnavailable, "database_unavailable", "the database is unavailable", cause: error.description)
         }
     }
 
@@ -158,18 +158,6 @@ struct RefDataRoutes: Sendable {
             throw APIError(.contentTooLarge, "body_too_large", "the body is larger than \(maxBodyBytes) bytes")
         } catch {
             throw APIError(.badRequest, "unreadable_body", "the body could not be read")
-        }
-    }
-
-    /// The answer, or the refusal; a 5xx is logged with its cause and the request's id.
-    private func answer(_ context: EdgeRequestContext, _ body: () async throws(APIError) -> Response) async -> Response {
-        do {
-            return try await body()
-        } catch {
-            if error.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["code": .string(error.code), "cause": .string(error.cause ?? error.message)])
-            }
-            return error.response
         }
     }
 }

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import JSON
 
 /// A PUT body: a JSON object (strict RFC 8259, duplicate names refused), kept as its compact

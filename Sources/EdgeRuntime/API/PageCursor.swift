@@ -1,9 +1,9 @@
 /// The `cursor` of a list page: the last key of the previous page, base64url-encoded so that
 /// callers treat it as opaque.
-enum PageCursor {
+public enum PageCursor {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    static func cursor(after key: String) -> String {
+    public static func cursor(after key: String) -> String {
         let bytes = Array(key.utf8)
         var out: [UInt8] = []
         var index = 0
@@ -17,8 +17,9 @@ enum PageCursor {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The key a cursor stands for; 400 for anything `cursor(after:)` cannot have produced.
-    static func key(from cursor: String) throws(APIError) -> String {
+    /// The key a cursor stands for; 400 for anything `cursor(after:)` cannot have produced
+    /// from a key that `isValid` accepts.
+    public static func key(from cursor: String, isValid: (String) -> Bool) throws(APIError) -> String {
         let invalid = APIError(.badRequest, "invalid_cursor", "cursor must be a nextCursor value from an earlier page")
         let digits = Array(cursor.utf8)
         guard !digits.isEmpty, digits.count <= 172, digits.count % 4 != 1 else { throw invalid }
@@ -35,11 +36,7 @@ enum PageCursor {
             index += 4
         }
         guard let key = String(validating: bytes, as: UTF8.self), cursor == Self.cursor(after: key) else { throw invalid }
-        do {
-            try ItemName.checkKey(key)
-        } catch {
-            throw invalid
-        }
+        guard isValid(key) else { throw invalid }
         return key
     }
 }
