@@ -117,6 +117,19 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "Core",
+            dependencies: [
+                "Database", "JSON", "EdgeRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+
         // Entry point: commands only.
         .executableTarget(
             name: "oms",
@@ -174,6 +187,13 @@ let package = Package(
             name: "RefDataTests",
             dependencies: [
                 "RefData", "Database", "Redis", "JSON", "Curl", "EdgeRuntime", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "CoreTests",
+            dependencies: [
+                "Core", "Database", "JSON", "Curl", "EdgeRuntime", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

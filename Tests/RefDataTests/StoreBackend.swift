@@ -21,14 +21,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     func makeDatabaseURL() async throws -> DatabaseURL {
-        switch self {
-        case .sqlite:
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-refdata-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            return .sqlite(path: folder.appendingPathComponent("oms.db").path)
-        case .postgres:
-            return try DatabaseURL(parsing: try await PostgresServer.shared.freshDatabase())
-        }
+        try DatabaseURL(parsing: try await TestDatabase(rawValue: rawValue)!.freshURL())
     }
 
     /// A store on `url`, not migrated.

@@ -21,7 +21,7 @@ struct RefDataRoutes: Sendable {
         router.put("/refdata/v1/:kind/:key") { request, context in
             await APIError.answer(context.logger) { () throws(APIError) in
                 let (kind, key) = (try kind(context), try key(context))
-                return try await put(request, kind, key, try await collect(request))
+                return try await put(request, kind, key, try await request.jsonBody(upTo: maxBodyBytes))
             }
         }
         router.delete("/refdata/v1/:kind/:key") { request, context in
@@ -80,9 +80,6 @@ struct RefDataRoutes: Sendable {
     }
 
     private func put(_ request: Request, _ kind: String, _ key: String, _ body: [UInt8]) async throws(APIError) -> Response {
-        if let type = request.headers[.contentType], !Self.isJSON(type) {
-            throw APIError(.unsupportedMediaType, "unsupported_media_type", "the body must be application/json")
-        }
         let value = try ValueBody.compactObject(body)
         let ifMatch = try await precondition(request, kind, key)
         let outcome = try await database { () throws(DatabaseError) in try await service.put(kind: kind, key: key, value: value, ifMatch: ifMatch) }
@@ -126,10 +123,6 @@ struct RefDataRoutes: Sendable {
         APIError(.preconditionFailed, "precondition_failed", current.map { "the current version is \(EntityTag.of($0))" } ?? "the item does not exist")
     }
 
-    private static func isJSON(_ type: String) -> Bool {
-        let media = type.split(separator: ";").first.map { $0.trimmingSpaces.lowercased() } ?? ""
-        return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
-    }
 
     private func kind(_ context: EdgeRequestContext) throws(APIError) -> String {
         let kind = context.parameters.get("kind") ?? ""
@@ -147,19 +140,10 @@ struct RefDataRoutes: Sendable {
         do {
             return try await body()
         } catch {
-            throw APIError(.serviceUnavailable, "database_unavailable", "the database is unavailable", cause: error.description)
+            throw APIError.databaseUnavailable(error)
         }
     }
 
-    private func collect(_ request: Request) async throws(APIError) -> [UInt8] {
-        do {
-            return Array(buffer: try await request.body.collect(upTo: maxBodyBytes))
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, "body_too_large", "the body is larger than \(maxBodyBytes) bytes")
-        } catch {
-            throw APIError(.badRequest, "unreadable_body", "the body could not be read")
-        }
-    }
 }
 
 extension PutOutcome {

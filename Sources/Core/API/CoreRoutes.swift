@@ -1,0 +1,113 @@
+import Foundation
+import Database
+import EdgeRuntime
+import HTTPTypes
+import Hummingbird
+
+/// `/v1/requests`: intake with idempotency keys, status with history, failures, lists.
+struct CoreRoutes: Sendable {
+    let store: any CoreStore
+    let maxBodyBytes: Int
+
+    static let defaultPageSize = 100
+    static let maxPageSize = 1000
+
+    func add(to router: Router<EdgeRequestContext>) {
+        router.post("/v1/requests") { request, context in
+            await APIError.answer(context.logger) { () throws(APIError) in try await intake(request) }
+        }
+        router.get("/v1/requests") { request, context in
+            await APIError.answer(context.logger) { () throws(APIError) in try await list(request) }
+        }
+        router.get("/v1/requests/:id") { _, context in
+            await APIError.answer(context.logger) { () throws(APIError) in
+                let id = try requestID(context)
+                guard let record = try await database({ () throws(DatabaseError) in try await store.request(id: id) }) else { throw Self.notFound(id) }
+                var out = ""
+                RequestJSON.append(record, history: true, to: &out)
+                return Response.json(.ok, out)
+            }
+        }
+        router.get("/v1/requests/:id/errors") { _, context in
+            await APIError.answer(context.logger) { () throws(APIError) in
+                let id = try requestID(context)
+                guard try await database({ () throws(DatabaseError) in try await store.request(id: id) }) != nil else { throw Self.notFound(id) }
+                let failures = try await database { () throws(DatabaseError) in try await store.failures(id: id) }
+                return Response.json(.ok, RequestJSON.failures(id, failures))
+            }
+        }
+    }
+
+    private func intake(_ request: Request) async throws(APIError) -> Response {
+        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else {
+            throw APIError(.badRequest, "missing_idempotency_key", "an Idempotency-Key header is required")
+        }
+        guard (1...128).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw APIError(.badRequest, "invalid_idempotency_key", "the Idempotency-Key must be 1 to 128 visible ASCII characters")
+        }
+        let document = try DocumentRequest(json: try await request.jsonBody(upTo: maxBodyBytes))
+        let now = WallClock.millisecondsNow()
+        let outcome = try await database { () throws(DatabaseError) in
+            try await store.intake(document, idempotencyKey: key, id: RequestID.make(nowMs: now), nowMs: now)
+        }
+        switch outcome {
+        case .accepted(let id), .replayed(let id):
+            var response = Response.json(.accepted, RequestJSON.accepted(id))
+            response.headers[.location] = "/v1/requests/\(id)"
+            if case .replayed = outcome { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+            return response
+        case .conflict(let id):
+            throw APIError(.conflict, "idempotency_conflict", "this Idempotency-Key was used for request \(id) with a different body")
+        }
+    }
+
+    private func list(_ request: Request) async throws(APIError) -> Response {
+        let query = request.uri.queryParameters
+        var status: RequestStatus?
+        if let text = query["status"] {
+            guard let value = RequestStatus(rawValue: String(text)) else {
+                throw APIError(.badRequest, "invalid_status", "status must be one of \(RequestStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            status = value
+        }
+        var limit = Self.defaultPageSize
+        if let text = query["limit"] {
+            guard let value = Int(String(text)), (1...Self.maxPageSize).contains(value) else {
+                throw APIError(.badRequest, "invalid_limit", "limit must be a whole number from 1 to \(Self.maxPageSize)")
+            }
+            limit = value
+        }
+        let after = try query["cursor"].map { (text) throws(APIError) in try PageCursor.key(from: String(text), isValid: RequestID.isValid) }
+        let records = try await database { () throws(DatabaseError) in try await store.list(status: status, after: after, limit: limit + 1) }
+        var out = "{\"items\":["
+        for (index, record) in records.prefix(limit).enumerated() {
+            if index > 0 { out += "," }
+            RequestJSON.append(record, history: false, to: &out)
+        }
+        out += "]"
+        if records.count > limit, let last = records.prefix(limit).last {
+            out += ",\"nextCursor\":\"\(PageCursor.cursor(after: last.id))\""
+        }
+        return Response.json(.ok, out + "}")
+    }
+
+    private func requestID(_ context: EdgeRequestContext) throws(APIError) -> String {
+        let id = context.parameters.get("id") ?? ""
+        guard RequestID.isValid(id) else { throw Self.notFound(id) }
+        return id
+    }
+
+    private static func notFound(_ id: String) -> APIError {
+        APIError(.notFound, "not_found", "no request \(String(id.prefix(64).debugDescription))")
+    }
+
+
+    private func database<T>(_ body: () async throws(DatabaseError) -> T) async throws(APIError) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw APIError.databaseUnavailable(error)
+        }
+    }
+
+}

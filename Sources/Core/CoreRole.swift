@@ -1,0 +1,51 @@
+import Database
+import EdgeRuntime
+import Hummingbird
+import Logging
+
+/// The core: durable intake and status of document requests on the OMS database.
+public struct CoreRole: Sendable {
+    public let configuration: CoreConfiguration
+    public let metrics: MetricsRegistry
+    public let store: any CoreStore
+
+    /// Opens and migrates the database; one that cannot be opened or migrated stops start-up.
+    public static func start(configuration: CoreConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger) async throws(DatabaseError) -> CoreRole {
+        let store: any CoreStore
+        switch configuration.database {
+        case .sqlite(let path):
+            store = SQLiteCoreStore(database: try await SQLiteFile.open(path: path, logger: logger))
+        case .postgres(let endpoint):
+            store = PostgresCoreStore(database: PostgresPool(endpoint: endpoint, timeout: configuration.databaseTimeout, logger: logger))
+        }
+        do {
+            try await store.migrate()
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        return CoreRole(configuration: configuration, metrics: metrics, store: store)
+    }
+
+    public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router(context: EdgeRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: NotFoundAsJSON())
+        let store = self.store
+        router.addOperationalRoutes(metrics: metrics) {
+            let reachable = (try? await store.list(status: nil, after: nil, limit: 1)) != nil
+            return Readiness(ready: reachable, checks: ["database": reachable ? "ok" : "unreachable"])
+        }
+        CoreRoutes(store: store, maxBodyBytes: configuration.maxBodyBytes).add(to: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    public func shutdown() async {
+        await store.shutdown()
+    }
+}

@@ -1,0 +1,29 @@
+/// A stored document request, with its status history (oldest first).
+public struct RequestRecord: Sendable, Equatable {
+    public var id: String
+    public var status: RequestStatus
+    public var source: String
+    public var documentType: String
+    public var correlationId: String?
+    public var attempts: Int
+    public var batchId: String?
+    public var createdAtMs: Int64
+    public var updatedAtMs: Int64
+    public var history: [StatusChange]
+
+    public struct StatusChange: Sendable, Equatable {
+        public var status: RequestStatus
+        public var atMs: Int64
+    }
+}
+
+/// One failure of a step, kept for operators.
+public struct RequestFailure: Sendable, Equatable {
+    public var step: String
+    public var attempt: Int
+    public var code: String
+    public var message: String
+    /// Compact JSON text from the upstream, when there was one.
+    public var detail: String?
+    public var atMs: Int64
+}

@@ -1,0 +1,55 @@
+import Database
+
+/// The core's tables. A request row carries what the jobs need to claim it (`status`,
+/// `due_at_ms`, the lease); its history and failures are rows of their own.
+enum CoreSchema {
+    static let migrations = [
+        Migration(
+            component: "core", version: 1,
+            sqlite: [
+                """
+                CREATE TABLE core_requests (
+                    id TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
+                    source TEXT NOT NULL, document_type TEXT NOT NULL, data TEXT NOT NULL, recipient TEXT,
+                    correlation_id TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                    due_at_ms INTEGER NOT NULL, lease_owner TEXT, lease_until_ms INTEGER, batch_id TEXT,
+                    enrichment TEXT, created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL) WITHOUT ROWID
+                """,
+                "CREATE INDEX core_requests_due ON core_requests (status, due_at_ms)",
+                """
+                CREATE TABLE core_history (
+                    request_id TEXT NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL, at_ms INTEGER NOT NULL,
+                    PRIMARY KEY (request_id, seq)) WITHOUT ROWID
+                """,
+                """
+                CREATE TABLE core_failures (
+                    request_id TEXT NOT NULL, seq INTEGER NOT NULL, step TEXT NOT NULL, attempt INTEGER NOT NULL,
+                    code TEXT NOT NULL, message TEXT NOT NULL, detail TEXT, at_ms INTEGER NOT NULL,
+                    PRIMARY KEY (request_id, seq)) WITHOUT ROWID
+                """,
+            ],
+            postgres: [
+                """
+                CREATE TABLE core_requests (
+                    id TEXT COLLATE "C" PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
+                    source TEXT NOT NULL, document_type TEXT NOT NULL, data TEXT NOT NULL, recipient TEXT,
+                    correlation_id TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                    due_at_ms BIGINT NOT NULL, lease_owner TEXT, lease_until_ms BIGINT, batch_id TEXT,
+                    enrichment TEXT, created_at_ms BIGINT NOT NULL, updated_at_ms BIGINT NOT NULL)
+                """,
+                "CREATE INDEX core_requests_due ON core_requests (status, due_at_ms)",
+                """
+                CREATE TABLE core_history (
+                    request_id TEXT NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL, at_ms BIGINT NOT NULL,
+                    PRIMARY KEY (request_id, seq))
+                """,
+                """
+                CREATE TABLE core_failures (
+                    request_id TEXT NOT NULL, seq INTEGER NOT NULL, step TEXT NOT NULL, attempt INTEGER NOT NULL,
+                    code TEXT NOT NULL, message TEXT NOT NULL, detail TEXT, at_ms BIGINT NOT NULL,
+                    PRIMARY KEY (request_id, seq))
+                """,
+            ]
+        )
+    ]
+}

@@ -1,0 +1,30 @@
+import Database
+
+/// The core's tables: one interface, an SQLite and a PostgreSQL implementation.
+public protocol CoreStore: Sendable {
+    /// Creates or migrates the schema; safe to run from several instances at once.
+    func migrate() async throws(DatabaseError)
+
+    /// Stores a new request as `RECEIVED` under `id`, unless `idempotencyKey` was seen: then
+    /// the first request's id, as a replay when the body is the same, else a conflict.
+    func intake(_ request: DocumentRequest, idempotencyKey: String, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome
+
+    /// The request with its history; nil when unknown.
+    func request(id: String) async throws(DatabaseError) -> RequestRecord?
+
+    /// The recorded failures of a request, oldest first.
+    func failures(id: String) async throws(DatabaseError) -> [RequestFailure]
+
+    /// Requests (without history) in id order, after `after`, optionally of one status.
+    func list(status: RequestStatus?, after: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord]
+
+    func shutdown() async
+}
+
+public enum IntakeOutcome: Sendable, Equatable {
+    case accepted(id: String)
+    /// The same key with the same body: the first answer again.
+    case replayed(id: String)
+    /// The same key with another body.
+    case conflict(id: String)
+}

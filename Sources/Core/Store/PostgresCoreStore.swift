@@ -1,0 +1,123 @@
+import Database
+import Logging
+import PostgresNIO
+
+/// `CoreStore` on PostgreSQL.
+public final class PostgresCoreStore: CoreStore {
+    private let database: PostgresPool
+
+    public init(database: PostgresPool) {
+        self.database = database
+    }
+
+    public func migrate() async throws(DatabaseError) {
+        try await database.migrate(CoreSchema.migrations)
+    }
+
+    public func intake(_ request: DocumentRequest, idempotencyKey: String, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
+        let received = RequestStatus.received.rawValue
+        return try await run {
+            try await database.transaction { connection in
+                // ON CONFLICT DO NOTHING: of two intakes with one key, the second waits for the
+                // first to commit, inserts nothing, and then finds the first below.
+                let inserted = try await connection.query(
+                    """
+                    INSERT INTO core_requests (id, idempotency_key, body, source, document_type, data, recipient, correlation_id,
+                        status, due_at_ms, created_at_ms, updated_at_ms)
+                    VALUES (\(id), \(idempotencyKey), \(request.canonicalBody), \(request.source), \(request.documentType), \(request.data),
+                        \(request.recipient), \(request.correlationId), \(received), \(nowMs), \(nowMs), \(nowMs))
+                    ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+                    """,
+                    logger: Self.quiet
+                ).collect()
+                if !inserted.isEmpty {
+                    try await connection.query(
+                        "INSERT INTO core_history (request_id, seq, status, at_ms) VALUES (\(id), 1, \(received), \(nowMs))", logger: Self.quiet
+                    )
+                    return .accepted(id: id)
+                }
+                let rows = try await connection.query("SELECT id, body FROM core_requests WHERE idempotency_key = \(idempotencyKey)", logger: Self.quiet)
+                for try await (first, body) in rows.decode((String, String).self) {
+                    return body == request.canonicalBody ? .replayed(id: first) : .conflict(id: first)
+                }
+                throw DatabaseError(.corrupt, "an idempotency key conflicted but no request holds it")
+            }
+        }
+    }
+
+    public func request(id: String) async throws(DatabaseError) -> RequestRecord? {
+        try await run {
+            try await database.run { client in
+                let rows = try await client.query("SELECT \(unescaped: Self.columns) FROM core_requests WHERE id = \(id)")
+                guard var record = try await Self.records(rows).first else { return nil }
+                let history = try await client.query("SELECT status, at_ms FROM core_history WHERE request_id = \(id) ORDER BY seq")
+                for try await (status, at) in history.decode((String, Int64).self) {
+                    guard let status = RequestStatus(rawValue: status) else { throw DatabaseError(.corrupt, "unknown status \(status) in core_history") }
+                    record.history.append(RequestRecord.StatusChange(status: status, atMs: at))
+                }
+                return record
+            }
+        }
+    }
+
+    public func failures(id: String) async throws(DatabaseError) -> [RequestFailure] {
+        try await run {
+            try await database.run { client in
+                let rows = try await client.query(
+                    "SELECT step, attempt, code, message, detail, at_ms FROM core_failures WHERE request_id = \(id) ORDER BY seq"
+                )
+                var failures: [RequestFailure] = []
+                for try await (step, attempt, code, message, detail, at) in rows.decode((String, Int, String, String, String?, Int64).self) {
+                    failures.append(RequestFailure(step: step, attempt: attempt, code: code, message: message, detail: detail, atMs: at))
+                }
+                return failures
+            }
+        }
+    }
+
+    public func list(status: RequestStatus?, after: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord] {
+        try await run {
+            try await database.run { client in
+                let after = after ?? ""
+                let rows: PostgresRowSequence
+                if let status {
+                    rows = try await client.query(
+                        "SELECT \(unescaped: Self.columns) FROM core_requests WHERE status = \(status.rawValue) AND id > \(after) ORDER BY id LIMIT \(limit)"
+                    )
+                } else {
+                    rows = try await client.query("SELECT \(unescaped: Self.columns) FROM core_requests WHERE id > \(after) ORDER BY id LIMIT \(limit)")
+                }
+                return try await Self.records(rows)
+            }
+        }
+    }
+
+    public func shutdown() async {
+        await database.close()
+    }
+
+    private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms"
+    private static let quiet = Logger(label: "oms.core.postgres") { _ in SwiftLogNoOpLogHandler() }
+
+    private static func records(_ rows: PostgresRowSequence) async throws -> [RequestRecord] {
+        var records: [RequestRecord] = []
+        for try await row in rows.decode((String, String, String, String, String?, Int, String?, Int64, Int64).self) {
+            guard let status = RequestStatus(rawValue: row.1) else { throw DatabaseError(.corrupt, "unknown status \(row.1) in core_requests") }
+            records.append(RequestRecord(
+                id: row.0, status: status, source: row.2, documentType: row.3, correlationId: row.4, attempts: row.5,
+                batchId: row.6, createdAtMs: row.7, updatedAtMs: row.8, history: []
+            ))
+        }
+        return records
+    }
+
+    private func run<T>(_ body: () async throws -> T) async throws(DatabaseError) -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError {
+            throw error
+        } catch {
+            throw DatabaseError(.unavailable, "PostgreSQL: \(PostgresPool.describe(error))")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Core
+import Curl
+import Database
+import EdgeRuntime
+import Foundation
+import JSON
+import Logging
+import TestSupport
+import Testing
+
+extension TestDatabase: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
+}
+
+/// The core over real HTTP on a fresh database of either backend.
+final class CoreStack: Sendable {
+    let role: CoreRole
+    let port: Int
+    let http = CurlClient()
+    private let task: Task<Void, any Error>
+
+    static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    private init(role: CoreRole, port: Int, task: Task<Void, any Error>) {
+        self.role = role
+        self.port = port
+        self.task = task
+    }
+
+    static func start(_ backend: TestDatabase = .sqlite) async throws -> CoreStack {
+        let configuration = CoreConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), database: try DatabaseURL(parsing: try await backend.freshURL()))
+        let role = try await CoreRole.start(configuration: configuration, logger: quiet)
+        let (port, task) = await Loopback.serve { listening in
+            try await role.application(logger: quiet) { listening($0) }.run()
+        }
+        return CoreStack(role: role, port: port, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        await role.shutdown()
+        await http.shutdown()
+    }
+
+    struct Answer {
+        let status: Int
+        let headers: [(name: String, value: String)]
+        let body: JSONValue?
+        let text: String
+
+        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+    }
+
+    func call(_ method: String, _ path: String, json: String? = nil, headers: [(name: String, value: String)] = []) async throws -> Answer {
+        let response = try await http.execute(CurlRequest(
+            url: "http://127.0.0.1:\(port)\(path)", method: method,
+            headers: (json == nil ? [] : [("Content-Type", "application/json")]) + headers,
+            body: json.map { Array($0.utf8) }, timeout: .seconds(15)
+        ))
+        return Answer(status: response.status, headers: response.headers, body: try? StrictJSON.parse(response.body), text: String(decoding: response.body, as: UTF8.self))
+    }
+
+    func submit(_ json: String, key: String) async throws -> Answer {
+        try await call("POST", "/v1/requests", json: json, headers: [("Idempotency-Key", key)])
+    }
+}
