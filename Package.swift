@@ -120,8 +120,9 @@ let package = Package(
         .target(
             name: "Core",
             dependencies: [
-                "Database", "JSON", "EdgeRuntime",
+                "Database", "JSON", "Curl", "EdgeRuntime",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -193,7 +194,7 @@ let package = Package(
         .testTarget(
             name: "CoreTests",
             dependencies: [
-                "Core", "Database", "JSON", "Curl", "EdgeRuntime", "TestSupport",
+                "Core", "Database", "JSON", "Curl", "EdgeRuntime", "TestSupport", "RefData", "SOAPBridge", "Emulators",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

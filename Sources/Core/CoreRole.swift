@@ -8,6 +8,8 @@ public struct CoreRole: Sendable {
     public let configuration: CoreConfiguration
     public let metrics: MetricsRegistry
     public let store: any CoreStore
+    /// The scheduled jobs; run them as a service beside the HTTP server.
+    public let jobs: JobRunner
 
     /// Opens and migrates the database; one that cannot be opened or migrated stops start-up.
     public static func start(configuration: CoreConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger) async throws(DatabaseError) -> CoreRole {
@@ -24,7 +26,8 @@ public struct CoreRole: Sendable {
             await store.shutdown()
             throw error
         }
-        return CoreRole(configuration: configuration, metrics: metrics, store: store)
+        let jobs = JobRunner(store: store, settings: configuration.jobs, metrics: metrics, logger: logger)
+        return CoreRole(configuration: configuration, metrics: metrics, store: store, jobs: jobs)
     }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {

@@ -6,6 +6,7 @@ import Foundation
 import JSON
 import Logging
 import TestSupport
+import Synchronization
 import Testing
 
 extension TestDatabase: CustomTestStringConvertible {
@@ -27,8 +28,13 @@ final class CoreStack: Sendable {
         self.task = task
     }
 
-    static func start(_ backend: TestDatabase = .sqlite) async throws -> CoreStack {
-        let configuration = CoreConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), database: try DatabaseURL(parsing: try await backend.freshURL()))
+    /// `database`: share another stack's database (a second worker); `jobs`: the jobs'
+    /// settings, when the test runs them (`runJobs()`).
+    static func start(_ backend: TestDatabase = .sqlite, database: DatabaseURL? = nil, jobs: JobSettings = JobSettings()) async throws -> CoreStack {
+        var url = database
+        if url == nil { url = try DatabaseURL(parsing: try await backend.freshURL()) }
+        var configuration = CoreConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), database: url!)
+        configuration.jobs = jobs
         let role = try await CoreRole.start(configuration: configuration, logger: quiet)
         let (port, task) = await Loopback.serve { listening in
             try await role.application(logger: quiet) { listening($0) }.run()
@@ -36,7 +42,33 @@ final class CoreStack: Sendable {
         return CoreStack(role: role, port: port, task: task)
     }
 
+    private let jobsTask = Mutex<Task<Void, Never>?>(nil)
+
+    /// Starts the scheduled jobs (stopped by `stop()`).
+    func runJobs() {
+        let jobs = role.jobs
+        jobsTask.withLock { $0 = Task { try? await jobs.run() } }
+    }
+
+    var database: DatabaseURL { role.configuration.database }
+
+    /// Polls until the request has a final status (or `timeout` passes); the last answer.
+    func waitForFinal(_ id: String, timeout: Duration = .seconds(15)) async throws -> Answer {
+        let deadline = ContinuousClock.now + timeout
+        var answer = try await call("GET", "/v1/requests/\(id)")
+        while ContinuousClock.now < deadline {
+            if let status = answer.body?["status"]?.stringValue, ["COMPLETED", "REJECTED", "FAILED"].contains(status) { return answer }
+            try await Task.sleep(for: .milliseconds(50))
+            answer = try await call("GET", "/v1/requests/\(id)")
+        }
+        return answer
+    }
+
     func stop() async {
+        if let jobs = jobsTask.withLock({ $0 }) {
+            jobs.cancel()
+            await jobs.value
+        }
         task.cancel()
         await role.shutdown()
         await http.shutdown()

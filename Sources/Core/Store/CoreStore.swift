@@ -18,6 +18,15 @@ public protocol CoreStore: Sendable {
     /// Requests (without history) in id order, after `after`, optionally of one status.
     func list(status: RequestStatus?, after: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord]
 
+    /// Leases up to `limit` due, unfinished requests to `owner` until `leaseUntilMs`. A lease
+    /// that ran out (a worker that died) makes the request claimable again.
+    func claim(owner: String, nowMs: Int64, leaseUntilMs: Int64, limit: Int) async throws(DatabaseError) -> [ClaimedRequest]
+
+    /// Applies a step's result, only while `owner` still holds the request's lease and the
+    /// request is still in `from` (a conditional update: two workers can never both advance
+    /// it). False when the lease was lost. `retryAtMs` is when a retried failure is due.
+    func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool
+
     func shutdown() async
 }
 

@@ -92,6 +92,103 @@ public final class PostgresCoreStore: CoreStore {
         }
     }
 
+    public func claim(owner: String, nowMs: Int64, leaseUntilMs: Int64, limit: Int) async throws(DatabaseError) -> [ClaimedRequest] {
+        let open = SQLiteCoreStore.openStatuses.map(\.rawValue)
+        return try await run {
+            try await database.run { client in
+                // SKIP LOCKED: workers claiming at the same moment take different rows instead
+                // of queueing behind each other's row locks.
+                let rows = try await client.query(
+                    """
+                    UPDATE core_requests SET lease_owner = \(owner), lease_until_ms = \(leaseUntilMs)
+                    WHERE id IN (SELECT id FROM core_requests WHERE status = ANY(\(open)) AND due_at_ms <= \(nowMs)
+                        AND (lease_until_ms IS NULL OR lease_until_ms < \(nowMs)) ORDER BY due_at_ms LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                    RETURNING id, status, source, document_type, data, recipient, correlation_id, enrichment, batch_id, attempts
+                    """
+                )
+                var claimed: [ClaimedRequest] = []
+                for try await row in rows.decode((String, String, String, String, String, String?, String?, String?, String?, Int).self) {
+                    guard let status = RequestStatus(rawValue: row.1) else { throw DatabaseError(.corrupt, "unknown status \(row.1) in core_requests") }
+                    claimed.append(ClaimedRequest(
+                        id: row.0, status: status, source: row.2, documentType: row.3, data: row.4, recipient: row.5,
+                        correlationId: row.6, enrichment: row.7, batchId: row.8, attempts: row.9
+                    ))
+                }
+                return claimed
+            }
+        }
+    }
+
+    public func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool {
+        try await run {
+            try await database.transaction { connection in
+                let held = try await connection.query(
+                    "SELECT attempts FROM core_requests WHERE id = \(id) AND status = \(from.rawValue) AND lease_owner = \(owner) FOR UPDATE",
+                    logger: Self.quiet
+                )
+                var attempts: Int?
+                for try await value in held.decode(Int.self) { attempts = value }
+                guard let attempts else { return false }
+                var next: RequestStatus?
+                switch result {
+                case .advance(let status, let enrichment, let batchId):
+                    next = status
+                    try await connection.query(
+                        """
+                        UPDATE core_requests SET status = \(status.rawValue), attempts = 0, due_at_ms = \(nowMs), lease_owner = NULL,
+                            lease_until_ms = NULL, enrichment = COALESCE(\(enrichment), enrichment), batch_id = COALESCE(\(batchId), batch_id),
+                            updated_at_ms = \(nowMs) WHERE id = \(id)
+                        """,
+                        logger: Self.quiet
+                    )
+                case .wait(let delay):
+                    try await connection.query(
+                        "UPDATE core_requests SET due_at_ms = \(nowMs + delay), lease_owner = NULL, lease_until_ms = NULL WHERE id = \(id)",
+                        logger: Self.quiet
+                    )
+                case .failure(let failure, let retry):
+                    let attempt = attempts + 1
+                    try await connection.query(
+                        """
+                        INSERT INTO core_failures (request_id, seq, step, attempt, code, message, detail, at_ms)
+                        VALUES (\(id), (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_failures WHERE request_id = \(id)), \(step), \(attempt),
+                            \(failure.code), \(failure.message), \(failure.detail), \(nowMs))
+                        """,
+                        logger: Self.quiet
+                    )
+                    if !retry || attempt >= maxAttempts {
+                        next = .failed
+                        try await connection.query(
+                            """
+                            UPDATE core_requests SET status = \(RequestStatus.failed.rawValue), attempts = \(attempt), lease_owner = NULL,
+                                lease_until_ms = NULL, updated_at_ms = \(nowMs) WHERE id = \(id)
+                            """,
+                            logger: Self.quiet
+                        )
+                    } else {
+                        try await connection.query(
+                            """
+                            UPDATE core_requests SET attempts = \(attempt), due_at_ms = \(retryAtMs), lease_owner = NULL, lease_until_ms = NULL,
+                                updated_at_ms = \(nowMs) WHERE id = \(id)
+                            """,
+                            logger: Self.quiet
+                        )
+                    }
+                }
+                if let next {
+                    try await connection.query(
+                        """
+                        INSERT INTO core_history (request_id, seq, status, at_ms)
+                        VALUES (\(id), (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = \(id)), \(next.rawValue), \(nowMs))
+                        """,
+                        logger: Self.quiet
+                    )
+                }
+                return true
+            }
+        }
+    }
+
     public func shutdown() async {
         await database.close()
     }

@@ -79,9 +79,96 @@ public final class SQLiteCoreStore: CoreStore {
         return try rows.map(Self.record)
     }
 
+    public func claim(owner: String, nowMs: Int64, leaseUntilMs: Int64, limit: Int) async throws(DatabaseError) -> [ClaimedRequest] {
+        let open = Self.openStatuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let rows = try await write { connection in
+            try await connection.query(
+                """
+                UPDATE core_requests SET lease_owner = ?, lease_until_ms = ?
+                WHERE id IN (SELECT id FROM core_requests WHERE status IN (\(open)) AND due_at_ms <= ?
+                    AND (lease_until_ms IS NULL OR lease_until_ms < ?) ORDER BY due_at_ms LIMIT ?)
+                RETURNING id, status, source, document_type, data, recipient, correlation_id, enrichment, batch_id, attempts
+                """,
+                [.text(owner), .integer(SQLiteInt64(leaseUntilMs)), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(limit))]
+            )
+        }
+        return try rows.map { row throws(DatabaseError) in
+            guard let id = row.column("id")?.string, let status = row.column("status")?.string.flatMap(RequestStatus.init(rawValue:)),
+                let source = row.column("source")?.string, let type = row.column("document_type")?.string,
+                let data = row.column("data")?.string, let attempts = row.column("attempts")?.integer
+            else { throw DatabaseError(.corrupt, "a claimed core_requests row has a missing column") }
+            return ClaimedRequest(
+                id: id, status: status, source: source, documentType: type, data: data, recipient: row.column("recipient")?.string,
+                correlationId: row.column("correlation_id")?.string, enrichment: row.column("enrichment")?.string,
+                batchId: row.column("batch_id")?.string, attempts: Int(attempts)
+            )
+        }
+    }
+
+    public func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool {
+        let now = SQLiteData.integer(SQLiteInt64(nowMs))
+        return try await write { connection in
+            let held = try await connection.query(
+                "SELECT attempts FROM core_requests WHERE id = ? AND status = ? AND lease_owner = ?", [.text(id), .text(from.rawValue), .text(owner)]
+            )
+            guard let attempts = held.first?.column("attempts")?.integer else { return false }
+            var next: RequestStatus?
+            switch result {
+            case .advance(let status, let enrichment, let batchId):
+                next = status
+                _ = try await connection.query(
+                    """
+                    UPDATE core_requests SET status = ?, attempts = 0, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL,
+                        enrichment = COALESCE(?, enrichment), batch_id = COALESCE(?, batch_id), updated_at_ms = ? WHERE id = ?
+                    """,
+                    [.text(status.rawValue), now, enrichment.map(SQLiteData.text) ?? .null, batchId.map(SQLiteData.text) ?? .null, now, .text(id)]
+                )
+            case .wait(let delay):
+                _ = try await connection.query(
+                    "UPDATE core_requests SET due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE id = ?",
+                    [.integer(SQLiteInt64(nowMs + delay)), .text(id)]
+                )
+            case .failure(let failure, let retry):
+                let attempt = Int(attempts) + 1
+                _ = try await connection.query(
+                    """
+                    INSERT INTO core_failures (request_id, seq, step, attempt, code, message, detail, at_ms)
+                    VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_failures WHERE request_id = ?), ?, ?, ?, ?, ?, ?)
+                    """,
+                    [.text(id), .text(id), .text(step), .integer(SQLiteInt64(attempt)), .text(failure.code), .text(failure.message),
+                     failure.detail.map(SQLiteData.text) ?? .null, now]
+                )
+                if !retry || attempt >= maxAttempts {
+                    next = .failed
+                    _ = try await connection.query(
+                        "UPDATE core_requests SET status = ?, attempts = ?, lease_owner = NULL, lease_until_ms = NULL, updated_at_ms = ? WHERE id = ?",
+                        [.text(RequestStatus.failed.rawValue), .integer(SQLiteInt64(attempt)), now, .text(id)]
+                    )
+                } else {
+                    _ = try await connection.query(
+                        "UPDATE core_requests SET attempts = ?, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL, updated_at_ms = ? WHERE id = ?",
+                        [.integer(SQLiteInt64(attempt)), .integer(SQLiteInt64(retryAtMs)), now, .text(id)]
+                    )
+                }
+            }
+            if let next {
+                _ = try await connection.query(
+                    """
+                    INSERT INTO core_history (request_id, seq, status, at_ms)
+                    VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = ?), ?, ?)
+                    """,
+                    [.text(id), .text(id), .text(next.rawValue), now]
+                )
+            }
+            return true
+        }
+    }
+
     public func shutdown() async {
         await database.close()
     }
+
+    static let openStatuses: [RequestStatus] = [.received, .validated, .enriched, .submitted]
 
     private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms"
 

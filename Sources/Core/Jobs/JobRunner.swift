@@ -1,0 +1,89 @@
+import CoreMetrics
+import Curl
+import Database
+import EdgeRuntime
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The scheduled jobs: each round claims a batch of due requests under a lease, runs each
+/// one's next step, and records the result with a conditional update. A worker that dies
+/// loses its lease and its rows are claimed again once it runs out.
+public final class JobRunner: Service, Sendable {
+    private let store: any CoreStore
+    private let steps: Steps
+    private let settings: JobSettings
+    private let http: CurlClient
+    private let logger: Logger
+    private let registry: MetricsRegistry
+    /// Who holds a lease: unique per process and start.
+    public let owner: String
+
+    init(store: any CoreStore, settings: JobSettings, metrics: MetricsRegistry, logger: Logger) {
+        let http = CurlClient()
+        self.store = store
+        self.settings = settings
+        self.http = http
+        self.steps = Steps(http: http, settings: settings)
+        self.logger = logger
+        self.registry = metrics
+        self.owner = "core-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+    }
+
+    /// Rounds until cancelled or a graceful shutdown; a round that found work is followed at
+    /// once by the next.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let worked = await self.round()
+                if !worked { try? await Task.sleep(for: self.settings.interval) }
+            }
+        }
+        await http.shutdown()
+    }
+
+    /// One round; true when it claimed anything.
+    func round() async -> Bool {
+        let now = WallClock.millisecondsNow()
+        let claimed: [ClaimedRequest]
+        do {
+            claimed = try await store.claim(owner: owner, nowMs: now, leaseUntilMs: now + settings.lease.milliseconds, limit: settings.batchSize)
+        } catch {
+            logger.error("claiming requests failed", metadata: ["error": .string(error.description)])
+            return false
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for request in claimed {
+                group.addTask { await self.work(request) }
+            }
+        }
+        return !claimed.isEmpty
+    }
+
+    private func work(_ request: ClaimedRequest) async {
+        let (step, result) = await steps.run(request)
+        let now = WallClock.millisecondsNow()
+        let retryAt = now + settings.backoff(afterAttempt: request.attempts + 1)
+        do {
+            let applied = try await store.complete(
+                request.id, from: request.status, owner: owner, result: result, step: step,
+                maxAttempts: settings.maxAttempts, retryAtMs: retryAt, nowMs: now
+            )
+            registry.counter("oms_core_steps_total", [("step", step), ("result", Self.label(result, applied: applied))]).increment()
+            if case .failure(let failure, _) = result {
+                logger.warning("step failed", metadata: ["request_id": .string(request.id), "step": .string(step), "code": .string(failure.code), "message": .string(failure.message)])
+            }
+        } catch {
+            logger.error("recording a step failed", metadata: ["request_id": .string(request.id), "error": .string(error.description)])
+        }
+    }
+
+    private static func label(_ result: StepResult, applied: Bool) -> String {
+        guard applied else { return "lease_lost" }
+        switch result {
+        case .advance(let status, _, _): return status.rawValue.lowercased()
+        case .wait: return "waiting"
+        case .failure(_, let retry): return retry ? "retry" : "failed"
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// `jobs.*`, `refdata.url` and `soap_bridge.url`: how the jobs run and whom they call.
+public struct JobSettings: Sendable, Equatable {
+    public var refdataURL = "http://127.0.0.1:8083"
+    public var bridgeURL = "http://127.0.0.1:8082"
+    /// Pause between rounds when nothing was due (`jobs.interval_ms`).
+    public var interval: Duration = .milliseconds(200)
+    /// Requests claimed, and worked on at once, per round (`jobs.batch_size`).
+    public var batchSize = 32
+    /// A claim's lease (`jobs.lease_s`): a worker that dies holds its rows this long.
+    public var lease: Duration = .seconds(30)
+    /// Failed attempts of one step before the request is FAILED (`jobs.max_attempts`).
+    public var maxAttempts = 5
+    /// First retry delay, doubled per attempt, with jitter (`jobs.backoff_base_ms`).
+    public var backoffBase: Duration = .milliseconds(500)
+    /// Bound of each call to refdata or the bridge (`jobs.call_timeout_ms`).
+    public var callTimeout: Duration = .seconds(10)
+
+    public init() {}
+
+    /// The delay before attempt `attempt + 1`: base × 2^(attempt − 1) × [0.5, 1.5), at most a minute.
+    func backoff(afterAttempt attempt: Int) -> Int64 {
+        let base = Double(backoffBase.components.seconds) * 1000 + Double(backoffBase.components.attoseconds) / 1e15
+        let exponential = base * pow2(max(attempt - 1, 0)) * Double.random(in: 0.5..<1.5)
+        return Int64(min(exponential, 60_000))
+    }
+
+    private func pow2(_ exponent: Int) -> Double { Double(1 << min(exponent, 20)) }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

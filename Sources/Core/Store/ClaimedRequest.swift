@@ -1,0 +1,37 @@
+/// A request a worker holds the lease of, with what its next step needs.
+public struct ClaimedRequest: Sendable, Equatable {
+    public var id: String
+    public var status: RequestStatus
+    public var source: String
+    public var documentType: String
+    public var data: String
+    public var recipient: String?
+    public var correlationId: String?
+    public var enrichment: String?
+    public var batchId: String?
+    public var attempts: Int
+}
+
+/// What a step decided for a claimed request.
+public enum StepResult: Sendable, Equatable {
+    /// Move forward to `status`, keeping what the step learned.
+    case advance(to: RequestStatus, enrichment: String? = nil, batchId: String? = nil)
+    /// Not yet (a batch still rendering): look again after `delayMs`, no attempt spent.
+    case wait(delayMs: Int64)
+    /// The step failed: recorded; retried after a backoff until the attempts run out, or
+    /// failed at once when `retry` is false (a refusal no retry can change).
+    case failure(StepFailure, retry: Bool)
+}
+
+public struct StepFailure: Error, Sendable, Equatable {
+    public var code: String
+    public var message: String
+    /// Compact JSON text from the upstream, when it sent any.
+    public var detail: String?
+
+    public init(code: String, message: String, detail: String? = nil) {
+        self.code = code
+        self.message = message
+        self.detail = detail
+    }
+}

@@ -1,0 +1,130 @@
+import Core
+import Foundation
+import JSON
+import TestSupport
+import Testing
+
+/// The jobs against real refdata, the SOAP bridge and the Thunderhead emulator, over HTTP.
+@Suite struct PipelineTests {
+    static func body(source: String = "crm", data: String = #"{"customer": 42}"#) -> String {
+        #"{"source": "\#(source)", "documentType": "invoice", "data": \#(data), "correlationId": "corr-1"}"#
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func aRequestGoesAllTheWayToCompleted(_ backend: TestDatabase) async throws {
+        let upstreams = try await Upstreams.start()
+        try await upstreams.put("sources/crm", #"{"allowed": true}"#)
+        try await upstreams.put("enrichment/invoice", #"{"batchConfigResID": 7001, "projectID": 12, "template": "inv-v2"}"#)
+        let core = try await CoreStack.start(backend, jobs: upstreams.jobSettings)
+        core.runJobs()
+        let id = try #require(try await core.submit(Self.body(), key: "a").body?["id"]?.stringValue)
+        let final = try await core.waitForFinal(id)
+        #expect(final.body?["status"] == "COMPLETED", "\(final.text)")
+        let history = final.body?["history"]?.arrayValue?.compactMap { $0["status"]?.stringValue }
+        #expect(history == ["RECEIVED", "VALIDATED", "ENRICHED", "SUBMITTED", "COMPLETED"])
+        #expect(final.body?["batchId"]?.stringValue?.isEmpty == false)
+        #expect(try await core.call("GET", "/v1/requests/\(id)/errors").body?["errors"] == .array([]))
+        await core.stop()
+        await upstreams.stop()
+    }
+
+    @Test func unknownOrDisallowedSourcesAreRejected() async throws {
+        let upstreams = try await Upstreams.start()
+        try await upstreams.put("sources/blocked", #"{"allowed": false}"#)
+        let core = try await CoreStack.start(jobs: upstreams.jobSettings)
+        core.runJobs()
+        for source in ["unknown", "blocked"] {
+            let id = try #require(try await core.submit(Self.body(source: source), key: source).body?["id"]?.stringValue)
+            let final = try await core.waitForFinal(id)
+            #expect(final.body?["status"] == "REJECTED", "\(source): \(final.text)")
+            #expect(final.body?["history"]?.arrayValue?.compactMap { $0["status"]?.stringValue } == ["RECEIVED", "REJECTED"])
+        }
+        await core.stop()
+        await upstreams.stop()
+    }
+
+    @Test func aBatchThunderheadFailsIsFailedWithItsErrors() async throws {
+        let upstreams = try await Upstreams.start()
+        try await upstreams.put("sources/crm", "{}")
+        let core = try await CoreStack.start(jobs: upstreams.jobSettings)
+        core.runJobs()
+        let id = try #require(try await core.submit(Self.body(data: #"{"note": "FAIL please"}"#), key: "f").body?["id"]?.stringValue)
+        let final = try await core.waitForFinal(id)
+        #expect(final.body?["status"] == "FAILED", "\(final.text)")
+        let errors = try #require(try await core.call("GET", "/v1/requests/\(id)/errors").body?["errors"]?.arrayValue)
+        #expect(errors.count == 1)
+        #expect(errors.first?["step"] == "poll")
+        #expect(errors.first?["code"] == "batch_failed")
+        #expect(errors.first?["detail"]?["errors"]?.arrayValue?.first?["code"] == "TH-2101")
+        await core.stop()
+        await upstreams.stop()
+    }
+
+    /// refdata is down when the request arrives: the step fails, is retried with backoff, and
+    /// the request completes once refdata is up; the failed attempts are on record.
+    @Test func anOutageIsRetriedAndRecorded() async throws {
+        let refdataPort = Loopback.freePort()
+        var settings = JobSettings()
+        settings.refdataURL = "http://127.0.0.1:\(refdataPort)"
+        settings.interval = .milliseconds(50)
+        settings.backoffBase = .milliseconds(100)
+        settings.maxAttempts = 8
+        settings.callTimeout = .seconds(2)
+        let core = try await CoreStack.start(jobs: settings)
+        core.runJobs()
+        let id = try #require(try await core.submit(Self.body(), key: "o").body?["id"]?.stringValue)
+        try await Task.sleep(for: .milliseconds(400))
+        let upstreams = try await Upstreams.start(refdataPort: refdataPort)
+        try await upstreams.put("sources/crm", "{}")
+        // The bridge only exists now: point the jobs at it through a second worker.
+        var second = upstreams.jobSettings
+        second.refdataURL = settings.refdataURL
+        let worker = try await CoreStack.start(database: core.database, jobs: second)
+        await core.stop()
+        worker.runJobs()
+        let final = try await worker.waitForFinal(id)
+        #expect(final.body?["status"] == "COMPLETED", "\(final.text)")
+        let errors = try #require(try await worker.call("GET", "/v1/requests/\(id)/errors").body?["errors"]?.arrayValue)
+        #expect(errors.count >= 1)
+        #expect(errors.allSatisfy { $0["step"] == "validate" && $0["code"] == "refdata_unreachable" })
+        #expect(errors.map { $0["attempt"]?.numberValue ?? 0 } == (1...errors.count).map(Double.init))
+        await worker.stop()
+        await upstreams.stop()
+    }
+
+    /// Two workers on one database: every request advances once per step, none twice.
+    @Test(arguments: TestDatabase.allCases)
+    func twoWorkersNeverProcessARowTwice(_ backend: TestDatabase) async throws {
+        let upstreams = try await Upstreams.start(completeAfterMs: 100)
+        try await upstreams.put("sources/crm", "{}")
+        let first = try await CoreStack.start(backend, jobs: upstreams.jobSettings)
+        let second = try await CoreStack.start(database: first.database, jobs: upstreams.jobSettings)
+        var ids: [String] = []
+        for index in 0..<40 {
+            ids.append(try #require(try await first.submit(Self.body(), key: "k\(index)").body?["id"]?.stringValue))
+        }
+        first.runJobs()
+        second.runJobs()
+        for id in ids {
+            let final = try await first.waitForFinal(id, timeout: .seconds(30))
+            #expect(final.body?["history"]?.arrayValue?.compactMap { $0["status"]?.stringValue } == ["RECEIVED", "VALIDATED", "ENRICHED", "SUBMITTED", "COMPLETED"], "\(final.text)")
+        }
+        var submitted = 0.0
+        var lost = 0.0
+        for stack in [first, second] {
+            let metrics = try await stack.call("GET", "/metrics").text
+            for line in metrics.split(separator: "\n") where !line.hasPrefix("#") {
+                if line.hasPrefix(#"oms_core_steps_total{step="submit",result="submitted"}"#) || line.hasPrefix(#"oms_core_steps_total{result="submitted",step="submit"}"#) {
+                    submitted += Double(line.split(separator: " ").last ?? "0") ?? 0
+                }
+                if line.contains(#"result="lease_lost""#) { lost += Double(line.split(separator: " ").last ?? "0") ?? 0 }
+            }
+        }
+        // Each request was submitted to Thunderhead exactly once, by one of the workers.
+        #expect(submitted == 40)
+        #expect(lost == 0)
+        await first.stop()
+        await second.stop()
+        await upstreams.stop()
+    }
+}

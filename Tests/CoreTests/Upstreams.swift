@@ -1,0 +1,83 @@
+import Core
+import Curl
+import Database
+import EdgeRuntime
+import Emulators
+import Foundation
+import Logging
+import RefData
+import SOAPBridge
+import TestSupport
+
+/// What the core's jobs call, real and over loopback: refdata (SQLite, no cache), the SOAP
+/// bridge, and the Thunderhead emulator behind it.
+final class Upstreams: Sendable {
+    let refdata: RefDataRole
+    let bridge: SOAPBridgeRole
+    let refdataPort: Int
+    let bridgePort: Int
+    private let tasks: [Task<Void, any Error>]
+    private let http = CurlClient()
+
+    private init(refdata: RefDataRole, bridge: SOAPBridgeRole, refdataPort: Int, bridgePort: Int, tasks: [Task<Void, any Error>]) {
+        self.refdata = refdata
+        self.bridge = bridge
+        self.refdataPort = refdataPort
+        self.bridgePort = bridgePort
+        self.tasks = tasks
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `refdataPort`: serve refdata there (0: any free port).
+    static func start(completeAfterMs: Int = 300, refdataPort: Int = 0) async throws -> Upstreams {
+        let quiet = CoreStack.quiet
+        var emulatorConfiguration = ThunderheadEmulatorConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), completeAfterMs: completeAfterMs)
+        emulatorConfiguration.wsdlFile = root.appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl").path
+        let emulator = try ThunderheadEmulator(configuration: emulatorConfiguration)
+        let (emulatorPort, emulatorTask) = await Loopback.serve { listening in
+            try await emulator.application(logger: quiet) { listening($0) }.run()
+        }
+        let bridge = try SOAPBridgeRole(configuration: BridgeConfiguration(
+            server: ServerSettings(host: "127.0.0.1", port: 0), policiesFolder: root.appendingPathComponent("sidecars").path,
+            services: ["thunderhead": UpstreamSettings(url: "http://127.0.0.1:\(emulatorPort)/thunderhead/services/JobAPIWebWrapped", authentication: .none, username: nil, password: nil, timeoutMs: 5000, soapVersion: .v1_1)]
+        ))
+        let (bridgePort, bridgeTask) = await Loopback.serve { listening in
+            try await bridge.application(logger: quiet) { listening($0) }.run()
+        }
+        let refdata = try await RefDataRole.start(
+            configuration: RefDataConfiguration(server: ServerSettings(host: "127.0.0.1", port: refdataPort), database: DatabaseURL(parsing: TestDatabase.sqlite.freshURL())),
+            logger: quiet
+        )
+        let (port, refdataTask) = await Loopback.serve { listening in
+            try await refdata.application(logger: quiet) { listening($0) }.run()
+        }
+        return Upstreams(refdata: refdata, bridge: bridge, refdataPort: port, bridgePort: bridgePort, tasks: [emulatorTask, bridgeTask, refdataTask])
+    }
+
+    var jobSettings: JobSettings {
+        var settings = JobSettings()
+        settings.refdataURL = "http://127.0.0.1:\(refdataPort)"
+        settings.bridgeURL = "http://127.0.0.1:\(bridgePort)"
+        settings.interval = .milliseconds(50)
+        settings.backoffBase = .milliseconds(50)
+        settings.maxAttempts = 3
+        return settings
+    }
+
+    /// PUTs a refdata item (`kind/key`, a JSON object).
+    func put(_ path: String, _ value: String) async throws {
+        let response = try await http.execute(CurlRequest(
+            url: "http://127.0.0.1:\(refdataPort)/refdata/v1/\(path)", method: "PUT",
+            headers: [("Content-Type", "application/json")], body: Array(value.utf8)
+        ))
+        precondition((200..<300).contains(response.status), "refdata PUT \(path): \(response.status)")
+    }
+
+    func stop() async {
+        for task in tasks { task.cancel() }
+        await refdata.shutdown()
+        await bridge.shutdown()
+        await http.shutdown()
+    }
+}
