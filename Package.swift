@@ -135,8 +135,9 @@ let package = Package(
         .executableTarget(
             name: "oms",
             dependencies: [
-                "AuthService", "Emulators", "SOAPBridge", "RefData", "JOSE", "JSON", "EdgeRuntime",
+                "AuthService", "Emulators", "SOAPBridge", "RefData", "Core", "JOSE", "JSON", "EdgeRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 

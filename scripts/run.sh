@@ -4,6 +4,7 @@
 #                └──► demo backend :8090 (echoes the identity headers it received)
 #                └──► oms soap-bridge :8082 (/thunderhead/) ──SOAP──► Thunderhead emulator :9002
 #                └──► oms refdata :8083 (/refdata/) ──► SQLite ./run/oms.db, Redis :6390 cache
+#                └──► oms core :8084 (/v1/requests) ──► ./run/oms.db; jobs call refdata and the bridge
 # Everything lives under ./run (keys, configs, logs). Ctrl-C stops it all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,8 @@ routes:
   - {prefix: /v1/documents, methods: [POST, PUT, DELETE], scopes: [documents.write]}
   - {prefix: /v1/admin, scopes: [admin]}
   - {prefix: /thunderhead, scopes: [documents.write]}
+  - {prefix: /v1/requests, scopes: [documents.read]}
+  - {prefix: /v1/requests, methods: [POST], scopes: [documents.write]}
   - {prefix: /refdata, scopes: [refdata.read]}
   - {prefix: /refdata, methods: [PUT, DELETE], scopes: [refdata.admin]}
 YAML
@@ -61,6 +64,13 @@ server: {host: 127.0.0.1, port: 8083}
 database: {url: "sqlite:$RUN/oms.db"}
 redis: {url: "redis://127.0.0.1:6390/0"}
 cache: {near: {enabled: true}}
+YAML
+
+cat > "$RUN/core.yaml" <<YAML
+server: {host: 127.0.0.1, port: 8084}
+database: {url: "sqlite:$RUN/oms.db"}
+refdata: {url: "http://127.0.0.1:8083"}
+soap_bridge: {url: "http://127.0.0.1:8082"}
 YAML
 
 # The shipped gateway config, as is; upstreams.conf and listen.conf are the parts a
@@ -98,6 +108,13 @@ wait_port 6390
 "$OMS" refdata --config "$RUN/refdata.yaml" >>"$RUN/logs/refdata.log" 2>&1 &
 pids+=($!)
 wait_port 8083
+"$OMS" core --config "$RUN/core.yaml" >>"$RUN/logs/core.log" 2>&1 &
+pids+=($!)
+wait_port 8084
+# A source and an enrichment for the demo request below (idempotent: PUT replaces).
+curl -sf -X PUT http://127.0.0.1:8083/refdata/v1/sources/crm -H 'Content-Type: application/json' -d '{"allowed": true}' >/dev/null
+curl -sf -X PUT http://127.0.0.1:8083/refdata/v1/enrichment/invoice -H 'Content-Type: application/json' \
+    -d '{"batchConfigResID": 7001, "projectID": 12}' >/dev/null
 "$NGINX" -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -g "daemon off; pid $RUN/nginx/nginx.pid;" >>"$RUN/logs/nginx.log" 2>&1 &
 pids+=($!)
 wait_port 8080
@@ -114,6 +131,7 @@ OMS Edge is running (logs in $RUN/logs/):
   oms soap-bridge   http://127.0.0.1:8082   (REST/JSON → Thunderhead SOAP; /healthz /readyz /metrics)
   Thunderhead       http://127.0.0.1:9002/thunderhead/services/JobAPIWebWrapped?wsdl  (SOAP JobAPI emulator)
   oms refdata       http://127.0.0.1:8083   (reference data on ./run/oms.db, Redis :6390; /healthz /readyz /metrics)
+  oms core          http://127.0.0.1:8084   (document requests on ./run/oms.db; /healthz /readyz /metrics)
 
 A token for alice (scopes documents.read documents.write refdata.read refdata.admin, one hour):
   TOKEN=$TOKEN
@@ -127,6 +145,9 @@ Try:
   curl -i -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -X PUT http://127.0.0.1:8080/refdata/v1/sources/crm \
        -d '{"allowed": true}'                                                               # 201, ETag "1"
   curl -i -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8080/refdata/v1/sources/crm    # 200 {kind, key, version, value, updatedAt}
+  curl -i -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' \
+       -X POST http://127.0.0.1:8080/v1/requests -d '{"source": "crm", "documentType": "invoice", "data": {"customer": 42}}'  # 202 {id, status}
+  curl -s -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8080/v1/requests/ID     # RECEIVED … COMPLETED, with history
 
 Ctrl-C stops everything.
 TEXT

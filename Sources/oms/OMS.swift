@@ -10,6 +10,6 @@ struct OMS: AsyncParsableCommand {
             override any key with an environment variable named OMS_ plus the key path in upper \
             case with underscores (oidm.url → OMS_OIDM_URL).
             """,
-        subcommands: [AuthCommand.self, SOAPBridgeCommand.self, RefDataCommand.self, EmulateCommand.self, KeysCommand.self, TokenCommand.self]
+        subcommands: [AuthCommand.self, SOAPBridgeCommand.self, RefDataCommand.self, CoreCommand.self, EmulateCommand.self, KeysCommand.self, TokenCommand.self]
     )
 }

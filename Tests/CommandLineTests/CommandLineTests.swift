@@ -21,7 +21,7 @@ import Testing
     @Test func helpExplainsItself() throws {
         let top = try OMSCommand.run(["--help"])
         #expect(top.status == 0)
-        for word in ["auth", "soap-bridge", "refdata", "emulate", "keys", "token", "OMS_"] { #expect(top.output.contains(word), "\(word)") }
+        for word in ["auth", "soap-bridge", "refdata", "core", "emulate", "keys", "token", "OMS_"] { #expect(top.output.contains(word), "\(word)") }
         let auth = try OMSCommand.run(["auth", "--help"])
         for key in ["oidm.url", "token.issuers", "routes", "--config"] { #expect(auth.output.contains(key), "\(key)") }
     }
@@ -106,6 +106,17 @@ import Testing
         while refdata.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!refdata.isRunning && refdata.terminationStatus == 0)
         #expect(FileManager.default.fileExists(atPath: database))
+    }
+
+    @Test func coreRefusesWhatItCannotDo() throws {
+        let kafka = try OMSCommand.run(["core", "--config", try file("core-a.yaml", "kafka: {brokers: \"127.0.0.1:9092\"}\n")])
+        #expect(kafka.status == 2)
+        #expect(kafka.error.contains("kafka.brokers: publishing to Kafka is not built yet"), "\(kafka.error)")
+        let url = try OMSCommand.run(["core", "--config", try file("core-b.yaml", "refdata: {url: \"ftp://x\"}\n")])
+        #expect(url.status == 2)
+        #expect(url.error.contains("refdata.url"), "\(url.error)")
+        let help = try OMSCommand.run(["core", "--help"])
+        for key in ["Idempotency-Key", "database.url", "jobs.max_attempts", "soap_bridge.url"] { #expect(help.output.contains(key), "\(key)") }
     }
 
     static var root: String {

@@ -70,6 +70,8 @@ import Testing
         settings.backoffBase = .milliseconds(100)
         settings.maxAttempts = 8
         settings.callTimeout = .seconds(2)
+        // Short leases: stopping the first worker mid-step leaves its claim to run out.
+        settings.lease = .seconds(1)
         let core = try await CoreStack.start(jobs: settings)
         core.runJobs()
         let id = try #require(try await core.submit(Self.body(), key: "o").body?["id"]?.stringValue)
@@ -79,6 +81,7 @@ import Testing
         // The bridge only exists now: point the jobs at it through a second worker.
         var second = upstreams.jobSettings
         second.refdataURL = settings.refdataURL
+        second.lease = .seconds(1)
         let worker = try await CoreStack.start(database: core.database, jobs: second)
         await core.stop()
         worker.runJobs()

@@ -5,6 +5,7 @@ import EdgeRuntime
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The scheduled jobs: each round claims a batch of due requests under a lease, runs each
 /// one's next step, and records the result with a conditional update. A worker that dies
@@ -31,13 +32,17 @@ public final class JobRunner: Service, Sendable {
     }
 
     /// Rounds until cancelled or a graceful shutdown; a round that found work is followed at
-    /// once by the next.
+    /// once by the next. A graceful shutdown lets the round in hand finish (its steps are
+    /// recorded, its leases released) and claims nothing more.
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
+        let stopping = Atomic<Bool>(false)
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled, !stopping.load(ordering: .acquiring) {
                 let worked = await self.round()
-                if !worked { try? await Task.sleep(for: self.settings.interval) }
+                if !worked, !stopping.load(ordering: .acquiring) { try? await Task.sleep(for: self.settings.interval) }
             }
+        } onGracefulShutdown: {
+            stopping.store(true, ordering: .releasing)
         }
         await http.shutdown()
     }

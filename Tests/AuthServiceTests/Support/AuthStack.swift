@@ -94,6 +94,7 @@ final class AuthStack: @unchecked Sendable {
             upstream oms_backend { server 127.0.0.1:\(backendPort); }
             upstream oms_soap_bridge { server 127.0.0.1:\(backendPort); }
             upstream oms_refdata { server 127.0.0.1:\(backendPort); }
+            upstream oms_core { server 127.0.0.1:\(backendPort); }
 
             """)
         // Echoes every header the backend received, so tests see what crossed the gateway.

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Core
+import EdgeRuntime
+import Hummingbird
+import ServiceLifecycle
+
+struct CoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "core",
+        abstract: "Take document requests and move each one through validation, enrichment and Thunderhead.",
+        discussion: """
+            POST /v1/requests (Idempotency-Key required) stores a request durably and answers 202; \
+            GET /v1/requests/{id} gives its status and history, /v1/requests/{id}/errors its \
+            failures, GET /v1/requests?status= lists them. Jobs inside the service claim due \
+            requests under a lease and call refdata (validation, enrichment) and the SOAP bridge \
+            (submission, status); failures are retried with backoff, then FAILED.
+            Keys: server.host, server.port (8084), server.max_body_bytes (1 MiB), database.url \
+            (sqlite:PATH, the default sqlite:oms.db, or postgres://…), database.timeout_ms (5000), \
+            refdata.url (http://127.0.0.1:8083), soap_bridge.url (http://127.0.0.1:8082), \
+            jobs.interval_ms (200), jobs.batch_size (32), jobs.lease_s (30), jobs.max_attempts (5), \
+            jobs.backoff_base_ms (500), jobs.call_timeout_ms (10000), log.level. Publishing to Kafka \
+            (kafka.brokers) is not built yet.
+            """
+    )
+
+    @Option(name: .long, help: "The YAML configuration file.")
+    var config: String?
+
+    func run() async throws {
+        let reader = RoleStartup.reader(file: config)
+        let logger = RoleStartup.logger("oms.core", reader: reader)
+        let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try CoreConfiguration(reader: reader) }
+        let role: CoreRole
+        do {
+            role = try await CoreRole.start(configuration: configuration, logger: logger)
+        } catch {
+            RoleStartup.fail(error.description)
+        }
+        try await RoleRunner.run([role.application(logger: logger), role.jobs], logger: logger)
+        await role.shutdown()
+    }
+}
