@@ -131,3 +131,35 @@ import Testing
         await upstreams.stop()
     }
 }
+
+@Suite struct RerunTests {
+    @Test(arguments: TestDatabase.allCases)
+    func operatorsRerunWhatFailed(_ backend: TestDatabase) async throws {
+        let upstreams = try await Upstreams.start()
+        try await upstreams.put("sources/crm", "{}")
+        let core = try await CoreStack.start(backend, jobs: upstreams.jobSettings)
+        core.runJobs()
+        let id = try #require(try await core.submit(PipelineTests.body(data: #"{"note": "FAIL"}"#), key: "r").body?["id"]?.stringValue)
+        #expect(try await core.waitForFinal(id).body?["status"] == "FAILED")
+        // Not final yet, unknown, or done: nothing to rerun.
+        let ok = try #require(try await core.submit(PipelineTests.body(), key: "ok").body?["id"]?.stringValue)
+        #expect(try await core.waitForFinal(ok).body?["status"] == "COMPLETED")
+        let done = try await core.call("POST", "/v1/requests/\(ok)/rerun")
+        #expect(done.status == 409)
+        #expect(done.body?["error"]?["code"] == "not_rerunnable")
+        #expect(try await core.call("POST", "/v1/requests/018bcfe5-6800-7000-8000-000000000000/rerun").status == 404)
+
+        // A failed batch is submitted anew (and here fails anew: the data still asks for it).
+        let rerun = try await core.call("POST", "/v1/requests/\(id)/rerun")
+        #expect(rerun.status == 202)
+        #expect(rerun.body?["status"] == "ENRICHED")
+        try await Task.sleep(for: .milliseconds(100))
+        let final = try await core.waitForFinal(id)
+        #expect(final.body?["status"] == "FAILED")
+        #expect(final.body?["history"]?.arrayValue?.compactMap { $0["status"]?.stringValue }
+            == ["RECEIVED", "VALIDATED", "ENRICHED", "SUBMITTED", "FAILED", "ENRICHED", "SUBMITTED", "FAILED"])
+        #expect(try await core.call("GET", "/v1/requests/\(id)/errors").body?["errors"]?.arrayValue?.count == 2)
+        await core.stop()
+        await upstreams.stop()
+    }
+}

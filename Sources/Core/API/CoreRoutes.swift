@@ -28,6 +28,19 @@ struct CoreRoutes: Sendable {
                 return Response.json(.ok, out)
             }
         }
+        router.post("/v1/requests/:id/rerun") { _, context in
+            await APIError.answer(context.logger) { () throws(APIError) in
+                let id = try requestID(context)
+                switch try await database({ () throws(DatabaseError) in try await store.rerun(id, nowMs: WallClock.millisecondsNow()) }) {
+                case .rerun(let status):
+                    return Response.json(.accepted, "{\"id\":\"\(id)\",\"status\":\"\(status.rawValue)\"}")
+                case .notRerunnable(let status):
+                    throw APIError(.conflict, "not_rerunnable", "request \(id) is \(status.rawValue); only FAILED and REJECTED requests can be rerun")
+                case .notFound:
+                    throw Self.notFound(id)
+                }
+            }
+        }
         router.get("/v1/requests/:id/errors") { _, context in
             await APIError.answer(context.logger) { () throws(APIError) in
                 let id = try requestID(context)

@@ -27,7 +27,18 @@ public protocol CoreStore: Sendable {
     /// it). False when the lease was lost. `retryAtMs` is when a retried failure is due.
     func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool
 
+    /// An operator's rerun of a FAILED or REJECTED request: back to the status it failed in
+    /// (REJECTED: to RECEIVED), attempts reset, due now; the move is in its history.
+    func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome
+
     func shutdown() async
+}
+
+public enum RerunOutcome: Sendable, Equatable {
+    case rerun(from: RequestStatus)
+    /// Only FAILED and REJECTED requests can be rerun.
+    case notRerunnable(RequestStatus)
+    case notFound
 }
 
 public enum IntakeOutcome: Sendable, Equatable {

@@ -189,6 +189,37 @@ public final class PostgresCoreStore: CoreStore {
         }
     }
 
+    public func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome {
+        try await run {
+            try await database.transaction { connection in
+                let rows = try await connection.query("SELECT status FROM core_requests WHERE id = \(id) FOR UPDATE", logger: Self.quiet)
+                var current: RequestStatus?
+                for try await status in rows.decode(String.self) { current = RequestStatus(rawValue: status) }
+                guard let current else { return .notFound }
+                let history = try await connection.query("SELECT status FROM core_history WHERE request_id = \(id) ORDER BY seq", logger: Self.quiet)
+                var statuses: [RequestStatus] = []
+                for try await status in history.decode(String.self) { if let value = RequestStatus(rawValue: status) { statuses.append(value) } }
+                guard let target = SQLiteCoreStore.rerunTarget(current, statuses) else { return .notRerunnable(current) }
+                try await connection.query(
+                    """
+                    UPDATE core_requests SET status = \(target.rawValue), attempts = 0, due_at_ms = \(nowMs), lease_owner = NULL,
+                        lease_until_ms = NULL, updated_at_ms = \(nowMs), batch_id = CASE WHEN \(target == .enriched) THEN NULL ELSE batch_id END
+                    WHERE id = \(id)
+                    """,
+                    logger: Self.quiet
+                )
+                try await connection.query(
+                    """
+                    INSERT INTO core_history (request_id, seq, status, at_ms)
+                    VALUES (\(id), (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = \(id)), \(target.rawValue), \(nowMs))
+                    """,
+                    logger: Self.quiet
+                )
+                return .rerun(from: target)
+            }
+        }
+    }
+
     public func shutdown() async {
         await database.close()
     }

@@ -164,6 +164,44 @@ public final class SQLiteCoreStore: CoreStore {
         }
     }
 
+    public func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome {
+        let now = SQLiteData.integer(SQLiteInt64(nowMs))
+        return try await write { connection in
+            let rows = try await connection.query("SELECT status FROM core_requests WHERE id = ?", [.text(id)])
+            guard let current = rows.first?.column("status")?.string.flatMap(RequestStatus.init(rawValue:)) else { return .notFound }
+            let history = try await connection.query("SELECT status FROM core_history WHERE request_id = ? ORDER BY seq", [.text(id)])
+            guard let target = Self.rerunTarget(current, history.compactMap { $0.column("status")?.string.flatMap(RequestStatus.init(rawValue:)) }) else {
+                return .notRerunnable(current)
+            }
+            _ = try await connection.query(
+                """
+                UPDATE core_requests SET status = ?, attempts = 0, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL, updated_at_ms = ?,
+                    batch_id = CASE WHEN ? THEN NULL ELSE batch_id END
+                WHERE id = ? AND status = ?
+                """,
+                [.text(target.rawValue), now, now, .integer(target == .enriched ? 1 : 0), .text(id), .text(current.rawValue)]
+            )
+            _ = try await connection.query(
+                "INSERT INTO core_history (request_id, seq, status, at_ms) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = ?), ?, ?)",
+                [.text(id), .text(id), .text(target.rawValue), now]
+            )
+            return .rerun(from: target)
+        }
+    }
+
+    /// Where a rerun restarts: REJECTED at RECEIVED; FAILED at the status it failed in (the
+    /// last one before FAILED in its history), except that a failed batch is submitted anew
+    /// (polling it again would only fail again); nothing else is rerun.
+    static func rerunTarget(_ current: RequestStatus, _ history: [RequestStatus]) -> RequestStatus? {
+        switch current {
+        case .rejected: return .received
+        case .failed:
+            let failedIn = history.last { !$0.isFinal } ?? .received
+            return failedIn == .submitted ? .enriched : failedIn
+        default: return nil
+        }
+    }
+
     public func shutdown() async {
         await database.close()
     }
