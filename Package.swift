@@ -184,7 +184,14 @@ let package = Package(
         // Runs the built `oms` executable as a user would (scripts/test.sh builds it first).
         .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "Curl", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
-        .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
+        .testTarget(
+            name: "DatabaseTests",
+            dependencies: [
+                "Database", "TestSupport",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "RefDataTests",
             dependencies: [

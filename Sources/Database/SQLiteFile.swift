@@ -14,6 +14,7 @@ public final class SQLiteFile: Sendable {
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
     private let writeLock = AsyncLock()
+    private let groups = GroupCommit()
     private let threadPool: NIOThreadPool
     private let next = Atomic<Int>(0)
     public let path: String
@@ -73,6 +74,66 @@ public final class SQLiteFile: Sendable {
             } catch {
                 _ = try? await self.writer.query("ROLLBACK")
                 throw error
+            }
+        }
+    }
+
+    /// Like `write`, but grouped: `body` runs in a savepoint of a transaction it may share with
+    /// other `groupWrite`s that arrived meanwhile, committed once for all. A body that throws
+    /// rolls back its own savepoint only; a commit that fails fails every write of the group.
+    public func groupWrite<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let outcome = Mutex<Result<T, any Error>?>(nil)
+            let job = GroupCommit.Job(
+                run: { connection in
+                    do {
+                        let value = try await body(connection)
+                        outcome.withLock { $0 = .success(value) }
+                        return true
+                    } catch {
+                        outcome.withLock { $0 = .failure(error) }
+                        return false
+                    }
+                },
+                finish: { commitError in
+                    if let commitError {
+                        continuation.resume(throwing: commitError)
+                    } else {
+                        continuation.resume(with: outcome.withLock { $0 } ?? .failure(DatabaseError(.unavailable, "a grouped write did not run")))
+                    }
+                }
+            )
+            if groups.enqueue(job) {
+                Task { await self.drainGroups() }
+            }
+        }
+    }
+
+    private func drainGroups() async {
+        while let group = groups.next() {
+            do {
+                try await writeLock.withLock {
+                    _ = try await self.writer.query("BEGIN IMMEDIATE")
+                    do {
+                        for job in group {
+                            _ = try await self.writer.query("SAVEPOINT oms_job")
+                            if await job.run(self.writer) {
+                                _ = try await self.writer.query("RELEASE oms_job")
+                            } else {
+                                _ = try await self.writer.query("ROLLBACK TO oms_job")
+                                _ = try await self.writer.query("RELEASE oms_job")
+                            }
+                        }
+                        _ = try await self.writer.query("COMMIT")
+                    } catch {
+                        _ = try? await self.writer.query("ROLLBACK")
+                        throw error
+                    }
+                }
+                for job in group { job.finish(nil) }
+            } catch {
+                let failure = DatabaseError(.unavailable, "SQLite group commit failed: \(error)")
+                for job in group { job.finish(failure) }
             }
         }
     }

@@ -17,7 +17,7 @@ struct CoreCommand: AsyncParsableCommand {
             Keys: server.host, server.port (8084), server.max_body_bytes (1 MiB), database.url \
             (sqlite:PATH, the default sqlite:oms.db, or postgres://…), database.timeout_ms (5000), \
             refdata.url (http://127.0.0.1:8083), soap_bridge.url (http://127.0.0.1:8082), \
-            jobs.interval_ms (200), jobs.batch_size (32), jobs.lease_s (30), jobs.max_attempts (5), \
+            jobs.enabled (true), jobs.interval_ms (200), jobs.batch_size (32), jobs.lease_s (30), jobs.max_attempts (5), \
             jobs.backoff_base_ms (500), jobs.call_timeout_ms (10000), log.level. Publishing to Kafka \
             (kafka.brokers) is not built yet.
             """
@@ -36,7 +36,9 @@ struct CoreCommand: AsyncParsableCommand {
         } catch {
             RoleStartup.fail(error.description)
         }
-        try await RoleRunner.run([role.application(logger: logger), role.jobs], logger: logger)
+        var services: [any Service] = [role.application(logger: logger)]
+        if configuration.jobs.enabled { services.append(role.jobs) }
+        try await RoleRunner.run(services, logger: logger)
         await role.shutdown()
     }
 }

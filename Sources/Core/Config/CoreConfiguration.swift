@@ -28,6 +28,7 @@ public struct CoreConfiguration: Sendable {
         databaseTimeout = .milliseconds(try reader.int("database.timeout_ms", default: 5000, in: 100...600_000))
         if let url = try reader.httpURL("refdata.url") { jobs.refdataURL = Self.trimmed(url) }
         if let url = try reader.httpURL("soap_bridge.url") { jobs.bridgeURL = Self.trimmed(url) }
+        jobs.enabled = try reader.bool("jobs.enabled", default: true)
         jobs.interval = .milliseconds(try reader.int("jobs.interval_ms", default: 200, in: 10...600_000))
         jobs.batchSize = try reader.int("jobs.batch_size", default: 32, in: 1...1000)
         jobs.lease = .seconds(try reader.int("jobs.lease_s", default: 30, in: 1...86_400))

@@ -1,5 +1,7 @@
 /// `jobs.*`, `refdata.url` and `soap_bridge.url`: how the jobs run and whom they call.
 public struct JobSettings: Sendable, Equatable {
+    /// Off: this instance only takes and reports requests (`jobs.enabled`).
+    public var enabled = true
     public var refdataURL = "http://127.0.0.1:8083"
     public var bridgeURL = "http://127.0.0.1:8082"
     /// Pause between rounds when nothing was due (`jobs.interval_ms`).

@@ -13,8 +13,9 @@ public final class SQLiteCoreStore: CoreStore {
         try await database.migrate(CoreSchema.migrations)
     }
 
+    /// Grouped: intakes arriving together share one commit (one fsync).
     public func intake(_ request: DocumentRequest, idempotencyKey: String, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
-        try await write { connection in
+        try await write(grouped: true) { connection in
             let seen = try await connection.query("SELECT id, body FROM core_requests WHERE idempotency_key = ?", [.text(idempotencyKey)])
             if let row = seen.first, let first = row.column("id")?.string {
                 return row.column("body")?.string == request.canonicalBody ? .replayed(id: first) : .conflict(id: first)
@@ -222,9 +223,9 @@ public final class SQLiteCoreStore: CoreStore {
         )
     }
 
-    private func write<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws(DatabaseError) -> T {
+    private func write<T: Sendable>(grouped: Bool = false, _ body: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws(DatabaseError) -> T {
         do {
-            return try await database.write(body)
+            return try await grouped ? database.groupWrite(body) : database.write(body)
         } catch let error as DatabaseError {
             throw error
         } catch {

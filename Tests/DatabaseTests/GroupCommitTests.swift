@@ -1,0 +1,45 @@
+import Database
+import Foundation
+import Logging
+import SQLiteNIO
+import Testing
+
+@Suite struct GroupCommitTests {
+    struct Refused: Error {}
+
+    /// Many writers at once: each gets its own outcome, a failing one rolls back only itself,
+    /// and every acknowledged write is there afterwards (in a new connection).
+    @Test func groupedWritesKeepTheirOwnOutcomes() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-group-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("g.db").path
+        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let file = try await SQLiteFile.open(path: path, logger: quiet)
+        _ = try await file.write { try await $0.query("CREATE TABLE t (n INTEGER PRIMARY KEY)") }
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for n in 0..<300 {
+                group.addTask {
+                    do {
+                        try await file.groupWrite { connection in
+                            _ = try await connection.query("INSERT INTO t (n) VALUES (?)", [.integer(n)])
+                            if n % 10 == 7 { throw Refused() }
+                        }
+                        return (n, true)
+                    } catch {
+                        return (n, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes.count == 300)
+        #expect(outcomes.filter { !$0.value }.keys.sorted() == (0..<300).filter { $0 % 10 == 7 })
+        await file.close()
+
+        let reopened = try await SQLiteFile.open(path: path, logger: quiet)
+        let rows = try await reopened.read("SELECT n FROM t ORDER BY n")
+        #expect(rows.compactMap { $0.column("n")?.integer } == (0..<300).filter { $0 % 10 != 7 })
+        await reopened.close()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
