@@ -59,3 +59,22 @@ start_nginx() {
     taskset -c 0 "$NGINX" -p "$W/nginx" -c "$W/nginx/nginx.conf" -g "daemon off; pid $W/nginx/nginx.pid;" >"$W/logs/nginx.log" 2>&1 &
     pids+=($!)
 }
+
+# Starts PostgreSQL on port $1 in $W/pg (as the postgres user when run as root: initdb refuses
+# root), creates the database "oms", and stops it on exit.
+start_postgres() {
+    local port="$1"
+    PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+    AS_PG=()
+    mkdir -p "$W/pg"
+    if [ "$(id -u)" = 0 ]; then
+        AS_PG=(runuser -u postgres --)
+        chmod 755 "$W"
+        chown postgres "$W/pg"
+    fi
+    "${AS_PG[@]}" "$PGBIN/initdb" -D "$W/pg/data" -U postgres --auth=trust -E UTF8 >"$W/logs/initdb.log" 2>&1
+    "${AS_PG[@]}" taskset -c 1 "$PGBIN/pg_ctl" -D "$W/pg/data" -l "$W/pg/postgres.log" -w \
+        -o "-p $port -k $W/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+    bench_cleanup() { "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$W/pg/data" -m fast stop >/dev/null 2>&1 || true; }
+    "${AS_PG[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres oms
+}

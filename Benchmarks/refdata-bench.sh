@@ -14,20 +14,7 @@ DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 source Benchmarks/common.sh
 
-# PostgreSQL in the work folder (as the postgres user when run as root: initdb refuses root).
-PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-AS_PG=()
-mkdir -p "$W/pg"
-if [ "$(id -u)" = 0 ]; then
-    AS_PG=(runuser -u postgres --)
-    chmod 755 "$W"
-    chown postgres "$W/pg"
-fi
-"${AS_PG[@]}" "$PGBIN/initdb" -D "$W/pg/data" -U postgres --auth=trust -E UTF8 >"$W/logs/initdb.log" 2>&1
-"${AS_PG[@]}" taskset -c 1 "$PGBIN/pg_ctl" -D "$W/pg/data" -l "$W/pg/postgres.log" -w \
-    -o "-p 15432 -k $W/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
-bench_cleanup() { "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$W/pg/data" -m fast stop >/dev/null 2>&1 || true; }
-"${AS_PG[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p 15432 -U postgres oms
+start_postgres 15432
 
 taskset -c 1 redis-server --port 16390 --bind 127.0.0.1 --save '' --appendonly no --dir "$W" >"$W/logs/redis.log" 2>&1 &
 pids+=($!)

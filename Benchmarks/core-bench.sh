@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The core, in one run:
+#   intake — POST /v1/requests with wrk (a new Idempotency-Key each time, ~300 B body), jobs
+#   off, on SQLite and on PostgreSQL, as ratios to a trivial endpoint (/healthz, same server);
+#   pipeline — N requests taken first, then one core with jobs on brings them to COMPLETED
+#   against refdata, the SOAP bridge and the Thunderhead emulator: requests completed per second.
+# The core runs on core 0; wrk, PostgreSQL and the upstreams on core 1.
+# Usage: Benchmarks/core-bench.sh  (DURATION=10 CONNECTIONS=32 PIPELINE=2000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${DURATION:-10}"
+CONNECTIONS="${CONNECTIONS:-32}"
+PIPELINE="${PIPELINE:-2000}"
+source Benchmarks/common.sh
+start_postgres 15433
+
+core_config() {  # name port database jobs(true|false) [extra yaml]
+    cat > "$W/$1.yaml" <<YAML
+server: {host: 127.0.0.1, port: $2}
+database: {url: "$3"}
+refdata: {url: "http://127.0.0.1:18493"}
+soap_bridge: {url: "http://127.0.0.1:18492"}
+jobs: {enabled: $4, interval_ms: 20, batch_size: 128}
+log: {level: warning}
+YAML
+}
+start() {  # name port core
+    taskset -c "$3" "$OMS" "${@:4}" >"$W/logs/$1.log" 2>&1 &
+    pids+=($!)
+    wait_port "$2"
+}
+
+core_config intake-sqlite 18401 "sqlite:$W/intake.db" false
+core_config intake-postgres 18402 "postgres://postgres@127.0.0.1:15433/oms" false
+start intake-sqlite 18401 0 core --config "$W/intake-sqlite.yaml"
+start intake-postgres 18402 0 core --config "$W/intake-postgres.yaml"
+
+measure() {  # url [wrk args]
+    local url="$1"; shift
+    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s "$@" "$url" >/dev/null 2>&1
+    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" 2>&1 | tee -a "$W/logs/wrk.log" | wrk_figures
+}
+read -r a_rps a_p99 a_bad < <(measure http://127.0.0.1:18401/healthz)
+read -r b_rps b_p99 b_bad < <(measure http://127.0.0.1:18401 -s Benchmarks/core-intake.lua)
+read -r c_rps c_p99 c_bad < <(measure http://127.0.0.1:18402 -s Benchmarks/core-intake.lua)
+
+# The pipeline: emulator, bridge and refdata on core 1, the core on core 0.
+cat > "$W/bridge.yaml" <<YAML
+server: {host: 127.0.0.1, port: 18492}
+policies: $PWD/sidecars
+services: {thunderhead: {url: "http://127.0.0.1:18491/thunderhead/services/JobAPIWebWrapped"}}
+log: {level: warning}
+YAML
+printf 'server: {host: 127.0.0.1, port: 18493}\ndatabase: {url: "sqlite:%s/refdata.db"}\nlog: {level: warning}\n' "$W" > "$W/refdata.yaml"
+start emulator 18491 1 emulate thunderhead --port 18491 --complete-after-ms 100 --wsdl sidecars/thunderhead/JobAPIWebWrapped.wsdl
+start bridge 18492 1 soap-bridge --config "$W/bridge.yaml"
+start refdata 18493 1 refdata --config "$W/refdata.yaml"
+curl -sf -X PUT http://127.0.0.1:18493/refdata/v1/sources/crm -H 'Content-Type: application/json' -d '{"allowed":true}' >/dev/null
+curl -sf -X PUT http://127.0.0.1:18493/refdata/v1/enrichment/invoice -H 'Content-Type: application/json' -d '{"batchConfigResID":7001,"projectID":12}' >/dev/null
+
+core_config backlog 18404 "sqlite:$W/pipeline.db" false
+start backlog 18404 0 core --config "$W/backlog.yaml"
+python3 - "$PIPELINE" <<'PY'
+import concurrent.futures, json, sys, urllib.request
+n = int(sys.argv[1])
+body = json.dumps({"source": "crm", "documentType": "invoice", "data": {"customer": 42}}).encode()
+def submit(i):
+    request = urllib.request.Request("http://127.0.0.1:18404/v1/requests", data=body, method="POST",
+        headers={"Content-Type": "application/json", "Idempotency-Key": "pipeline-%d" % i})
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 202
+with concurrent.futures.ThreadPoolExecutor(16) as pool:
+    list(pool.map(submit, range(n)))
+PY
+core_config pipeline 18405 "sqlite:$W/pipeline.db" true
+started=$EPOCHREALTIME
+start pipeline 18405 0 core --config "$W/pipeline.yaml"
+completed=0
+while [ "$completed" -lt "$PIPELINE" ]; do
+    sleep 0.2
+    completed=$(curl -sf http://127.0.0.1:18405/metrics | awk -F' ' '/^oms_core_steps_total\{.*result="completed".*\}/ || /^oms_core_steps_total\{result="completed"/ { s += $2 } END { print s + 0 }')
+    elapsed=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
+    if awk -v t="$elapsed" 'BEGIN { exit !(t > 300) }'; then echo "pipeline: only $completed of $PIPELINE completed in 300 s" >&2; break; fi
+done
+elapsed=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
+failed=$(curl -sf "http://127.0.0.1:18405/v1/requests?status=FAILED&limit=1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+
+row() { awk -v n="$1" -v r="$2" -v p="$3" -v a="$a_rps" -v bad="$4" 'BEGIN { printf "%-44s %10.0f %9s %7.2f× %s\n", n, r, p, r / a, (bad > 0 ? "(" bad " non-2xx!)" : "") }'; }
+echo
+echo "oms core — wrk -t1 -c$CONNECTIONS ${DURATION}s; core on core 0, wrk + PostgreSQL + upstreams on core 1"
+printf "%-44s %10s %9s %8s\n" "case" "req/s" "p99 ms" "× (a)"
+row "(a) trivial endpoint (/healthz)" "$a_rps" "$a_p99" "$a_bad"
+row "(b) intake, SQLite (durable, group commit)" "$b_rps" "$b_p99" "$b_bad"
+row "(c) intake, PostgreSQL" "$c_rps" "$c_p99" "$c_bad"
+awk -v n="$completed" -v t="$elapsed" -v a="$a_rps" -v f="$failed" 'BEGIN { printf "%-44s %10.0f %9s %7.4f× %s\n", "(d) pipeline to COMPLETED (" n " requests, " sprintf("%.1f", t) " s)", n / t, "-", (n / t) / a, (f > 0 ? "(some FAILED!)" : "") }'
+echo "targets: (b) ≥ 5,000 requests/s; (d) ≥ 1,000 requests/s"
