@@ -75,7 +75,14 @@ import Testing
         let core = try await CoreStack.start(jobs: settings)
         core.runJobs()
         let id = try #require(try await core.submit(Self.body(), key: "o").body?["id"]?.stringValue)
-        try await Task.sleep(for: .milliseconds(400))
+        // Wait until the outage is on record (at least one failed attempt).
+        let recorded = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < recorded, try await core.call("GET", "/v1/requests/\(id)/errors").body?["errors"]?.arrayValue?.isEmpty ?? true {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        // The first worker stops before refdata appears: it must not see refdata without the
+        // source (a 404 is a rejection, not an outage).
+        await core.stop()
         let upstreams = try await Upstreams.start(refdataPort: refdataPort)
         try await upstreams.put("sources/crm", "{}")
         // The bridge only exists now: point the jobs at it through a second worker.
@@ -83,7 +90,6 @@ import Testing
         second.refdataURL = settings.refdataURL
         second.lease = .seconds(1)
         let worker = try await CoreStack.start(database: core.database, jobs: second)
-        await core.stop()
         worker.runJobs()
         let final = try await worker.waitForFinal(id)
         #expect(final.body?["status"] == "COMPLETED", "\(final.text)")

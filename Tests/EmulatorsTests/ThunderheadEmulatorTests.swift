@@ -93,9 +93,9 @@ import XML
 
     @Test(arguments: SOAPVersion.allCases)
     func batchesMoveFromQueuedToCompleted(_ version: SOAPVersion) async throws {
-        // Queued for the first second, processing for two: long enough to see both even on a
-        // loaded machine (the whole suite runs in parallel on two cores).
-        let running = try await start(completeAfterMs: 3000)
+        // Queued for the first two seconds, processing for four: long enough to see both even
+        // on a loaded machine (the whole suite runs in parallel on two cores).
+        let running = try await start(completeAfterMs: 6000)
         let submitted = try await running.call("submitBatch", version: version, Self.jobRequest())
         #expect(submitted.status == 200)
         let id = try #require(submitted.envelope.payload?.first("return")?.text)
@@ -104,7 +104,7 @@ import XML
         #expect(first.envelope.payload?.first("return")?.first("status")?.text == "QUEUED")
         #expect(first.envelope.payload?.first("return")?.first("correlationId")?.text == "corr-1")
         var states: [String] = []
-        while states.last != "COMPLETED" && states.count < 50 {
+        while states.last != "COMPLETED" && states.count < 120 {
             try await Task.sleep(for: .milliseconds(100))
             states.append(try await running.call("getBatchStatus", version: version, Self.batchID(id)).envelope.payload?.first("return")?.first("status")?.text ?? "")
         }

@@ -130,10 +130,11 @@ import Testing
         }
         let elapsed = ContinuousClock.now - started
         // One timeout for the write, then at most one trial per breaker period (a busy machine
-        // may stretch the loop over a few periods); 21 timeouts would take over 6 s.
+        // may stretch the loop over several periods), not one per request (21). Counted, not
+        // timed: the whole suite shares two cores.
         let timeouts = try await stack.metric("oms_refdata_redis_errors_total") - errorsBefore
         #expect(timeouts >= 1 && timeouts <= 2 + Double(elapsed.components.seconds), "\(timeouts) timeouts in \(elapsed)")
-        #expect(elapsed < .seconds(4))
+        #expect(timeouts < 21)
         #expect(try await stack.metric(#"oms_refdata_cache_invalidations_total{result="failed"}"#) == 1)
 
         redis.resume()

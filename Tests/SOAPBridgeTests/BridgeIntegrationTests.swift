@@ -12,8 +12,8 @@ import Testing
 
     @Test(arguments: ["1.1", "1.2"])
     func submitThenFollowABatch(_ soapVersion: String) async throws {
-        // Queued for the first 500 ms: long enough to see it even on a loaded machine.
-        let stack = try await BridgeStack.start(soapVersion: soapVersion, completeAfterMs: 1500)
+        // Queued for the first two seconds: long enough to see it even on a loaded machine.
+        let stack = try await BridgeStack.start(soapVersion: soapVersion, completeAfterMs: 6000)
         let submitted = try await stack.call("POST", "/thunderhead/v1/batches", json: Self.batch, headers: [("X-Request-Id", "req-77")])
         #expect(submitted.status == 201, "\(submitted.text)")
         let id = try #require(submitted.body?["batchId"]?.stringValue)
@@ -23,7 +23,7 @@ import Testing
         #expect(status.body?["status"]?.stringValue == "QUEUED")
         #expect(status.body?["correlationId"]?.stringValue == "corr-9")
         var final = ""
-        for _ in 0..<50 where final != "COMPLETED" {
+        for _ in 0..<120 where final != "COMPLETED" {
             try await Task.sleep(for: .milliseconds(100))
             final = try await stack.call("GET", "/thunderhead/v1/batches/\(id)").body?["status"]?.stringValue ?? ""
         }

@@ -1,0 +1,109 @@
+import Curl
+import Foundation
+import JSON
+import TestSupport
+import Testing
+
+/// The built `oms core`, killed with SIGKILL in the middle of 1,000 requests and started
+/// again: every request reaches exactly one final status, none is lost or advanced twice.
+@Suite(.serialized) struct CrashTests {
+    static var binary: String? {
+        if let path = ProcessInfo.processInfo.environment["OMS_BINARY"] { return path }
+        let candidate = Upstreams.root.appendingPathComponent(".build/debug/oms").path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }
+
+    @Test func killNineInTheMiddleLosesNothing() async throws {
+        guard let binary = Self.binary else {
+            Issue.record("the oms executable was not found: run `swift build` first (scripts/test.sh does) or set OMS_BINARY")
+            return
+        }
+        let upstreams = try await Upstreams.start(completeAfterMs: 200)
+        try await upstreams.put("sources/crm", "{}")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let port = Loopback.freePort()
+        let config = folder.appendingPathComponent("core.yaml")
+        try """
+            server: {host: 127.0.0.1, port: \(port)}
+            database: {url: "sqlite:\(folder.path)/oms.db"}
+            refdata: {url: "http://127.0.0.1:\(upstreams.refdataPort)"}
+            soap_bridge: {url: "http://127.0.0.1:\(upstreams.bridgePort)"}
+            jobs: {interval_ms: 20, batch_size: 64, lease_s: 1, backoff_base_ms: 50, max_attempts: 10}
+            log: {level: warning}
+            """.write(to: config, atomically: true, encoding: .utf8)
+        func start(_ name: String) throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["core", "--config", config.path]
+            let log = folder.appendingPathComponent("\(name).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: log)
+            process.standardError = try FileHandle(forWritingTo: log)
+            try process.run()
+            return process
+        }
+        let http = CurlClient()
+        let base = "http://127.0.0.1:\(port)"
+        func count(_ status: String) async throws -> Int {
+            let answer = try await http.execute(CurlRequest(url: "\(base)/v1/requests?status=\(status)&limit=1000"))
+            return (try? StrictJSON.parse(answer.body))?["items"]?.arrayValue?.count ?? 0
+        }
+
+        let first = try start("first")
+        #expect(await Loopback.waitUntilListening(port))
+        var ids: [String] = []
+        try await withThrowingTaskGroup(of: String?.self) { group in
+            for index in 0..<1000 {
+                if index >= 16, let id = try await group.next() { ids.append(id ?? "") }
+                group.addTask {
+                    let answer = try await http.execute(CurlRequest(
+                        url: "\(base)/v1/requests", method: "POST",
+                        headers: [("Content-Type", "application/json"), ("Idempotency-Key", "crash-\(index)")],
+                        body: Array(#"{"source":"crm","documentType":"invoice","data":{"n":\#(index)}}"#.utf8)
+                    ))
+                    return (try? StrictJSON.parse(answer.body))?["id"]?.stringValue
+                }
+            }
+            for try await id in group { ids.append(id ?? "") }
+        }
+        #expect(Set(ids).count == 1000 && !ids.contains(""))
+        // Kill it while the jobs are in full swing.
+        let deadline = ContinuousClock.now + .seconds(30)
+        var completedBefore = 0
+        while completedBefore < 50, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            completedBefore = try await count("COMPLETED")
+        }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        // Killed in the middle: some done, most not.
+        #expect(completedBefore >= 50 && completedBefore < 900, "\(completedBefore) completed before the kill")
+
+        let second = try start("second")
+        defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
+        #expect(await Loopback.waitUntilListening(port))
+        let end = ContinuousClock.now + .seconds(90)
+        var final = 0
+        while ContinuousClock.now < end {
+            final = try await count("COMPLETED") + count("FAILED") + count("REJECTED")
+            if final == 1000 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(final == 1000)
+        #expect(try await count("COMPLETED") == 1000)
+        // Each request: the five statuses once each, in order.
+        var wrong: [String] = []
+        for id in ids {
+            let answer = try await http.execute(CurlRequest(url: "\(base)/v1/requests/\(id)"))
+            let history = (try? StrictJSON.parse(answer.body))?["history"]?.arrayValue?.compactMap { $0["status"]?.stringValue } ?? []
+            if history != ["RECEIVED", "VALIDATED", "ENRICHED", "SUBMITTED", "COMPLETED"] { wrong.append("\(id): \(history)") }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(3))")
+        kill(second.processIdentifier, SIGKILL)
+        second.waitUntilExit()
+        await http.shutdown()
+        await upstreams.stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
