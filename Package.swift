@@ -204,6 +204,7 @@ let package = Package(
             dependencies: [
                 "Core", "Database", "JSON", "Curl", "EdgeRuntime", "TestSupport", "RefData", "SOAPBridge", "Emulators",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),
         .testTarget(name: "EmulatorsTests", dependencies: ["Emulators", "JOSE", "JSON", "SOAP", "XML", "Curl", "EdgeRuntime", "TestSupport"]),

@@ -1,6 +1,8 @@
 import Curl
+import Database
 import Foundation
 import JSON
+import SQLiteNIO
 import TestSupport
 import Testing
 
@@ -100,6 +102,12 @@ import Testing
             if history != ["RECEIVED", "VALIDATED", "ENRICHED", "SUBMITTED", "COMPLETED"] { wrong.append("\(id): \(history)") }
         }
         #expect(wrong.isEmpty, "\(wrong.prefix(3))")
+        // And exactly one outbox event per request, each written with its final status.
+        let database = try await SQLiteFile.open(path: folder.appendingPathComponent("oms.db").path, logger: CoreStack.quiet)
+        let outbox = try await database.read("SELECT COUNT(*) AS events, COUNT(DISTINCT request_id) AS requests FROM core_outbox")
+        #expect(outbox.first?.column("events")?.integer == 1000)
+        #expect(outbox.first?.column("requests")?.integer == 1000)
+        await database.close()
         kill(second.processIdentifier, SIGKILL)
         second.waitUntilExit()
         await http.shutdown()

@@ -24,6 +24,23 @@ import Testing
         #expect(history == ["RECEIVED", "VALIDATED", "ENRICHED", "SUBMITTED", "COMPLETED"])
         #expect(final.body?["batchId"]?.stringValue?.isEmpty == false)
         #expect(try await core.call("GET", "/v1/requests/\(id)/errors").body?["errors"] == .array([]))
+
+        // Its final status waits in the outbox as a CloudEvent, written with the status.
+        let events = try await core.role.store.unsentEvents(limit: 10)
+        #expect(events.count == 1)
+        let event = try #require(events.first)
+        #expect(event.requestID == id)
+        let cloudEvent = try StrictJSON.parse(event.payload)
+        #expect(cloudEvent["specversion"] == "1.0")
+        #expect(cloudEvent["id"]?.stringValue == event.eventID)
+        #expect(cloudEvent["type"] == "com.oms.document.status.v1")
+        #expect(cloudEvent["subject"]?.stringValue == id)
+        #expect(cloudEvent["datacontenttype"] == "application/json")
+        #expect(cloudEvent["data"]?["status"] == "COMPLETED")
+        #expect(cloudEvent["data"]?["correlationId"] == "corr-1")
+        #expect(cloudEvent["data"]?["batchId"] == final.body?["batchId"])
+        try await core.role.store.markSent([event.eventID], nowMs: 1)
+        #expect(try await core.role.store.unsentEvents(limit: 10).isEmpty)
         await core.stop()
         await upstreams.stop()
     }
@@ -39,6 +56,9 @@ import Testing
             #expect(final.body?["status"] == "REJECTED", "\(source): \(final.text)")
             #expect(final.body?["history"]?.arrayValue?.compactMap { $0["status"]?.stringValue } == ["RECEIVED", "REJECTED"])
         }
+        let events = try await core.role.store.unsentEvents(limit: 10)
+        #expect(events.count == 2)
+        #expect(try events.allSatisfy { try StrictJSON.parse($0.payload)["data"]?["status"] == "REJECTED" })
         await core.stop()
         await upstreams.stop()
     }

@@ -50,6 +50,26 @@ enum CoreSchema {
                     PRIMARY KEY (request_id, seq))
                 """,
             ]
-        )
+        ),
+        // The transactional outbox: an event row per final status, written with the status.
+        Migration(
+            component: "core", version: 2,
+            sqlite: [
+                """
+                CREATE TABLE core_outbox (
+                    event_id TEXT PRIMARY KEY, request_id TEXT NOT NULL, payload TEXT NOT NULL,
+                    created_at_ms INTEGER NOT NULL, sent_at_ms INTEGER) WITHOUT ROWID
+                """,
+                "CREATE INDEX core_outbox_unsent ON core_outbox (sent_at_ms, created_at_ms)",
+            ],
+            postgres: [
+                """
+                CREATE TABLE core_outbox (
+                    event_id TEXT PRIMARY KEY, request_id TEXT NOT NULL, payload TEXT NOT NULL,
+                    created_at_ms BIGINT NOT NULL, sent_at_ms BIGINT)
+                """,
+                "CREATE INDEX core_outbox_unsent ON core_outbox (sent_at_ms, created_at_ms)",
+            ]
+        ),
     ]
 }

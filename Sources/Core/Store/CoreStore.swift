@@ -24,8 +24,15 @@ public protocol CoreStore: Sendable {
 
     /// Applies a step's result, only while `owner` still holds the request's lease and the
     /// request is still in `from` (a conditional update: two workers can never both advance
-    /// it). False when the lease was lost. `retryAtMs` is when a retried failure is due.
+    /// it). False when the lease was lost. `retryAtMs` is when a retried failure is due. A
+    /// final status is written with its event in the outbox, in the same transaction.
     func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool
+
+    /// Events of the outbox not yet marked sent, oldest first.
+    func unsentEvents(limit: Int) async throws(DatabaseError) -> [StatusEvent]
+
+    /// Marks events sent (after the broker acknowledged them).
+    func markSent(_ eventIDs: [String], nowMs: Int64) async throws(DatabaseError)
 
     /// An operator's rerun of a FAILED or REJECTED request: back to the status it failed in
     /// (REJECTED: to RECEIVED), attempts reset, due now; the move is in its history.

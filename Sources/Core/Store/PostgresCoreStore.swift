@@ -1,3 +1,4 @@
+import Foundation
 import Database
 import Logging
 import PostgresNIO
@@ -183,8 +184,48 @@ public final class PostgresCoreStore: CoreStore {
                         """,
                         logger: Self.quiet
                     )
+                    if next.isFinal {
+                        let rows = try await connection.query(
+                            "SELECT source, document_type, correlation_id, batch_id FROM core_requests WHERE id = \(id)", logger: Self.quiet
+                        )
+                        var event: StatusEvent?
+                        for try await (source, type, correlation, batch) in rows.decode((String, String, String?, String?).self) {
+                            event = StatusEvent.make(
+                                eventID: UUID().uuidString.lowercased(), request: id, status: next, source: source, documentType: type,
+                                correlationId: correlation, batchId: batch, atMs: nowMs
+                            )
+                        }
+                        guard let event else { throw DatabaseError(.corrupt, "a request vanished while its final status was written") }
+                        try await connection.query(
+                            "INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms) VALUES (\(event.eventID), \(id), \(event.payload), \(nowMs))",
+                            logger: Self.quiet
+                        )
+                    }
                 }
                 return true
+            }
+        }
+    }
+
+    public func unsentEvents(limit: Int) async throws(DatabaseError) -> [StatusEvent] {
+        try await run {
+            try await database.run { client in
+                let rows = try await client.query(
+                    "SELECT event_id, request_id, payload FROM core_outbox WHERE sent_at_ms IS NULL ORDER BY created_at_ms, event_id LIMIT \(limit)"
+                )
+                var events: [StatusEvent] = []
+                for try await (event, request, payload) in rows.decode((String, String, String).self) {
+                    events.append(StatusEvent(eventID: event, requestID: request, payload: payload))
+                }
+                return events
+            }
+        }
+    }
+
+    public func markSent(_ eventIDs: [String], nowMs: Int64) async throws(DatabaseError) {
+        try await run {
+            try await database.run { client in
+                try await client.query("UPDATE core_outbox SET sent_at_ms = \(nowMs) WHERE event_id = ANY(\(eventIDs)) AND sent_at_ms IS NULL")
             }
         }
     }

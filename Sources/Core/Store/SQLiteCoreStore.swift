@@ -1,3 +1,4 @@
+import Foundation
 import Database
 import SQLiteNIO
 
@@ -160,8 +161,47 @@ public final class SQLiteCoreStore: CoreStore {
                     """,
                     [.text(id), .text(id), .text(next.rawValue), now]
                 )
+                if next.isFinal {
+                    let rows = try await connection.query(
+                        "SELECT source, document_type, correlation_id, batch_id FROM core_requests WHERE id = ?", [.text(id)]
+                    )
+                    guard let row = rows.first, let source = row.column("source")?.string, let type = row.column("document_type")?.string else {
+                        throw DatabaseError(.corrupt, "a request vanished while its final status was written")
+                    }
+                    let event = StatusEvent.make(
+                        eventID: UUID().uuidString.lowercased(), request: id, status: next, source: source, documentType: type,
+                        correlationId: row.column("correlation_id")?.string, batchId: row.column("batch_id")?.string, atMs: nowMs
+                    )
+                    _ = try await connection.query(
+                        "INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms) VALUES (?, ?, ?, ?)",
+                        [.text(event.eventID), .text(id), .text(event.payload), now]
+                    )
+                }
             }
             return true
+        }
+    }
+
+    public func unsentEvents(limit: Int) async throws(DatabaseError) -> [StatusEvent] {
+        let rows = try await database.read(
+            "SELECT event_id, request_id, payload FROM core_outbox WHERE sent_at_ms IS NULL ORDER BY created_at_ms, event_id LIMIT ?",
+            [.integer(SQLiteInt64(limit))]
+        )
+        return try rows.map { row throws(DatabaseError) in
+            guard let event = row.column("event_id")?.string, let request = row.column("request_id")?.string, let payload = row.column("payload")?.string else {
+                throw DatabaseError(.corrupt, "a core_outbox row has a missing column")
+            }
+            return StatusEvent(eventID: event, requestID: request, payload: payload)
+        }
+    }
+
+    public func markSent(_ eventIDs: [String], nowMs: Int64) async throws(DatabaseError) {
+        _ = try await write { connection in
+            for event in eventIDs {
+                _ = try await connection.query(
+                    "UPDATE core_outbox SET sent_at_ms = ? WHERE event_id = ? AND sent_at_ms IS NULL", [.integer(SQLiteInt64(nowMs)), .text(event)]
+                )
+            }
         }
     }
 
