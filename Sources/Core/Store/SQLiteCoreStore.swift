@@ -109,7 +109,8 @@ public final class SQLiteCoreStore: CoreStore {
 
     public func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool {
         let now = SQLiteData.integer(SQLiteInt64(nowMs))
-        return try await write { connection in
+        // Grouped: the results of one round, finishing together, share a commit.
+        return try await write(grouped: true) { connection in
             let held = try await connection.query(
                 "SELECT attempts FROM core_requests WHERE id = ? AND status = ? AND lease_owner = ?", [.text(id), .text(from.rawValue), .text(owner)]
             )
