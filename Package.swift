@@ -95,6 +95,7 @@ let package = Package(
         .target(
             name: "Database",
             dependencies: [
+                "EdgeRuntime",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

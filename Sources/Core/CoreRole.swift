@@ -13,18 +13,9 @@ public struct CoreRole: Sendable {
 
     /// Opens and migrates the database; one that cannot be opened or migrated stops start-up.
     public static func start(configuration: CoreConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger) async throws(DatabaseError) -> CoreRole {
-        let store: any CoreStore
-        switch configuration.database {
-        case .sqlite(let path):
-            store = SQLiteCoreStore(database: try await SQLiteFile.open(path: path, logger: logger))
-        case .postgres(let endpoint):
-            store = PostgresCoreStore(database: PostgresPool(endpoint: endpoint, timeout: configuration.databaseTimeout, logger: logger))
-        }
-        do {
-            try await store.migrate()
-        } catch {
-            await store.shutdown()
-            throw error
+        let store: any CoreStore = switch try await configuration.database.open(timeout: configuration.databaseTimeout, logger: logger) {
+        case .sqlite(let file): try await SQLiteCoreStore(database: file).migratedOrClosed()
+        case .postgres(let pool): try await PostgresCoreStore(database: pool).migratedOrClosed()
         }
         let jobs = JobRunner(store: store, settings: configuration.jobs, metrics: metrics, logger: logger)
         return CoreRole(configuration: configuration, metrics: metrics, store: store, jobs: jobs)

@@ -77,6 +77,18 @@ public final class PostgresPool: Sendable {
         }
     }
 
+    /// Runs `body`, turning whatever it throws into a `DatabaseError` (`.unavailable` with the
+    /// server's reason, unless it already is one).
+    public static func mapped<T>(_ body: () async throws -> T) async throws(DatabaseError) -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError {
+            throw error
+        } catch {
+            throw DatabaseError(.unavailable, "PostgreSQL: \(describe(error))")
+        }
+    }
+
     /// A one-line reason: PSQLError's own description hides the server's message.
     public static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {

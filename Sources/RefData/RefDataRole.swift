@@ -13,18 +13,9 @@ public struct RefDataRole: Sendable {
     /// Opens and migrates the database and connects the caches; a database that cannot be
     /// opened or migrated stops start-up (Redis may be down: reads then use the database).
     public static func start(configuration: RefDataConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger) async throws(DatabaseError) -> RefDataRole {
-        let store: any RefDataStore
-        switch configuration.database {
-        case .sqlite(let path):
-            store = SQLiteRefDataStore(database: try await SQLiteFile.open(path: path, logger: logger))
-        case .postgres(let endpoint):
-            store = PostgresRefDataStore(database: PostgresPool(endpoint: endpoint, timeout: configuration.databaseTimeout, logger: logger))
-        }
-        do {
-            try await store.migrate()
-        } catch {
-            await store.shutdown()
-            throw error
+        let store: any RefDataStore = switch try await configuration.database.open(timeout: configuration.databaseTimeout, logger: logger) {
+        case .sqlite(let file): try await SQLiteRefDataStore(database: file).migratedOrClosed()
+        case .postgres(let pool): try await PostgresRefDataStore(database: pool).migratedOrClosed()
         }
         let counters = RefDataMetrics(registry: metrics)
         var redis: RedisCache?

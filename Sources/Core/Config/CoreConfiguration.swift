@@ -19,13 +19,9 @@ public struct CoreConfiguration: Sendable {
     public init(reader: ConfigReader) throws(ConfigError) {
         server = try ServerSettings(reader: reader, defaultPort: 8084)
         maxBodyBytes = try reader.int("server.max_body_bytes", default: maxBodyBytes, in: 1024...(64 << 20))
-        let url = try reader.string("database.url", default: "sqlite:oms.db")
-        do {
-            database = try DatabaseURL(parsing: url)
-        } catch {
-            throw ConfigError(key: "database.url", error.message)
-        }
-        databaseTimeout = .milliseconds(try reader.int("database.timeout_ms", default: 5000, in: 100...600_000))
+        let database = try DatabaseSettings(reader: reader)
+        self.database = database.url
+        databaseTimeout = database.timeout
         if let url = try reader.httpURL("refdata.url") { jobs.refdataURL = Self.trimmed(url) }
         if let url = try reader.httpURL("soap_bridge.url") { jobs.bridgeURL = Self.trimmed(url) }
         jobs.enabled = try reader.bool("jobs.enabled", default: true)

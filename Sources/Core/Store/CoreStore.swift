@@ -1,9 +1,7 @@
 import Database
 
 /// The core's tables: one interface, an SQLite and a PostgreSQL implementation.
-public protocol CoreStore: Sendable {
-    /// Creates or migrates the schema; safe to run from several instances at once.
-    func migrate() async throws(DatabaseError)
+public protocol CoreStore: DatabaseStore {
 
     /// Stores a new request as `RECEIVED` under `id`, unless `idempotencyKey` was seen: then
     /// the first request's id, as a replay when the body is the same, else a conflict.
@@ -38,7 +36,6 @@ public protocol CoreStore: Sendable {
     /// (REJECTED: to RECEIVED), attempts reset, due now; the move is in its history.
     func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome
 
-    func shutdown() async
 }
 
 public enum RerunOutcome: Sendable, Equatable {

@@ -17,7 +17,7 @@ public final class PostgresCoreStore: CoreStore {
 
     public func intake(_ request: DocumentRequest, idempotencyKey: String, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
         let received = RequestStatus.received.rawValue
-        return try await run {
+        return try await PostgresPool.mapped {
             try await database.transaction { connection in
                 // ON CONFLICT DO NOTHING: of two intakes with one key, the second waits for the
                 // first to commit, inserts nothing, and then finds the first below.
@@ -47,7 +47,7 @@ public final class PostgresCoreStore: CoreStore {
     }
 
     public func request(id: String) async throws(DatabaseError) -> RequestRecord? {
-        try await run {
+        try await PostgresPool.mapped {
             try await database.run { client in
                 let rows = try await client.query("SELECT \(unescaped: Self.columns) FROM core_requests WHERE id = \(id)")
                 guard var record = try await Self.records(rows).first else { return nil }
@@ -62,7 +62,7 @@ public final class PostgresCoreStore: CoreStore {
     }
 
     public func failures(id: String) async throws(DatabaseError) -> [RequestFailure] {
-        try await run {
+        try await PostgresPool.mapped {
             try await database.run { client in
                 let rows = try await client.query(
                     "SELECT step, attempt, code, message, detail, at_ms FROM core_failures WHERE request_id = \(id) ORDER BY seq"
@@ -77,7 +77,7 @@ public final class PostgresCoreStore: CoreStore {
     }
 
     public func list(status: RequestStatus?, after: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord] {
-        try await run {
+        try await PostgresPool.mapped {
             try await database.run { client in
                 let after = after ?? ""
                 let rows: PostgresRowSequence
@@ -95,7 +95,7 @@ public final class PostgresCoreStore: CoreStore {
 
     public func claim(owner: String, nowMs: Int64, leaseUntilMs: Int64, limit: Int) async throws(DatabaseError) -> [ClaimedRequest] {
         let open = SQLiteCoreStore.openStatuses.map(\.rawValue)
-        return try await run {
+        return try await PostgresPool.mapped {
             try await database.run { client in
                 // SKIP LOCKED: workers claiming at the same moment take different rows instead
                 // of queueing behind each other's row locks.
@@ -121,7 +121,7 @@ public final class PostgresCoreStore: CoreStore {
     }
 
     public func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool {
-        try await run {
+        try await PostgresPool.mapped {
             try await database.transaction { connection in
                 let held = try await connection.query(
                     "SELECT attempts FROM core_requests WHERE id = \(id) AND status = \(from.rawValue) AND lease_owner = \(owner) FOR UPDATE",
@@ -208,7 +208,7 @@ public final class PostgresCoreStore: CoreStore {
     }
 
     public func unsentEvents(limit: Int) async throws(DatabaseError) -> [StatusEvent] {
-        try await run {
+        try await PostgresPool.mapped {
             try await database.run { client in
                 let rows = try await client.query(
                     "SELECT event_id, request_id, payload FROM core_outbox WHERE sent_at_ms IS NULL ORDER BY created_at_ms, event_id LIMIT \(limit)"
@@ -223,7 +223,7 @@ public final class PostgresCoreStore: CoreStore {
     }
 
     public func markSent(_ eventIDs: [String], nowMs: Int64) async throws(DatabaseError) {
-        try await run {
+        try await PostgresPool.mapped {
             try await database.run { client in
                 try await client.query("UPDATE core_outbox SET sent_at_ms = \(nowMs) WHERE event_id = ANY(\(eventIDs)) AND sent_at_ms IS NULL")
             }
@@ -231,7 +231,7 @@ public final class PostgresCoreStore: CoreStore {
     }
 
     public func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome {
-        try await run {
+        try await PostgresPool.mapped {
             try await database.transaction { connection in
                 let rows = try await connection.query("SELECT status FROM core_requests WHERE id = \(id) FOR UPDATE", logger: Self.quiet)
                 var current: RequestStatus?
@@ -278,15 +278,5 @@ public final class PostgresCoreStore: CoreStore {
             ))
         }
         return records
-    }
-
-    private func run<T>(_ body: () async throws -> T) async throws(DatabaseError) -> T {
-        do {
-            return try await body()
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(.unavailable, "PostgreSQL: \(PostgresPool.describe(error))")
-        }
     }
 }

@@ -24,13 +24,9 @@ public struct RefDataConfiguration: Sendable {
     public init(reader: ConfigReader) throws(ConfigError) {
         server = try ServerSettings(reader: reader, defaultPort: 8083)
         maxBodyBytes = try reader.int("server.max_body_bytes", default: maxBodyBytes, in: 1024...(16 << 20))
-        let url = try reader.string("database.url", default: "sqlite:oms.db")
-        do {
-            database = try DatabaseURL(parsing: url)
-        } catch {
-            throw ConfigError(key: "database.url", error.message)
-        }
-        databaseTimeout = .milliseconds(try reader.int("database.timeout_ms", default: 5000, in: 100...600_000))
+        let database = try DatabaseSettings(reader: reader)
+        self.database = database.url
+        databaseTimeout = database.timeout
         if let text = try reader.nonEmptyString("redis.url") {
             do {
                 redis = try RedisEndpoint(url: text)

@@ -15,7 +15,7 @@ public final class PostgresRefDataStore: RefDataStore {
     }
 
     public func item(kind: String, key: String) async throws(DatabaseError) -> RefDataItem? {
-        try await run {
+        try await PostgresPool.mapped {
             try await database.run { client in
                 let rows = try await client.query(
                     "SELECT kind, key, version, value, updated_at_ms FROM refdata_items WHERE kind = \(kind) AND key = \(key)"
@@ -26,7 +26,7 @@ public final class PostgresRefDataStore: RefDataStore {
     }
 
     public func list(kind: String, after: String?, limit: Int) async throws(DatabaseError) -> [RefDataItem] {
-        try await run {
+        try await PostgresPool.mapped {
             try await database.run { client in
                 let rows = try await client.query(
                     "SELECT kind, key, version, value, updated_at_ms FROM refdata_items WHERE kind = \(kind) AND key > \(after ?? "") ORDER BY key LIMIT \(limit)"
@@ -45,7 +45,7 @@ public final class PostgresRefDataStore: RefDataStore {
     }
 
     public func put(kind: String, key: String, value: String, ifMatch: Int64?, nowMs: Int64) async throws(DatabaseError) -> PutOutcome {
-        try await run {
+        try await PostgresPool.mapped {
             try await database.transaction { connection in
                 // FOR UPDATE: an If-Match check and the write it allows see the same version.
                 let current = try await Self.version(kind, key, connection)
@@ -71,7 +71,7 @@ public final class PostgresRefDataStore: RefDataStore {
     }
 
     public func delete(kind: String, key: String, ifMatch: Int64?) async throws(DatabaseError) -> DeleteOutcome {
-        try await run {
+        try await PostgresPool.mapped {
             try await database.transaction { connection in
                 guard let current = try await Self.version(kind, key, connection) else { return .notFound }
                 if let ifMatch, current != ifMatch {
@@ -95,15 +95,5 @@ public final class PostgresRefDataStore: RefDataStore {
         )
         for try await version in rows.decode(Int64.self) { return version }
         return nil
-    }
-
-    private func run<T>(_ body: () async throws -> T) async throws(DatabaseError) -> T {
-        do {
-            return try await body()
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(.unavailable, "PostgreSQL: \(PostgresPool.describe(error))")
-        }
     }
 }

@@ -5,9 +5,7 @@ import Database
 /// Every write takes a new version from a store-wide counter, inside the write's transaction,
 /// so versions are unique and increase over the whole store: ETags never repeat, and a cache
 /// can tell an older value from a newer one for any key.
-public protocol RefDataStore: Sendable {
-    /// Creates or migrates the schema; safe to run from several instances at once.
-    func migrate() async throws(DatabaseError)
+public protocol RefDataStore: DatabaseStore {
 
     func item(kind: String, key: String) async throws(DatabaseError) -> RefDataItem?
 
@@ -21,7 +19,6 @@ public protocol RefDataStore: Sendable {
     /// Deletes; with `ifMatch`, only when the current version is that one (0 never matches).
     func delete(kind: String, key: String, ifMatch: Int64?) async throws(DatabaseError) -> DeleteOutcome
 
-    func shutdown() async
 }
 
 public enum PutOutcome: Sendable, Equatable {
