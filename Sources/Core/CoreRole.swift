@@ -31,12 +31,7 @@ public struct CoreRole: Sendable {
             return Readiness(ready: reachable, checks: ["database": reachable ? "ok" : "unreachable"])
         }
         CoreRoutes(store: store, maxBodyBytes: configuration.maxBodyBytes).add(to: router)
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
+        return router.application(server: configuration.server, logger: logger, onListening: onListening)
     }
 
     public func shutdown() async {

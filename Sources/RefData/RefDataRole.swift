@@ -64,12 +64,7 @@ public struct RefDataRole: Sendable {
             return Readiness(ready: database, checks: checks)
         }
         RefDataRoutes(service: service, maxBodyBytes: configuration.maxBodyBytes).add(to: router)
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
+        return router.application(server: configuration.server, logger: logger, onListening: onListening)
     }
 
     public func shutdown() async {

@@ -49,11 +49,6 @@ public struct OIDMEmulator: Sendable {
             }
             return Response.json(.ok, bytes: Array(data))
         }
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
+        return router.application(server: configuration.server, logger: logger, onListening: onListening)
     }
 }

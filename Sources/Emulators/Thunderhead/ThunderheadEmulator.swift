@@ -44,11 +44,6 @@ public struct ThunderheadEmulator: Sendable {
             let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
             return endpoint.answer(Array(buffer: body), headers: request.headers)
         }
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
+        return router.application(server: configuration.server, logger: logger, onListening: onListening)
     }
 }

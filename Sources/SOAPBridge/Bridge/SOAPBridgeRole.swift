@@ -60,12 +60,7 @@ public struct SOAPBridgeRole: Sendable {
                 return Self.json(status, json)
             }
         }
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
+        return router.application(server: configuration.server, logger: logger, onListening: onListening)
     }
 
     public func shutdown() async { await http.shutdown() }
