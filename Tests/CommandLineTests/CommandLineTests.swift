@@ -119,6 +119,39 @@ import Testing
         for key in ["Idempotency-Key", "database.url", "jobs.max_attempts", "soap_bridge.url"] { #expect(help.output.contains(key), "\(key)") }
     }
 
+    /// The core takes a request, its jobs keep failing against absent upstreams, and SIGTERM
+    /// still stops it cleanly (the jobs finish their round).
+    @Test func coreServesAndStopsOnSIGTERM() async throws {
+        let port = Loopback.freePort()
+        let nowhere = "http://127.0.0.1:\(Loopback.freePort())"
+        let config = try file("core-ok.yaml", """
+            server: {port: \(port)}
+            database: {url: "sqlite:\(folder.path)/core.db"}
+            refdata: {url: "\(nowhere)"}
+            soap_bridge: {url: "\(nowhere)"}
+            jobs: {interval_ms: 20, backoff_base_ms: 20}
+
+            """)
+        let core = try OMSCommand.start(["core", "--config", config], log: folder.appendingPathComponent("core.log"))
+        defer { if core.isRunning { core.terminate() } }
+        #expect(await Loopback.waitUntilListening(port))
+        let http = CurlClient()
+        let accepted = try await http.execute(CurlRequest(
+            url: "http://127.0.0.1:\(port)/v1/requests", method: "POST",
+            headers: [("Content-Type", "application/json"), ("Idempotency-Key", "cli-1")],
+            body: Array(#"{"source":"crm","documentType":"invoice","data":{}}"#.utf8)
+        ))
+        #expect(accepted.status == 202)
+        try await Task.sleep(for: .milliseconds(300))
+        await http.shutdown()
+        kill(core.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while core.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!core.isRunning && core.terminationStatus == 0)
+        let log = (try? String(contentsOf: folder.appendingPathComponent("core.log"), encoding: .utf8)) ?? ""
+        #expect(log.contains("\"msg\":\"step failed\""), "\(log.prefix(500))")
+    }
+
     static var root: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
