@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C shims: one per system library, nothing above the wrapper touches their pointers.
@@ -122,6 +123,7 @@ let package = Package(
             name: "Core",
             dependencies: [
                 "Database", "JSON", "Curl", "EdgeRuntime",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -164,6 +166,7 @@ let package = Package(
             dependencies: [
                 "SOAPBridge", "Emulators", "XML", "JSON", "Curl", "EdgeRuntime", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
@@ -177,7 +180,14 @@ let package = Package(
         ),
         .testTarget(name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime"]),
         // Loopback sockets and child processes for the tests that need real servers.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "AuthServiceTests",
             dependencies: ["AuthService", "Emulators", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport"]

@@ -7,8 +7,9 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 missing=()
-# redis-server and postgresql are for the tests and for `oms refdata` with a cache or on PostgreSQL.
-for pkg in libssl-dev libcurl4-openssl-dev libxml2-dev libhiredis-dev pkg-config curl redis-server postgresql; do
+# redis-server and postgresql are for the tests and for `oms refdata` with a cache or on PostgreSQL;
+# chromium renders the operator page in its test.
+for pkg in libssl-dev libcurl4-openssl-dev libxml2-dev libhiredis-dev pkg-config curl redis-server postgresql chromium; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 # Any Debian nginx flavour will do if it has auth_request; nginx-light is the smallest that has.

@@ -131,7 +131,7 @@ OMS Edge is running (logs in $RUN/logs/):
   oms soap-bridge   http://127.0.0.1:8082   (REST/JSON → Thunderhead SOAP; /healthz /readyz /metrics)
   Thunderhead       http://127.0.0.1:9002/thunderhead/services/JobAPIWebWrapped?wsdl  (SOAP JobAPI emulator)
   oms refdata       http://127.0.0.1:8083   (reference data on ./run/oms.db, Redis :6390; /healthz /readyz /metrics)
-  oms core          http://127.0.0.1:8084   (document requests on ./run/oms.db; /healthz /readyz /metrics)
+  oms core          http://127.0.0.1:8084   (document requests on ./run/oms.db; operator page /ops; /healthz /readyz /metrics)
 
 A token for alice (scopes documents.read documents.write refdata.read refdata.admin, one hour):
   TOKEN=$TOKEN

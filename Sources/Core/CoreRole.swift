@@ -10,6 +10,7 @@ public struct CoreRole: Sendable {
     public let store: any CoreStore
     /// The scheduled jobs; run them as a service beside the HTTP server.
     public let jobs: JobRunner
+    private let page: OpsPage
 
     /// Opens and migrates the database; one that cannot be opened or migrated stops start-up.
     public static func start(configuration: CoreConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger) async throws(DatabaseError) -> CoreRole {
@@ -18,7 +19,14 @@ public struct CoreRole: Sendable {
         case .postgres(let pool): try await PostgresCoreStore(database: pool).migratedOrClosed()
         }
         let jobs = JobRunner(store: store, settings: configuration.jobs, metrics: metrics, logger: logger)
-        return CoreRole(configuration: configuration, metrics: metrics, store: store, jobs: jobs)
+        // The template is part of the program: failing to parse it is a bug, not a bad config.
+        let page: OpsPage
+        do {
+            page = try OpsPage()
+        } catch {
+            preconditionFailure("the operator page's template does not parse: \(error)")
+        }
+        return CoreRole(configuration: configuration, metrics: metrics, store: store, jobs: jobs, page: page)
     }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
@@ -31,6 +39,7 @@ public struct CoreRole: Sendable {
             return Readiness(ready: reachable, checks: ["database": reachable ? "ok" : "unreachable"])
         }
         CoreRoutes(store: store, maxBodyBytes: configuration.maxBodyBytes).add(to: router)
+        OpsRoutes(store: store, page: page).add(to: router)
         return router.application(server: configuration.server, logger: logger, onListening: onListening)
     }
 

@@ -36,9 +36,9 @@ final class CoreStack: Sendable {
         var configuration = CoreConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), database: url!)
         configuration.jobs = jobs
         let role = try await CoreRole.start(configuration: configuration, logger: quiet)
-        let (port, task) = await Loopback.serve { listening in
-            try await role.application(logger: quiet) { listening($0) }.run()
-        }
+        let (port, task) = await Loopback.serve(service: { listening in
+            role.application(logger: quiet) { listening($0) }
+        })
         return CoreStack(role: role, port: port, task: task)
     }
 

@@ -35,23 +35,23 @@ final class Upstreams: Sendable {
         var emulatorConfiguration = ThunderheadEmulatorConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), completeAfterMs: completeAfterMs)
         emulatorConfiguration.wsdlFile = root.appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl").path
         let emulator = try ThunderheadEmulator(configuration: emulatorConfiguration)
-        let (emulatorPort, emulatorTask) = await Loopback.serve { listening in
-            try await emulator.application(logger: quiet) { listening($0) }.run()
-        }
+        let (emulatorPort, emulatorTask) = await Loopback.serve(service: { listening in
+            emulator.application(logger: quiet) { listening($0) }
+        })
         let bridge = try SOAPBridgeRole(configuration: BridgeConfiguration(
             server: ServerSettings(host: "127.0.0.1", port: 0), policiesFolder: root.appendingPathComponent("sidecars").path,
             services: ["thunderhead": UpstreamSettings(url: "http://127.0.0.1:\(emulatorPort)/thunderhead/services/JobAPIWebWrapped", authentication: .none, username: nil, password: nil, timeoutMs: 5000, soapVersion: .v1_1)]
         ))
-        let (bridgePort, bridgeTask) = await Loopback.serve { listening in
-            try await bridge.application(logger: quiet) { listening($0) }.run()
-        }
+        let (bridgePort, bridgeTask) = await Loopback.serve(service: { listening in
+            bridge.application(logger: quiet) { listening($0) }
+        })
         let refdata = try await RefDataRole.start(
             configuration: RefDataConfiguration(server: ServerSettings(host: "127.0.0.1", port: refdataPort), database: DatabaseURL(parsing: TestDatabase.sqlite.freshURL())),
             logger: quiet
         )
-        let (port, refdataTask) = await Loopback.serve { listening in
-            try await refdata.application(logger: quiet) { listening($0) }.run()
-        }
+        let (port, refdataTask) = await Loopback.serve(service: { listening in
+            refdata.application(logger: quiet) { listening($0) }
+        })
         return Upstreams(refdata: refdata, bridge: bridge, refdataPort: port, bridgePort: bridgePort, tasks: [emulatorTask, bridgeTask, refdataTask])
     }
 

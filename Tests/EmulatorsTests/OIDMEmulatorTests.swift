@@ -26,9 +26,9 @@ import Testing
         let emulator = try OIDMEmulator(configuration: OIDMEmulatorConfiguration(
             server: ServerSettings(host: "127.0.0.1", port: 0), jwksFile: jwks.path, identityDomain: identityDomain
         ))
-        let (port, task) = await Loopback.serve { listening in
-            try await emulator.application(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }) { listening($0) }.run()
-        }
+        let (port, task) = await Loopback.serve(service: { listening in
+            emulator.application(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }) { listening($0) }
+        })
         return Running(port: port, task: task, signer: try JWSSigner(privateKeyPEM: pair.privateKeyPEM, algorithm: .es256, keyID: "k1"), folder: folder)
     }
 

@@ -50,9 +50,9 @@ import XML
         configuration.wsdlFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl").path
         let emulator = try ThunderheadEmulator(configuration: configuration)
-        let (port, task) = await Loopback.serve { listening in
-            try await emulator.application(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }) { listening($0) }.run()
-        }
+        let (port, task) = await Loopback.serve(service: { listening in
+            emulator.application(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }) { listening($0) }
+        })
         return Running(port: port, task: task)
     }
 

@@ -51,9 +51,9 @@ final class RefDataStack: Sendable {
             redis: server.map { RedisEndpoint(host: "127.0.0.1", port: $0.port) }, cache: cache
         )
         let role = try await RefDataRole.start(configuration: configuration, logger: quiet)
-        let (port, task) = await Loopback.serve { listening in
-            try await role.application(logger: quiet) { listening($0) }.run()
-        }
+        let (port, task) = await Loopback.serve(service: { listening in
+            role.application(logger: quiet) { listening($0) }
+        })
         return RefDataStack(role: role, redis: server, ownsRedis: other == nil, database: database, port: port, task: task)
     }
 

@@ -7,6 +7,7 @@ import Hummingbird
 import JSON
 import Logging
 import SOAPBridge
+import ServiceLifecycle
 import TestSupport
 import Testing
 
@@ -41,7 +42,7 @@ final class BridgeStack: @unchecked Sendable {
         emulator.wsdlFile = root.appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl").path
         let thunderhead = try ThunderheadEmulator(configuration: emulator)
         stack.upstreamPort = await stack.serve { listening in
-            try await thunderhead.application(logger: quiet) { listening($0) }.run()
+            thunderhead.application(logger: quiet) { listening($0) }
         }
         try await stack.startBridge(auth: bridgeAuth, username: username, password: password, timeoutMs: timeoutMs, soapVersion: soapVersion)
         return stack
@@ -57,10 +58,10 @@ final class BridgeStack: @unchecked Sendable {
                 if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
                 return Response(status: .init(code: status), headers: [.contentType: "text/xml"], body: .init(byteBuffer: ByteBuffer(bytes: body())))
             }
-            try await Application(
+            return Application(
                 router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 onServerRunning: { listening($0.localAddress?.port ?? 0) }, logger: quiet
-            ).run()
+            )
         }
         try await stack.startBridge(auth: .none, username: nil, password: nil, timeoutMs: timeoutMs, soapVersion: "1.1")
         return stack
@@ -91,9 +92,9 @@ final class BridgeStack: @unchecked Sendable {
 
     private let lock = NSLock()
 
-    /// Starts a server whose task `stop()` cancels; returns its port.
-    private func serve(_ run: @escaping @Sendable (_ listening: @escaping @Sendable (Int) -> Void) async throws -> Void) async -> Int {
-        let (port, task) = await Loopback.serve(run)
+    /// Starts a server that `stop()` shuts down (gracefully); returns its port.
+    private func serve(_ make: @escaping @Sendable (_ listening: @escaping @Sendable (Int) -> Void) -> any Service) async -> Int {
+        let (port, task) = await Loopback.serve(service: make)
         tasks.append(task)
         return port
     }
@@ -111,7 +112,7 @@ final class BridgeStack: @unchecked Sendable {
         let role = try SOAPBridgeRole(configuration: configuration)
         self.role = role
         bridgePort = await serve { listening in
-            try await role.application(logger: Self.quiet) { listening($0) }.run()
+            role.application(logger: Self.quiet) { listening($0) }
         }
     }
 

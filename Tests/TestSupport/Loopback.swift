@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import ServiceLifecycle
 
 /// Plain sockets on 127.0.0.1 for tests: free ports, waiting for a listener, raw exchanges.
 public enum Loopback {
@@ -66,3 +68,30 @@ extension Loopback {
         return (port, task)
     }
 }
+
+extension Loopback {
+    /// Runs a server (a Hummingbird application, any `Service`) and returns the port it reports
+    /// once listening, and the task running it. Cancelling that task shuts the server down
+    /// *gracefully*: cancelling a NIO server outright can drop a connection it has just
+    /// accepted without closing it, which traps ("Deinited NIOAsyncWriter without calling
+    /// finish()", apple/swift-nio#2637).
+    public static func serve(
+        service make: @escaping @Sendable (_ listening: @escaping @Sendable (Int) -> Void) -> any Service
+    ) async -> (port: Int, task: Task<Void, any Error>) {
+        await serve { listening in
+            var configuration = ServiceGroupConfiguration(services: [make(listening)], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            // Long enough to serve what was accepted; then idle keep-alive connections (which a
+            // graceful shutdown would wait for) are cut.
+            configuration.maximumGracefulShutdownDuration = .milliseconds(300)
+            let group = ServiceGroup(configuration: configuration)
+            // Not a child task: the outer task's cancellation must not cancel the group.
+            let running = Task { try await group.run() }
+            try await withTaskCancellationHandler {
+                try await running.value
+            } onCancel: {
+                Task { await group.triggerGracefulShutdown() }
+            }
+        }
+    }
+}
+

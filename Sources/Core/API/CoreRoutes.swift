@@ -22,7 +22,7 @@ struct CoreRoutes: Sendable {
         router.get("/v1/requests/:id") { _, context in
             await APIError.answer(context.logger) { () throws(APIError) in
                 let id = try requestID(context)
-                guard let record = try await database({ () throws(DatabaseError) in try await store.request(id: id) }) else { throw Self.notFound(id) }
+                guard let record = try await Self.database({ () throws(DatabaseError) in try await store.request(id: id) }) else { throw Self.notFound(id) }
                 var out = ""
                 RequestJSON.append(record, history: true, to: &out)
                 return Response.json(.ok, out)
@@ -31,7 +31,7 @@ struct CoreRoutes: Sendable {
         router.post("/v1/requests/:id/rerun") { _, context in
             await APIError.answer(context.logger) { () throws(APIError) in
                 let id = try requestID(context)
-                switch try await database({ () throws(DatabaseError) in try await store.rerun(id, nowMs: WallClock.millisecondsNow()) }) {
+                switch try await Self.database({ () throws(DatabaseError) in try await store.rerun(id, nowMs: WallClock.millisecondsNow()) }) {
                 case .rerun(let status):
                     return Response.json(.accepted, "{\"id\":\"\(id)\",\"status\":\"\(status.rawValue)\"}")
                 case .notRerunnable(let status):
@@ -44,8 +44,8 @@ struct CoreRoutes: Sendable {
         router.get("/v1/requests/:id/errors") { _, context in
             await APIError.answer(context.logger) { () throws(APIError) in
                 let id = try requestID(context)
-                guard try await database({ () throws(DatabaseError) in try await store.request(id: id) }) != nil else { throw Self.notFound(id) }
-                let failures = try await database { () throws(DatabaseError) in try await store.failures(id: id) }
+                guard try await Self.database({ () throws(DatabaseError) in try await store.request(id: id) }) != nil else { throw Self.notFound(id) }
+                let failures = try await Self.database { () throws(DatabaseError) in try await store.failures(id: id) }
                 return Response.json(.ok, RequestJSON.failures(id, failures))
             }
         }
@@ -60,7 +60,7 @@ struct CoreRoutes: Sendable {
         }
         let document = try DocumentRequest(json: try await request.jsonBody(upTo: maxBodyBytes))
         let now = WallClock.millisecondsNow()
-        let outcome = try await database { () throws(DatabaseError) in
+        let outcome = try await Self.database { () throws(DatabaseError) in
             try await store.intake(document, idempotencyKey: key, id: RequestID.make(nowMs: now), nowMs: now)
         }
         switch outcome {
@@ -91,7 +91,7 @@ struct CoreRoutes: Sendable {
             limit = value
         }
         let after = try query["cursor"].map { (text) throws(APIError) in try PageCursor.key(from: String(text), isValid: RequestID.isValid) }
-        let records = try await database { () throws(DatabaseError) in try await store.list(status: status, after: after, limit: limit + 1) }
+        let records = try await Self.database { () throws(DatabaseError) in try await store.list(status: status, after: after, limit: limit + 1) }
         var out = "{\"items\":["
         for (index, record) in records.prefix(limit).enumerated() {
             if index > 0 { out += "," }
@@ -115,7 +115,8 @@ struct CoreRoutes: Sendable {
     }
 
 
-    private func database<T>(_ body: () async throws(DatabaseError) -> T) async throws(APIError) -> T {
+    /// A database failure as the 503 every route answers for it.
+    static func database<T>(_ body: () async throws(DatabaseError) -> T) async throws(APIError) -> T {
         do {
             return try await body()
         } catch {

@@ -26,6 +26,9 @@ public protocol CoreStore: DatabaseStore {
     /// final status is written with its event in the outbox, in the same transaction.
     func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool
 
+    /// How many requests are in each status (statuses with none are absent).
+    func counts() async throws(DatabaseError) -> [RequestStatus: Int]
+
     /// Events of the outbox not yet marked sent, oldest first.
     func unsentEvents(limit: Int) async throws(DatabaseError) -> [StatusEvent]
 

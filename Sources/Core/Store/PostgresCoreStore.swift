@@ -207,6 +207,19 @@ public final class PostgresCoreStore: CoreStore {
         }
     }
 
+    public func counts() async throws(DatabaseError) -> [RequestStatus: Int] {
+        try await PostgresPool.mapped {
+            try await database.run { client in
+                let rows = try await client.query("SELECT status, COUNT(*) FROM core_requests GROUP BY status")
+                var counts: [RequestStatus: Int] = [:]
+                for try await (status, count) in rows.decode((String, Int).self) {
+                    if let status = RequestStatus(rawValue: status) { counts[status] = count }
+                }
+                return counts
+            }
+        }
+    }
+
     public func unsentEvents(limit: Int) async throws(DatabaseError) -> [StatusEvent] {
         try await PostgresPool.mapped {
             try await database.run { client in

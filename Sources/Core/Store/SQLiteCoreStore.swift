@@ -183,6 +183,17 @@ public final class SQLiteCoreStore: CoreStore {
         }
     }
 
+    public func counts() async throws(DatabaseError) -> [RequestStatus: Int] {
+        let rows = try await database.read("SELECT status, COUNT(*) AS n FROM core_requests GROUP BY status")
+        var counts: [RequestStatus: Int] = [:]
+        for row in rows {
+            if let status = row.column("status")?.string.flatMap(RequestStatus.init(rawValue:)), let count = row.column("n")?.integer {
+                counts[status] = Int(count)
+            }
+        }
+        return counts
+    }
+
     public func unsentEvents(limit: Int) async throws(DatabaseError) -> [StatusEvent] {
         let rows = try await database.read(
             "SELECT event_id, request_id, payload FROM core_outbox WHERE sent_at_ms IS NULL ORDER BY created_at_ms, event_id LIMIT ?",

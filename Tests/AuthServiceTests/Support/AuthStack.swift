@@ -67,9 +67,9 @@ final class AuthStack: @unchecked Sendable {
             server: ServerSettings(host: "127.0.0.1", port: 0), jwksFile: issuer.jwksFile,
             identityDomain: identityDomain, delayMs: delayMs
         ))
-        (oidmPort, emulatorTask) = await Loopback.serve { listening in
-            try await emulator.application(logger: Self.quiet) { listening($0) }.run()
-        }
+        (oidmPort, emulatorTask) = await Loopback.serve(service: { listening in
+            emulator.application(logger: Self.quiet) { listening($0) }
+        })
     }
 
     /// nginx with the project's nginx.conf, oms-gateway.conf and oms-protected.conf, byte for byte; only the

@@ -1,0 +1,53 @@
+import Database
+import EdgeRuntime
+import HTTPTypes
+import Hummingbird
+
+/// The operator page: `GET /ops`, and `POST /ops/rerun/{id}` from its buttons (answered with
+/// a redirect back to the page, so a reload does not post again).
+struct OpsRoutes: Sendable {
+    let store: any CoreStore
+    let page: OpsPage
+
+    /// At most this many failed or rejected requests on the page (newest last in id order).
+    static let maxRows = 200
+
+    func add(to router: Router<EdgeRequestContext>) {
+        router.get("/ops") { request, context in
+            await APIError.answer(context.logger) { () throws(APIError) in
+                let notice = request.uri.queryParameters["rerun"].map { "Request \(String($0)) was sent back to work." }
+                return try await render(notice: notice)
+            }
+        }
+        router.post("/ops/rerun/:id") { _, context in
+            await APIError.answer(context.logger) { () throws(APIError) in
+                let id = context.parameters.get("id") ?? ""
+                guard RequestID.isValid(id) else { throw APIError(.notFound, "not_found", "no request \(String(id.prefix(64).debugDescription))") }
+                switch try await CoreRoutes.database({ () throws(DatabaseError) in try await store.rerun(id, nowMs: WallClock.millisecondsNow()) }) {
+                case .rerun:
+                    return Response(status: .seeOther, headers: [.location: "/ops?rerun=\(id)"])
+                case .notRerunnable(let status):
+                    throw APIError(.conflict, "not_rerunnable", "request \(id) is \(status.rawValue); only FAILED and REJECTED requests can be rerun")
+                case .notFound:
+                    throw APIError(.notFound, "not_found", "no request \(id)")
+                }
+            }
+        }
+    }
+
+    private func render(notice: String?) async throws(APIError) -> Response {
+        let counts = try await CoreRoutes.database { () throws(DatabaseError) in try await store.counts() }
+        var rows: [OpsPage.Row] = []
+        for status in [RequestStatus.failed, .rejected] {
+            let records = try await CoreRoutes.database { () throws(DatabaseError) in try await store.list(status: status, after: nil, limit: Self.maxRows) }
+            for record in records {
+                let failures = try await CoreRoutes.database { () throws(DatabaseError) in try await store.failures(id: record.id) }
+                rows.append(OpsPage.row(record, failures))
+            }
+        }
+        let html = page.render(
+            counts: RequestStatus.allCases.map { OpsPage.Count(status: $0.rawValue, count: counts[$0] ?? 0) }, rows: rows, notice: notice
+        )
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}

@@ -1,0 +1,59 @@
+@testable import Core
+import Foundation
+import JSON
+import TestSupport
+import Testing
+
+/// The operator page, over HTTP and in headless Chromium.
+@Suite struct OpsTests {
+    @Test func thePageEscapesWhatUpstreamsSaid() throws {
+        let page = try OpsPage()
+        let row = OpsPage.Row(
+            id: "018bcfe5-6800-7000-8000-000000000000", status: "FAILED", source: "crm", documentType: "invoice", updatedAt: "now",
+            errors: [.init(step: "poll", attempt: 1, code: "x<y", message: "<script>alert(1)</script> & \"quoted\"", at: "then")]
+        )
+        let html = page.render(counts: [.init(status: "FAILED", count: 1)], rows: [row], notice: nil)
+        #expect(!html.contains("<script>alert"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;"))
+        #expect(html.contains("x&lt;y"))
+        #expect(html.contains(#"action="/ops/rerun/018bcfe5-6800-7000-8000-000000000000""#))
+        #expect(page.render(counts: [], rows: [], notice: nil).contains("Nothing failed or was rejected."))
+    }
+
+    @Test func operatorsSeeFailuresAndRerunThem() async throws {
+        let upstreams = try await Upstreams.start()
+        try await upstreams.put("sources/crm", "{}")
+        let core = try await CoreStack.start(jobs: upstreams.jobSettings)
+        core.runJobs()
+        let failed = try #require(try await core.submit(PipelineTests.body(data: #"{"note":"FAIL"}"#), key: "f").body?["id"]?.stringValue)
+        let rejected = try #require(try await core.submit(PipelineTests.body(source: "nobody"), key: "r").body?["id"]?.stringValue)
+        let done = try #require(try await core.submit(PipelineTests.body(), key: "d").body?["id"]?.stringValue)
+        for id in [failed, rejected, done] { _ = try await core.waitForFinal(id) }
+
+        let page = try await core.call("GET", "/ops")
+        #expect(page.status == 200)
+        #expect(page.header("Content-Type")?.hasPrefix("text/html") == true)
+        #expect(page.text.contains(#"<tr id="r-\#(failed)">"#))
+        #expect(page.text.contains(#"<tr id="r-\#(rejected)">"#))
+        #expect(!page.text.contains(done))
+        #expect(page.text.contains("batch_failed"))
+        #expect(page.text.contains("<td>COMPLETED</td><td>1</td>"))
+        #expect(page.text.contains("<td>FAILED</td><td>1</td>"))
+
+        // The button posts; the answer sends the browser back to the page.
+        let rerun = try await core.call("POST", "/ops/rerun/\(rejected)")
+        #expect(rerun.status == 303)
+        #expect(rerun.header("Location") == "/ops?rerun=\(rejected)")
+        #expect(try await core.call("POST", "/ops/rerun/\(done)").status == 409)
+        #expect(try await core.call("POST", "/ops/rerun/nonsense").status == 404)
+        #expect(try await core.call("GET", "/v1/requests/\(rejected)").body?["history"]?.arrayValue?.count == 3)
+
+        // A real browser renders it: the DOM has the table rows and the buttons.
+        let dom = try Chromium.dumpDOM("http://127.0.0.1:\(core.port)/ops?rerun=\(rejected)")
+        #expect(dom.contains(#"id="r-\#(failed)""#), "\(dom.prefix(300))")
+        #expect(dom.contains("<button type=\"submit\">Rerun</button>"))
+        #expect(dom.contains("was sent back to work"))
+        await core.stop()
+        await upstreams.stop()
+    }
+}
