@@ -183,6 +183,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "Curl", "JSON",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -64,23 +64,10 @@ final class RefDataStack: Sendable {
         if ownsRedis { redis?.stop() }
     }
 
-    struct Answer {
-        let status: Int
-        let headers: [(name: String, value: String)]
-        let body: JSONValue?
-        let text: String
-
-        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
-        var version: Int64? { body?["version"]?.numberValue.map { Int64($0) } }
-    }
+    typealias Answer = JSONAnswer
 
     func call(_ method: String, _ path: String, json: String? = nil, headers: [(name: String, value: String)] = []) async throws -> Answer {
-        let response = try await http.execute(CurlRequest(
-            url: "http://127.0.0.1:\(port)\(path)", method: method,
-            headers: (json == nil ? [] : [("Content-Type", "application/json")]) + headers,
-            body: json.map { Array($0.utf8) }, timeout: .seconds(15)
-        ))
-        return Answer(status: response.status, headers: response.headers, body: try? StrictJSON.parse(response.body), text: String(decoding: response.body, as: UTF8.self))
+        try await http.call(port: port, method, path, json: json, headers: headers)
     }
 
     /// One counter from `/metrics` (0 when absent).
@@ -92,3 +79,9 @@ final class RefDataStack: Sendable {
         return 0
     }
 }
+
+extension JSONAnswer {
+    /// The item's `version`, for refdata answers.
+    var version: Int64? { body?["version"]?.numberValue.map { Int64($0) } }
+}
+
