@@ -63,17 +63,20 @@ public final class SQLiteFile: Sendable {
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer connection; commits when
-    /// it returns, rolls back when it throws (and rethrows its error).
-    public func write<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
-        try await writeLock.withLock {
-            _ = try await self.writer.query("BEGIN IMMEDIATE")
-            do {
-                let result = try await body(self.writer)
-                _ = try await self.writer.query("COMMIT")
-                return result
-            } catch {
-                _ = try? await self.writer.query("ROLLBACK")
-                throw error
+    /// it returns, rolls back when it throws. A `DatabaseError` from `body` is rethrown as is,
+    /// anything else as `.unavailable`.
+    public func write<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws(DatabaseError) -> T {
+        try await Self.mapped {
+            try await self.writeLock.withLock {
+                _ = try await self.writer.query("BEGIN IMMEDIATE")
+                do {
+                    let result = try await body(self.writer)
+                    _ = try await self.writer.query("COMMIT")
+                    return result
+                } catch {
+                    _ = try? await self.writer.query("ROLLBACK")
+                    throw error
+                }
             }
         }
     }
@@ -81,7 +84,12 @@ public final class SQLiteFile: Sendable {
     /// Like `write`, but grouped: `body` runs in a savepoint of a transaction it may share with
     /// other `groupWrite`s that arrived meanwhile, committed once for all. A body that throws
     /// rolls back its own savepoint only; a commit that fails fails every write of the group.
-    public func groupWrite<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+    /// Errors as for `write`.
+    public func groupWrite<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws(DatabaseError) -> T {
+        try await Self.mapped { try await self.enqueueGrouped(body) }
+    }
+
+    private func enqueueGrouped<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let outcome = Mutex<Result<T, any Error>?>(nil)
             let job = GroupCommit.Job(
@@ -165,10 +173,18 @@ public final class SQLiteFile: Sendable {
                     )
                 }
             }
+        } catch {
+            throw DatabaseError(.migration, "SQLite migration of \(path) failed: \(error.message)")
+        }
+    }
+
+    private static func mapped<T>(_ body: () async throws -> T) async throws(DatabaseError) -> T {
+        do {
+            return try await body()
         } catch let error as DatabaseError {
             throw error
         } catch {
-            throw DatabaseError(.migration, "SQLite migration of \(path) failed: \(error)")
+            throw DatabaseError(.unavailable, "SQLite write failed: \(error)")
         }
     }
 

@@ -16,7 +16,7 @@ public final class SQLiteCoreStore: CoreStore {
 
     /// Grouped: intakes arriving together share one commit (one fsync).
     public func intake(_ request: DocumentRequest, idempotencyKey: String, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
-        try await write(grouped: true) { connection in
+        try await database.groupWrite { connection in
             let seen = try await connection.query("SELECT id, body FROM core_requests WHERE idempotency_key = ?", [.text(idempotencyKey)])
             if let row = seen.first, let first = row.column("id")?.string {
                 return row.column("body")?.string == request.canonicalBody ? .replayed(id: first) : .conflict(id: first)
@@ -83,7 +83,7 @@ public final class SQLiteCoreStore: CoreStore {
 
     public func claim(owner: String, nowMs: Int64, leaseUntilMs: Int64, limit: Int) async throws(DatabaseError) -> [ClaimedRequest] {
         let open = Self.openStatuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        let rows = try await write { connection in
+        let rows = try await database.write { connection in
             try await connection.query(
                 """
                 UPDATE core_requests SET lease_owner = ?, lease_until_ms = ?
@@ -110,7 +110,7 @@ public final class SQLiteCoreStore: CoreStore {
     public func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool {
         let now = SQLiteData.integer(SQLiteInt64(nowMs))
         // Grouped: the results of one round, finishing together, share a commit.
-        return try await write(grouped: true) { connection in
+        return try await database.groupWrite { connection in
             let held = try await connection.query(
                 "SELECT attempts FROM core_requests WHERE id = ? AND status = ? AND lease_owner = ?", [.text(id), .text(from.rawValue), .text(owner)]
             )
@@ -208,7 +208,7 @@ public final class SQLiteCoreStore: CoreStore {
     }
 
     public func markSent(_ eventIDs: [String], nowMs: Int64) async throws(DatabaseError) {
-        _ = try await write { connection in
+        _ = try await database.write { connection in
             for event in eventIDs {
                 _ = try await connection.query(
                     "UPDATE core_outbox SET sent_at_ms = ? WHERE event_id = ? AND sent_at_ms IS NULL", [.integer(SQLiteInt64(nowMs)), .text(event)]
@@ -219,7 +219,7 @@ public final class SQLiteCoreStore: CoreStore {
 
     public func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome {
         let now = SQLiteData.integer(SQLiteInt64(nowMs))
-        return try await write { connection in
+        return try await database.write { connection in
             let rows = try await connection.query("SELECT status FROM core_requests WHERE id = ?", [.text(id)])
             guard let current = rows.first?.column("status")?.string.flatMap(RequestStatus.init(rawValue:)) else { return .notFound }
             let history = try await connection.query("SELECT status FROM core_history WHERE request_id = ? ORDER BY seq", [.text(id)])
@@ -273,15 +273,5 @@ public final class SQLiteCoreStore: CoreStore {
             id: id, status: status, source: source, documentType: type, correlationId: row.column("correlation_id")?.string,
             attempts: Int(attempts), batchId: row.column("batch_id")?.string, createdAtMs: Int64(created), updatedAtMs: Int64(updated), history: []
         )
-    }
-
-    private func write<T: Sendable>(grouped: Bool = false, _ body: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws(DatabaseError) -> T {
-        do {
-            return try await grouped ? database.groupWrite(body) : database.write(body)
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(.unavailable, "SQLite write failed: \(error)")
-        }
     }
 }

@@ -30,7 +30,7 @@ public final class SQLiteRefDataStore: RefDataStore {
     }
 
     public func put(kind: String, key: String, value: String, ifMatch: Int64?, nowMs: Int64) async throws(DatabaseError) -> PutOutcome {
-        try await write { connection in
+        try await database.write { connection in
             let current = try await Self.version(kind, key, connection)
             if let ifMatch, (current ?? 0) != ifMatch {
                 return .preconditionFailed(current: current)
@@ -52,7 +52,7 @@ public final class SQLiteRefDataStore: RefDataStore {
     }
 
     public func delete(kind: String, key: String, ifMatch: Int64?) async throws(DatabaseError) -> DeleteOutcome {
-        try await write { connection in
+        try await database.write { connection in
             guard let current = try await Self.version(kind, key, connection) else { return .notFound }
             if let ifMatch, current != ifMatch {
                 return .preconditionFailed(current: current)
@@ -64,16 +64,6 @@ public final class SQLiteRefDataStore: RefDataStore {
 
     public func shutdown() async {
         await database.close()
-    }
-
-    private func write<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws(DatabaseError) -> T {
-        do {
-            return try await database.write(body)
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError(.unavailable, "SQLite write failed: \(error)")
-        }
     }
 
     private static func version(_ kind: String, _ key: String, _ connection: SQLiteConnection) async throws -> Int64? {
