@@ -52,11 +52,13 @@ public final class PostgresRefDataStore: RefDataStore {
                 if let ifMatch, (current ?? 0) != ifMatch {
                     return .preconditionFailed(current: current)
                 }
+                // On a conflict the version is drawn again, once the row is locked: a writer that
+                // waited for another to create the row must not commit a smaller version after it.
                 let rows = try await connection.query(
                     """
                     INSERT INTO refdata_items (kind, key, version, value, updated_at_ms)
                     VALUES (\(kind), \(key), nextval('refdata_version'), \(value), \(nowMs))
-                    ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version, value = excluded.value, updated_at_ms = excluded.updated_at_ms
+                    ON CONFLICT (kind, key) DO UPDATE SET version = nextval('refdata_version'), value = excluded.value, updated_at_ms = excluded.updated_at_ms
                     RETURNING version
                     """,
                     logger: Self.quiet
