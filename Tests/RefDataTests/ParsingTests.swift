@@ -44,7 +44,7 @@ import Testing
         }
     }
 
-    static func validKey(_ key: String) -> Bool { (try? ItemName.checkKey(key)) != nil }
+    static func validKey(_ key: String) -> Bool { ReferenceKey.isValid(key) }
 
     @Test func cacheEntries() {
         let item = RefDataItem(kind: "k", key: "x", version: 7, value: #"{"a":"1\n2"}"#, updatedAtMs: 1_700_000_000_123)

@@ -24,7 +24,7 @@ public struct DocumentRequest: Sendable, Equatable {
         }
         guard let members = parsed else { throw Self.invalid("the body must be a JSON object") }
         for member in members where !Self.members.contains(member.name) {
-            throw Self.invalid("unknown member \(Self.shown(member.name)); a request has source, documentType, data, recipient and correlationId")
+            throw Self.invalid("unknown member \(APIError.quoted(member.name)); a request has source, documentType, data, recipient and correlationId")
         }
         func member(_ name: String) -> JSONTopLevel.Value? { members.first { $0.name == name }?.value }
 
@@ -49,14 +49,10 @@ public struct DocumentRequest: Sendable, Equatable {
         canonicalBody = Self.compact(body, 0..<body.count)
     }
 
-    /// `[A-Za-z0-9._:-]{1,128}`: the value is looked up as a refdata key.
+    /// The value is looked up as a refdata key, so it follows the key rule.
     private static func key(_ name: String, _ value: JSONTopLevel.Value?) throws(APIError) -> String {
         guard case .string(let text)? = value else { throw invalid("\(name) is required and must be a string") }
-        let valid = (1...128).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || ".:_-".utf8.contains(byte)
-        }
-        guard valid else { throw invalid("\(name) must match [A-Za-z0-9._:-]{1,128}, not \(shown(text))") }
+        guard ReferenceKey.isValid(text) else { throw invalid("\(name) must match \(ReferenceKey.rule), not \(APIError.quoted(text))") }
         return text
     }
 
@@ -68,9 +64,5 @@ public struct DocumentRequest: Sendable, Equatable {
 
     private static func invalid(_ message: String) -> APIError {
         APIError(.badRequest, "invalid_request", message)
-    }
-
-    private static func shown(_ text: String) -> String {
-        String(String(text.unicodeScalars.prefix(80)).debugDescription)
     }
 }

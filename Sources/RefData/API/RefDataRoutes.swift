@@ -63,7 +63,7 @@ struct RefDataRoutes: Sendable {
         }
         var after: String?
         if let text = query["cursor"] {
-            after = try PageCursor.key(from: String(text)) { (try? ItemName.checkKey($0)) != nil }
+            after = try PageCursor.key(from: String(text), isValid: ReferenceKey.isValid)
         }
         // One more than asked tells whether there is a next page.
         let items = try await database { () throws(DatabaseError) in try await service.list(kind: kind, after: after, limit: limit + 1) }
