@@ -30,12 +30,7 @@ struct CoreCommand: AsyncParsableCommand {
         let reader = RoleStartup.reader(file: config)
         let logger = RoleStartup.logger("oms.core", reader: reader)
         let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try CoreConfiguration(reader: reader) }
-        let role: CoreRole
-        do {
-            role = try await CoreRole.start(configuration: configuration, logger: logger)
-        } catch {
-            RoleStartup.fail(error.description)
-        }
+        let role = await RoleStartup.orFail { try await CoreRole.start(configuration: configuration, logger: logger) }
         var services: [any Service] = [role.application(logger: logger)]
         if configuration.jobs.enabled { services.append(role.jobs) }
         try await RoleRunner.run(services, logger: logger)

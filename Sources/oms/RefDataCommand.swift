@@ -30,12 +30,7 @@ struct RefDataCommand: AsyncParsableCommand {
         let reader = RoleStartup.reader(file: config)
         let logger = RoleStartup.logger("oms.refdata", reader: reader)
         let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try RefDataConfiguration(reader: reader) }
-        let role: RefDataRole
-        do {
-            role = try await RefDataRole.start(configuration: configuration, logger: logger)
-        } catch {
-            RoleStartup.fail(error.description)
-        }
+        let role = await RoleStartup.orFail { try await RefDataRole.start(configuration: configuration, logger: logger) }
         try await role.application(logger: logger).runService()
         await role.shutdown()
     }

@@ -43,6 +43,15 @@ enum RoleStartup {
         }
     }
 
+    /// The same for start-up work that waits (opening and migrating a database).
+    static func orFail<T>(_ make: () async throws -> T) async -> T {
+        do {
+            return try await make()
+        } catch {
+            fail(String(describing: error))
+        }
+    }
+
     static func fail(_ line: String) -> Never {
         FileHandle.standardError.write(Data("oms: \(line)\n".utf8))
         exit(2)
