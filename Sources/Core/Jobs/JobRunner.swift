@@ -52,7 +52,7 @@ public final class JobRunner: Service, Sendable {
         let now = WallClock.millisecondsNow()
         let claimed: [ClaimedRequest]
         do {
-            claimed = try await store.claim(owner: owner, nowMs: now, leaseUntilMs: now + settings.lease.milliseconds, limit: settings.batchSize)
+            claimed = try await store.claim(owner: owner, nowMs: now, leaseUntilMs: now + settings.lease.wholeMilliseconds, limit: settings.batchSize)
         } catch {
             logger.error("claiming requests failed", metadata: ["error": .string(error.description)])
             return false

@@ -1,3 +1,5 @@
+import EdgeRuntime
+
 /// `jobs.*`, `refdata.url` and `soap_bridge.url`: how the jobs run and whom they call.
 public struct JobSettings: Sendable, Equatable {
     /// Off: this instance only takes and reports requests (`jobs.enabled`).
@@ -21,14 +23,9 @@ public struct JobSettings: Sendable, Equatable {
 
     /// The delay before attempt `attempt + 1`: base × 2^(attempt − 1) × [0.5, 1.5), at most a minute.
     func backoff(afterAttempt attempt: Int) -> Int64 {
-        let base = Double(backoffBase.components.seconds) * 1000 + Double(backoffBase.components.attoseconds) / 1e15
-        let exponential = base * pow2(max(attempt - 1, 0)) * Double.random(in: 0.5..<1.5)
+        let exponential = backoffBase.milliseconds * pow2(max(attempt - 1, 0)) * Double.random(in: 0.5..<1.5)
         return Int64(min(exponential, 60_000))
     }
 
     private func pow2(_ exponent: Int) -> Double { Double(1 << min(exponent, 20)) }
-}
-
-extension Duration {
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -1,4 +1,5 @@
 import Curl
+import EdgeRuntime
 import JSON
 
 /// One step per unfinished status, each an HTTP call to refdata or the SOAP bridge.
@@ -90,7 +91,7 @@ struct Steps: Sendable {
                 var detail: String?
                 if case .success(let list) = errors, list.status == 200, Self.member("errors", of: list.body) != nil { detail = Self.compact(list.body) }
                 return .failure(StepFailure(code: "batch_failed", message: "Thunderhead batch \(batch) failed", detail: detail), retry: false)
-            default: return .wait(delayMs: settings.interval.milliseconds)
+            default: return .wait(delayMs: settings.interval.wholeMilliseconds)
             }
         case .success(let response): return .failure(Self.upstream("soap_bridge", response), retry: response.status >= 500)
         }

@@ -1,3 +1,5 @@
+import EdgeRuntime
+
 /// `cache.*` and `redis.*`: how long entries live and how Redis is used.
 public struct CacheSettings: Sendable, Equatable {
     /// Lifetime of an entry for an existing item (`cache.ttl_s`).
@@ -27,8 +29,7 @@ public struct CacheSettings: Sendable, Equatable {
 
     /// A lifetime with the jitter applied, in whole milliseconds (at least 1).
     func jittered(_ lifetime: Duration) -> Int64 {
-        let milliseconds = Double(lifetime.components.seconds) * 1000 + Double(lifetime.components.attoseconds) / 1e15
         let factor = jitter > 0 ? Double.random(in: (1 - jitter)...(1 + jitter)) : 1
-        return max(1, Int64((milliseconds * factor).rounded()))
+        return max(1, Int64((lifetime.milliseconds * factor).rounded()))
     }
 }
