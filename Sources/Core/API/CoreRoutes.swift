@@ -21,8 +21,8 @@ struct CoreRoutes: Sendable {
         }
         router.get("/v1/requests/:id") { _, context in
             await APIError.answer(context.logger) { () throws(APIError) in
-                let id = try requestID(context)
-                guard let record = try await Self.database({ () throws(DatabaseError) in try await store.request(id: id) }) else { throw Self.notFound(id) }
+                let id = try Self.requestID(context)
+                guard let record = try await APIError.database({ () throws(DatabaseError) in try await store.request(id: id) }) else { throw Self.notFound(id) }
                 var out = ""
                 RequestJSON.append(record, history: true, to: &out)
                 return Response.json(.ok, out)
@@ -30,22 +30,16 @@ struct CoreRoutes: Sendable {
         }
         router.post("/v1/requests/:id/rerun") { _, context in
             await APIError.answer(context.logger) { () throws(APIError) in
-                let id = try requestID(context)
-                switch try await Self.database({ () throws(DatabaseError) in try await store.rerun(id, nowMs: WallClock.millisecondsNow()) }) {
-                case .rerun(let status):
-                    return Response.json(.accepted, "{\"id\":\"\(id)\",\"status\":\"\(status.rawValue)\"}")
-                case .notRerunnable(let status):
-                    throw APIError(.conflict, "not_rerunnable", "request \(id) is \(status.rawValue); only FAILED and REJECTED requests can be rerun")
-                case .notFound:
-                    throw Self.notFound(id)
-                }
+                let id = try Self.requestID(context)
+                let status = try await Self.rerun(id, store)
+                return Response.json(.accepted, "{\"id\":\"\(id)\",\"status\":\"\(status.rawValue)\"}")
             }
         }
         router.get("/v1/requests/:id/errors") { _, context in
             await APIError.answer(context.logger) { () throws(APIError) in
-                let id = try requestID(context)
-                guard try await Self.database({ () throws(DatabaseError) in try await store.request(id: id) }) != nil else { throw Self.notFound(id) }
-                let failures = try await Self.database { () throws(DatabaseError) in try await store.failures(id: id) }
+                let id = try Self.requestID(context)
+                guard try await APIError.database({ () throws(DatabaseError) in try await store.request(id: id) }) != nil else { throw Self.notFound(id) }
+                let failures = try await APIError.database { () throws(DatabaseError) in try await store.failures(id: id) }
                 return Response.json(.ok, RequestJSON.failures(id, failures))
             }
         }
@@ -60,7 +54,7 @@ struct CoreRoutes: Sendable {
         }
         let document = try DocumentRequest(json: try await request.jsonBody(upTo: maxBodyBytes))
         let now = WallClock.millisecondsNow()
-        let outcome = try await Self.database { () throws(DatabaseError) in
+        let outcome = try await APIError.database { () throws(DatabaseError) in
             try await store.intake(document, idempotencyKey: key, id: RequestID.make(nowMs: now), nowMs: now)
         }
         switch outcome {
@@ -91,7 +85,7 @@ struct CoreRoutes: Sendable {
             limit = value
         }
         let after = try query["cursor"].map { (text) throws(APIError) in try PageCursor.key(from: String(text), isValid: RequestID.isValid) }
-        let records = try await Self.database { () throws(DatabaseError) in try await store.list(status: status, after: after, limit: limit + 1) }
+        let records = try await APIError.database { () throws(DatabaseError) in try await store.list(status: status, after: after, limit: limit + 1) }
         var out = "{\"items\":["
         for (index, record) in records.prefix(limit).enumerated() {
             if index > 0 { out += "," }
@@ -104,7 +98,20 @@ struct CoreRoutes: Sendable {
         return Response.json(.ok, out + "}")
     }
 
-    private func requestID(_ context: EdgeRequestContext) throws(APIError) -> String {
+    /// Reruns a request for the API and the operator page alike; the status it restarts at.
+    static func rerun(_ id: String, _ store: any CoreStore) async throws(APIError) -> RequestStatus {
+        switch try await APIError.database({ () throws(DatabaseError) in try await store.rerun(id, nowMs: WallClock.millisecondsNow()) }) {
+        case .rerun(let status):
+            return status
+        case .notRerunnable(let status):
+            throw APIError(.conflict, "not_rerunnable", "request \(id) is \(status.rawValue); only FAILED and REJECTED requests can be rerun")
+        case .notFound:
+            throw notFound(id)
+        }
+    }
+
+    /// The `:id` of the path; 404 for anything that cannot be a request id.
+    static func requestID(_ context: EdgeRequestContext) throws(APIError) -> String {
         let id = context.parameters.get("id") ?? ""
         guard RequestID.isValid(id) else { throw Self.notFound(id) }
         return id
@@ -113,15 +120,4 @@ struct CoreRoutes: Sendable {
     private static func notFound(_ id: String) -> APIError {
         APIError(.notFound, "not_found", "no request \(String(id.prefix(64).debugDescription))")
     }
-
-
-    /// A database failure as the 503 every route answers for it.
-    static func database<T>(_ body: () async throws(DatabaseError) -> T) async throws(APIError) -> T {
-        do {
-            return try await body()
-        } catch {
-            throw APIError.databaseUnavailable(error)
-        }
-    }
-
 }

@@ -21,27 +21,20 @@ struct OpsRoutes: Sendable {
         }
         router.post("/ops/rerun/:id") { _, context in
             await APIError.answer(context.logger) { () throws(APIError) in
-                let id = context.parameters.get("id") ?? ""
-                guard RequestID.isValid(id) else { throw APIError(.notFound, "not_found", "no request \(String(id.prefix(64).debugDescription))") }
-                switch try await CoreRoutes.database({ () throws(DatabaseError) in try await store.rerun(id, nowMs: WallClock.millisecondsNow()) }) {
-                case .rerun:
-                    return Response(status: .seeOther, headers: [.location: "/ops?rerun=\(id)"])
-                case .notRerunnable(let status):
-                    throw APIError(.conflict, "not_rerunnable", "request \(id) is \(status.rawValue); only FAILED and REJECTED requests can be rerun")
-                case .notFound:
-                    throw APIError(.notFound, "not_found", "no request \(id)")
-                }
+                let id = try CoreRoutes.requestID(context)
+                _ = try await CoreRoutes.rerun(id, store)
+                return Response(status: .seeOther, headers: [.location: "/ops?rerun=\(id)"])
             }
         }
     }
 
     private func render(notice: String?) async throws(APIError) -> Response {
-        let counts = try await CoreRoutes.database { () throws(DatabaseError) in try await store.counts() }
+        let counts = try await APIError.database { () throws(DatabaseError) in try await store.counts() }
         var rows: [OpsPage.Row] = []
         for status in [RequestStatus.failed, .rejected] {
-            let records = try await CoreRoutes.database { () throws(DatabaseError) in try await store.list(status: status, after: nil, limit: Self.maxRows) }
+            let records = try await APIError.database { () throws(DatabaseError) in try await store.list(status: status, after: nil, limit: Self.maxRows) }
             for record in records {
-                let failures = try await CoreRoutes.database { () throws(DatabaseError) in try await store.failures(id: record.id) }
+                let failures = try await APIError.database { () throws(DatabaseError) in try await store.failures(id: record.id) }
                 rows.append(OpsPage.row(record, failures))
             }
         }

@@ -39,7 +39,7 @@ struct RefDataRoutes: Sendable {
     // MARK: Handlers
 
     private func get(_ request: Request, _ kind: String, _ key: String) async throws(APIError) -> Response {
-        guard let item = try await database({ () throws(DatabaseError) in try await service.item(kind: kind, key: key) }) else {
+        guard let item = try await APIError.database({ () throws(DatabaseError) in try await service.item(kind: kind, key: key) }) else {
             throw APIError(.notFound, "not_found", "no \(kind) item with key \(key)")
         }
         let tag = EntityTag.of(item.version)
@@ -66,7 +66,7 @@ struct RefDataRoutes: Sendable {
             after = try PageCursor.key(from: String(text), isValid: ReferenceKey.isValid)
         }
         // One more than asked tells whether there is a next page.
-        let items = try await database { () throws(DatabaseError) in try await service.list(kind: kind, after: after, limit: limit + 1) }
+        let items = try await APIError.database { () throws(DatabaseError) in try await service.list(kind: kind, after: after, limit: limit + 1) }
         var out = "{\"kind\":\"\(kind)\",\"items\":["
         for (index, item) in items.prefix(limit).enumerated() {
             if index > 0 { out += "," }
@@ -82,7 +82,7 @@ struct RefDataRoutes: Sendable {
     private func put(_ request: Request, _ kind: String, _ key: String, _ body: [UInt8]) async throws(APIError) -> Response {
         let value = try ValueBody.compactObject(body)
         let ifMatch = try await precondition(request, kind, key)
-        let outcome = try await database { () throws(DatabaseError) in try await service.put(kind: kind, key: key, value: value, ifMatch: ifMatch) }
+        let outcome = try await APIError.database { () throws(DatabaseError) in try await service.put(kind: kind, key: key, value: value, ifMatch: ifMatch) }
         switch outcome {
         case .created(let item), .replaced(let item):
             var response = Response.json(outcome.isCreated ? .created : .ok, ItemJSON.render(item))
@@ -96,7 +96,7 @@ struct RefDataRoutes: Sendable {
 
     private func delete(_ request: Request, _ kind: String, _ key: String) async throws(APIError) -> Response {
         let ifMatch = try await precondition(request, kind, key)
-        switch try await database({ () throws(DatabaseError) in try await service.delete(kind: kind, key: key, ifMatch: ifMatch) }) {
+        switch try await APIError.database({ () throws(DatabaseError) in try await service.delete(kind: kind, key: key, ifMatch: ifMatch) }) {
         case .deleted: return Response(status: .noContent)
         case .notFound: throw APIError(.notFound, "not_found", "no \(kind) item with key \(key)")
         case .preconditionFailed(let current): throw Self.preconditionFailed(current)
@@ -112,7 +112,7 @@ struct RefDataRoutes: Sendable {
         let ifMatch = try request.headers[.ifMatch].map { (header) throws(APIError) in try EntityTag.condition(header) }
         let ifNoneMatch = try request.headers[.ifNoneMatch].map { (header) throws(APIError) in try EntityTag.weakCondition(header) }
         guard ifMatch != nil || ifNoneMatch != nil else { return nil }
-        let current = try await database { () throws(DatabaseError) in try await service.current(kind: kind, key: key) }
+        let current = try await APIError.database { () throws(DatabaseError) in try await service.current(kind: kind, key: key) }
         if let ifMatch, !ifMatch.matches(current?.version) { throw Self.preconditionFailed(current?.version) }
         if let ifNoneMatch, ifNoneMatch.matches(current?.version) { throw Self.preconditionFailed(current?.version) }
         // 0 asks the store to find no item at all (If-None-Match on an absent key).
@@ -135,15 +135,6 @@ struct RefDataRoutes: Sendable {
         try ItemName.checkKey(key)
         return key
     }
-
-    private func database<T>(_ body: () async throws(DatabaseError) -> T) async throws(APIError) -> T {
-        do {
-            return try await body()
-        } catch {
-            throw APIError.databaseUnavailable(error)
-        }
-    }
-
 }
 
 extension PutOutcome {
