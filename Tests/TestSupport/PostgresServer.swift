@@ -80,10 +80,8 @@ public actor PostgresServer {
         atexit {
             guard let (data, folder) = PostgresServer.exitStop else { return }
             let user = getuid() == 0 ? "runuser -u postgres -- " : ""
-            let bin = ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin"].first {
-                FileManager.default.isExecutableFile(atPath: "\($0)/pg_ctl")
-            } ?? "/usr/bin"
-            _ = system("\(user)\(bin)/pg_ctl -D '\(data)' -m immediate stop >/dev/null 2>&1; rm -rf '\(folder)'")
+            guard let pgctl = try? PostgresServer.tool("pg_ctl") else { return }
+            _ = system("\(user)\(pgctl) -D '\(data)' -m immediate stop >/dev/null 2>&1; rm -rf '\(folder)'")
         }
     }
 }

@@ -29,6 +29,8 @@ final class RedisCache: Sendable {
     private let breaker: CircuitBreaker
     private let metrics: RefDataMetrics
     private let logger: Logger
+    /// The lease every lookup asks for, as the script's argument (fixed: it needs no jitter).
+    private let leaseMs: [UInt8]
     private let dirty = Atomic<Bool>(false)
     private let tokens = Atomic<UInt64>(UInt64.random(in: 1...UInt64.max / 2))
 
@@ -36,6 +38,7 @@ final class RedisCache: Sendable {
         self.client = client
         self.settings = settings
         self.breaker = CircuitBreaker(failures: 1, openFor: settings.breakerOpenFor)
+        self.leaseMs = Array(String(max(1, settings.lease.wholeMilliseconds)).utf8)
         self.metrics = metrics
         self.logger = logger
     }
@@ -46,7 +49,6 @@ final class RedisCache: Sendable {
     func lookup(_ id: ItemID) async -> Lookup {
         guard await ready() else { return .unavailable }
         let token = Array(String(tokens.wrappingAdd(1, ordering: .relaxed).newValue, radix: 36).utf8)
-        let leaseMs = Array(String(settings.jittered(settings.lease)).utf8)
         guard let reply = await run(RedisScripts.read, [id.bytes, token, leaseMs]),
             case .array(let parts) = reply, parts.count >= 2, let generation = parts[0].bytes, let outcome = parts[1].text
         else { return .unavailable }
@@ -103,7 +105,7 @@ final class RedisCache: Sendable {
     private func run(_ script: RedisScripts.Script, _ arguments: [[UInt8]]) async -> RedisReply? {
         for _ in 0..<2 {
             guard let sha = await sha(of: script) else { return nil }
-            let reply = await call([Array("EVALSHA".utf8), sha, [UInt8(ascii: "0")]] + arguments, allowing: "NOSCRIPT")
+            let reply = await call([Self.evalsha, sha, [UInt8(ascii: "0")]] + arguments, allowing: "NOSCRIPT")
             if case .error = reply {
                 script.sha.withLock { $0 = nil }
                 continue
@@ -112,6 +114,8 @@ final class RedisCache: Sendable {
         }
         return nil
     }
+
+    private static let evalsha = Array("EVALSHA".utf8)
 
     private func sha(of script: RedisScripts.Script) async -> [UInt8]? {
         if let known = script.sha.withLock({ $0 }) { return known }
