@@ -61,10 +61,7 @@ import Testing
         #expect(missing.status == 404)
         #expect(missing.header("Content-Type") == "application/json")
         await http.shutdown()
-        kill(bridge.processIdentifier, SIGTERM)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while bridge.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!bridge.isRunning && bridge.terminationStatus == 0)
+        #expect(try await OMSCommand.terminate(bridge) && bridge.terminationStatus == 0)
     }
 
     @Test func refdataRefusesBadConfigurationAndServesOnSQLite() async throws {
@@ -101,10 +98,7 @@ import Testing
         #expect(put.status == 201)
         #expect(try await http.execute(CurlRequest(url: "http://127.0.0.1:\(port)/readyz")).status == 200)
         await http.shutdown()
-        kill(refdata.processIdentifier, SIGTERM)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while refdata.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!refdata.isRunning && refdata.terminationStatus == 0)
+        #expect(try await OMSCommand.terminate(refdata) && refdata.terminationStatus == 0)
         #expect(FileManager.default.fileExists(atPath: database))
     }
 
@@ -144,10 +138,7 @@ import Testing
         #expect(accepted.status == 202)
         try await Task.sleep(for: .milliseconds(300))
         await http.shutdown()
-        kill(core.processIdentifier, SIGTERM)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while core.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!core.isRunning && core.terminationStatus == 0)
+        #expect(try await OMSCommand.terminate(core) && core.terminationStatus == 0)
         let log = (try? String(contentsOf: folder.appendingPathComponent("core.log"), encoding: .utf8)) ?? ""
         #expect(log.contains("\"msg\":\"step failed\""), "\(log.prefix(500))")
     }
@@ -211,10 +202,7 @@ import Testing
         #expect(metrics.contains("oms_auth_jwks_loads_total{result=\"ok\"} 1\n"), "the key set was loaded more than once at start-up")
         await http.shutdown()
 
-        kill(auth.processIdentifier, SIGTERM)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while auth.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!auth.isRunning, "oms auth ignored SIGTERM")
+        #expect(try await OMSCommand.terminate(auth), "oms auth ignored SIGTERM")
         #expect(auth.terminationReason == .exit && auth.terminationStatus == 0)
 
         let lines = try String(contentsOf: authLog, encoding: .utf8).split(separator: "\n")

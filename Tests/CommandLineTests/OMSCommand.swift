@@ -52,4 +52,12 @@ struct OMSCommand {
         try process.run()
         return process
     }
+
+    /// Sends SIGTERM and waits up to 10 s for the process to exit; false when it is still running.
+    static func terminate(_ process: Process) async throws -> Bool {
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        return !process.isRunning
+    }
 }
