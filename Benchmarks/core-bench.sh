@@ -3,7 +3,9 @@
 #   intake — POST /v1/requests with wrk (a new Idempotency-Key each time, ~300 B body), jobs
 #   off, on SQLite and on PostgreSQL, as ratios to a trivial endpoint (/healthz, same server);
 #   pipeline — N requests taken first, then one core with jobs on brings them to COMPLETED
-#   against refdata, the SOAP bridge and the Thunderhead emulator: requests completed per second.
+#   against refdata, the SOAP bridge and the Thunderhead emulator: requests completed per second;
+#   relay — then a core with jobs off and Kafka on publishes those N final statuses from the
+#   outbox to a Kafka-compatible broker (tansu, in memory): events published per second.
 # The core runs on core 0; wrk, PostgreSQL and the upstreams on core 1.
 # Usage: Benchmarks/core-bench.sh  (DURATION=10 CONNECTIONS=32 PIPELINE=2000)
 set -euo pipefail
@@ -23,7 +25,20 @@ refdata: {url: "http://127.0.0.1:18493"}
 soap_bridge: {url: "http://127.0.0.1:18492"}
 jobs: {enabled: $4, interval_ms: 20, batch_size: 128}
 log: {level: warning}
+${5:-}
 YAML
+}
+# Polls a core's /metrics until the sum of the lines matching $3 reaches $2 (or 300 s pass);
+# prints "count seconds".
+wait_metric() {  # port target awk-pattern started
+    local count=0 elapsed
+    while [ "$count" -lt "$2" ]; do
+        sleep 0.2
+        count=$(curl -sf "http://127.0.0.1:$1/metrics" | awk "$3 { s += \$NF } END { print s + 0 }")
+        elapsed=$(awk -v a="$4" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
+        if awk -v t="$elapsed" 'BEGIN { exit !(t > 300) }'; then echo "only $count of $2 in 300 s" >&2; break; fi
+    done
+    echo "$count $(awk -v a="$4" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')"
 }
 start() {  # name port core
     taskset -c "$3" "$OMS" "${@:4}" >"$W/logs/$1.log" 2>&1 &
@@ -76,15 +91,20 @@ PY
 core_config pipeline 18405 "sqlite:$W/pipeline.db" true
 started=$EPOCHREALTIME
 start pipeline 18405 0 core --config "$W/pipeline.yaml"
-completed=0
-while [ "$completed" -lt "$PIPELINE" ]; do
-    sleep 0.2
-    completed=$(curl -sf http://127.0.0.1:18405/metrics | awk -F' ' '/^oms_core_steps_total\{.*result="completed".*\}/ || /^oms_core_steps_total\{result="completed"/ { s += $2 } END { print s + 0 }')
-    elapsed=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
-    if awk -v t="$elapsed" 'BEGIN { exit !(t > 300) }'; then echo "pipeline: only $completed of $PIPELINE completed in 300 s" >&2; break; fi
-done
-elapsed=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
+read -r completed elapsed < <(wait_metric 18405 "$PIPELINE" '/^oms_core_steps_total\{.*result="completed"/' "$started")
 failed=$(curl -sf "http://127.0.0.1:18405/v1/requests?status=FAILED&limit=1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+
+# The relay: the pipeline's N events, still in the outbox, published by a core with Kafka on.
+KAFKA_TOOLS="$PWD/.tools/kafka"
+taskset -c 1 "$KAFKA_TOOLS/tansu" broker --listener-url tcp://127.0.0.1:18494 --advertised-listener-url tcp://127.0.0.1:18494 \
+    --storage-engine memory://tansu/ >"$W/logs/kafka.log" 2>&1 &
+pids+=($!)
+wait_port 18494
+"$KAFKA_TOOLS/tansu" topic create oms.document.status --broker tcp://127.0.0.1:18494 --partitions 4 >>"$W/logs/kafka.log" 2>&1
+core_config relay 18406 "sqlite:$W/pipeline.db" false 'kafka: {brokers: ["127.0.0.1:18494"]}'
+started=$EPOCHREALTIME
+LD_LIBRARY_PATH="$KAFKA_TOOLS/lib" start relay 18406 0 core --config "$W/relay.yaml"
+read -r published relay_elapsed < <(wait_metric 18406 "$PIPELINE" '/^oms_core_events_published_total/' "$started")
 
 row() { awk -v n="$1" -v r="$2" -v p="$3" -v a="$a_rps" -v bad="$4" 'BEGIN { printf "%-44s %10.0f %9s %7.2f× %s\n", n, r, p, r / a, (bad > 0 ? "(" bad " non-2xx!)" : "") }'; }
 echo
@@ -94,4 +114,5 @@ row "(a) trivial endpoint (/healthz)" "$a_rps" "$a_p99" "$a_bad"
 row "(b) intake, SQLite (durable, group commit)" "$b_rps" "$b_p99" "$b_bad"
 row "(c) intake, PostgreSQL" "$c_rps" "$c_p99" "$c_bad"
 awk -v n="$completed" -v t="$elapsed" -v a="$a_rps" -v f="$failed" 'BEGIN { printf "%-44s %10.0f %9s %7.4f× %s\n", "(d) pipeline to COMPLETED (" n " requests, " sprintf("%.1f", t) " s)", n / t, "-", (n / t) / a, (f > 0 ? "(some FAILED!)" : "") }'
+awk -v n="$published" -v t="$relay_elapsed" -v a="$a_rps" 'BEGIN { printf "%-44s %10.0f %9s %7.4f× (start-up included)\n", "(e) relay to Kafka (" n " events, " sprintf("%.1f", t) " s)", n / t, "-", (n / t) / a }'
 echo "targets: (b) ≥ 5,000 requests/s; (d) ≥ 1,000 requests/s"

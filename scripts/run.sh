@@ -4,7 +4,8 @@
 #                └──► demo backend :8090 (echoes the identity headers it received)
 #                └──► oms soap-bridge :8082 (/thunderhead/) ──SOAP──► Thunderhead emulator :9002
 #                └──► oms refdata :8083 (/refdata/) ──► SQLite ./run/oms.db, Redis :6390 cache
-#                └──► oms core :8084 (/v1/requests) ──► ./run/oms.db; jobs call refdata and the bridge
+#                └──► oms core :8084 (/v1/requests) ──► ./run/oms.db; jobs call refdata and the bridge;
+#                                                        final statuses ──► Kafka-compatible broker :9092 (tansu)
 # Everything lives under ./run (keys, configs, logs). Ctrl-C stops it all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,6 +72,7 @@ server: {host: 127.0.0.1, port: 8084}
 database: {url: "sqlite:$RUN/oms.db"}
 refdata: {url: "http://127.0.0.1:8083"}
 soap_bridge: {url: "http://127.0.0.1:8082"}
+kafka: {brokers: ["127.0.0.1:9092"], topic: oms.document.status}
 YAML
 
 # The shipped gateway config, as is; upstreams.conf and listen.conf are the parts a
@@ -108,7 +110,15 @@ wait_port 6390
 "$OMS" refdata --config "$RUN/refdata.yaml" >>"$RUN/logs/refdata.log" 2>&1 &
 pids+=($!)
 wait_port 8083
-"$OMS" core --config "$RUN/core.yaml" >>"$RUN/logs/core.log" 2>&1 &
+# A Kafka-compatible broker in memory (tansu), with the status topic; the core talks to it with
+# the librdkafka that install-deps.sh fetched (Debian's is too old for tansu).
+KAFKA_TOOLS="$PWD/.tools/kafka"
+"$KAFKA_TOOLS/tansu" broker --listener-url tcp://127.0.0.1:9092 --advertised-listener-url tcp://127.0.0.1:9092 \
+    --storage-engine memory://tansu/ >>"$RUN/logs/kafka.log" 2>&1 &
+pids+=($!)
+wait_port 9092
+"$KAFKA_TOOLS/tansu" topic create oms.document.status --broker tcp://127.0.0.1:9092 --partitions 1 >>"$RUN/logs/kafka.log" 2>&1
+LD_LIBRARY_PATH="$KAFKA_TOOLS/lib" "$OMS" core --config "$RUN/core.yaml" >>"$RUN/logs/core.log" 2>&1 &
 pids+=($!)
 wait_port 8084
 # A source and an enrichment for the demo request below (idempotent: PUT replaces).
@@ -132,6 +142,7 @@ OMS Edge is running (logs in $RUN/logs/):
   Thunderhead       http://127.0.0.1:9002/thunderhead/services/JobAPIWebWrapped?wsdl  (SOAP JobAPI emulator)
   oms refdata       http://127.0.0.1:8083   (reference data on ./run/oms.db, Redis :6390; /healthz /readyz /metrics)
   oms core          http://127.0.0.1:8084   (document requests on ./run/oms.db; operator page /ops; /healthz /readyz /metrics)
+  Kafka (tansu)     127.0.0.1:9092          (final statuses as CloudEvents on topic oms.document.status)
 
 A token for alice (scopes documents.read documents.write refdata.read refdata.admin, one hour):
   TOKEN=$TOKEN
@@ -148,6 +159,7 @@ Try:
   curl -i -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' \
        -X POST http://127.0.0.1:8080/v1/requests -d '{"source": "crm", "documentType": "invoice", "data": {"customer": 42}}'  # 202 {id, status}
   curl -s -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8080/v1/requests/ID     # RECEIVED … COMPLETED, with history
+  $KAFKA_TOOLS/tansu cat consume oms.document.status --broker tcp://127.0.0.1:9092   # the CloudEvents published
 
 Ctrl-C stops everything.
 TEXT

@@ -1,6 +1,7 @@
 import Database
 import EdgeRuntime
 import Hummingbird
+import Kafka
 import Logging
 
 /// The core: durable intake and status of document requests on the OMS database.
@@ -10,15 +11,28 @@ public struct CoreRole: Sendable {
     public let store: any CoreStore
     /// The scheduled jobs; run them as a service beside the HTTP server.
     public let jobs: JobRunner
+    /// Publishes final statuses to Kafka when `kafka.brokers` is set; run it as a service too.
+    public let relay: OutboxRelay?
     private let page: OpsPage
 
-    /// Opens and migrates the database; one that cannot be opened or migrated stops start-up.
-    public static func start(configuration: CoreConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger) async throws(DatabaseError) -> CoreRole {
+    /// Opens and migrates the database and creates the Kafka producer; a database that cannot
+    /// be opened or migrated (`DatabaseError`), or producer settings librdkafka refuses
+    /// (`KafkaError`), stop start-up.
+    public static func start(configuration: CoreConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger) async throws -> CoreRole {
         let store: any CoreStore = switch try await configuration.database.open(timeout: configuration.databaseTimeout, logger: logger) {
         case .sqlite(let file): try await SQLiteCoreStore(database: file).migratedOrClosed()
         case .postgres(let pool): try await PostgresCoreStore(database: pool).migratedOrClosed()
         }
         let jobs = JobRunner(store: store, settings: configuration.jobs, metrics: metrics, logger: logger)
+        var relay: OutboxRelay?
+        if configuration.outbox.enabled {
+            do {
+                relay = try OutboxRelay(store: store, settings: configuration.outbox, metrics: metrics, logger: logger)
+            } catch {
+                await store.shutdown()
+                throw error
+            }
+        }
         // The template is part of the program: failing to parse it is a bug, not a bad config.
         let page: OpsPage
         do {
@@ -26,7 +40,7 @@ public struct CoreRole: Sendable {
         } catch {
             preconditionFailure("the operator page's template does not parse: \(error)")
         }
-        return CoreRole(configuration: configuration, metrics: metrics, store: store, jobs: jobs, page: page)
+        return CoreRole(configuration: configuration, metrics: metrics, store: store, jobs: jobs, relay: relay, page: page)
     }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {

@@ -13,13 +13,16 @@ struct CoreCommand: AsyncParsableCommand {
             GET /v1/requests/{id} gives its status and history, /v1/requests/{id}/errors its \
             failures, GET /v1/requests?status= lists them. Jobs inside the service claim due \
             requests under a lease and call refdata (validation, enrichment) and the SOAP bridge \
-            (submission, status); failures are retried with backoff, then FAILED.
+            (submission, status); failures are retried with backoff, then FAILED. Each final \
+            status is written with a CloudEvent in the outbox, which a relay publishes to Kafka \
+            (idempotent producer, acks=all) and marks sent on its delivery report.
             Keys: server.host, server.port (8084), server.max_body_bytes (1 MiB), database.url \
             (sqlite:PATH, the default sqlite:oms.db, or postgres://…), database.timeout_ms (5000), \
             refdata.url (http://127.0.0.1:8083), soap_bridge.url (http://127.0.0.1:8082), \
             jobs.enabled (true), jobs.interval_ms (200), jobs.batch_size (32), jobs.lease_s (30), jobs.max_attempts (5), \
-            jobs.backoff_base_ms (500), jobs.call_timeout_ms (10000), log.level. Publishing to Kafka \
-            (kafka.brokers) is not built yet.
+            jobs.backoff_base_ms (500), jobs.call_timeout_ms (10000), kafka.brokers (host:port list; \
+            absent: events stay in the outbox), kafka.topic (oms.document.status), kafka.batch_size (500), \
+            kafka.interval_ms (200), kafka.message_timeout_ms (10000), log.level.
             """
     )
 
@@ -33,6 +36,7 @@ struct CoreCommand: AsyncParsableCommand {
         let role = await RoleStartup.orFail { try await CoreRole.start(configuration: configuration, logger: logger) }
         var services: [any Service] = [role.application(logger: logger)]
         if configuration.jobs.enabled { services.append(role.jobs) }
+        if let relay = role.relay { services.append(relay) }
         try await RoleRunner.run(services, logger: logger)
         await role.shutdown()
     }

@@ -103,14 +103,17 @@ import Testing
     }
 
     @Test func coreRefusesWhatItCannotDo() throws {
-        let kafka = try OMSCommand.run(["core", "--config", try file("core-a.yaml", "kafka: {brokers: \"127.0.0.1:9092\"}\n")])
+        let kafka = try OMSCommand.run(["core", "--config", try file("core-a.yaml", "kafka: {brokers: \"127.0.0.1:9092,localhost\"}\n")])
         #expect(kafka.status == 2)
-        #expect(kafka.error.contains("kafka.brokers: publishing to Kafka is not built yet"), "\(kafka.error)")
+        #expect(kafka.error.contains("kafka.brokers: expected host:port for each broker, got 'localhost'"), "\(kafka.error)")
+        let topic = try OMSCommand.run(["core", "--config", try file("core-t.yaml", "kafka: {brokers: [\"127.0.0.1:9092\"], topic: \"a/b\"}\n")])
+        #expect(topic.status == 2)
+        #expect(topic.error.contains("kafka.topic"), "\(topic.error)")
         let url = try OMSCommand.run(["core", "--config", try file("core-b.yaml", "refdata: {url: \"ftp://x\"}\n")])
         #expect(url.status == 2)
         #expect(url.error.contains("refdata.url"), "\(url.error)")
         let help = try OMSCommand.run(["core", "--help"])
-        for key in ["Idempotency-Key", "database.url", "jobs.max_attempts", "soap_bridge.url"] { #expect(help.output.contains(key), "\(key)") }
+        for key in ["Idempotency-Key", "database.url", "jobs.max_attempts", "soap_bridge.url", "kafka.brokers", "kafka.topic"] { #expect(help.output.contains(key), "\(key)") }
     }
 
     /// The core takes a request, its jobs keep failing against absent upstreams, and SIGTERM

@@ -20,7 +20,7 @@ final class CoreStack: Sendable {
     let http = CurlClient()
     private let task: Task<Void, any Error>
 
-    static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    static let quiet = ProcessInfo.processInfo.environment["OMS_TEST_LOG"] != nil ? Logger(label: "test") : Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
     private init(role: CoreRole, port: Int, task: Task<Void, any Error>) {
         self.role = role
@@ -29,12 +29,14 @@ final class CoreStack: Sendable {
     }
 
     /// `database`: share another stack's database (a second worker); `jobs`: the jobs'
-    /// settings, when the test runs them (`runJobs()`).
-    static func start(_ backend: TestDatabase = .sqlite, database: DatabaseURL? = nil, jobs: JobSettings = JobSettings()) async throws -> CoreStack {
+    /// settings, when the test runs them (`runJobs()`); `outbox`: where the relay publishes
+    /// (`runRelay()`).
+    static func start(_ backend: TestDatabase = .sqlite, database: DatabaseURL? = nil, jobs: JobSettings = JobSettings(), outbox: OutboxSettings = OutboxSettings()) async throws -> CoreStack {
         var url = database
         if url == nil { url = try DatabaseURL(parsing: try await backend.freshURL()) }
         var configuration = CoreConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), database: url!)
         configuration.jobs = jobs
+        configuration.outbox = outbox
         let role = try await CoreRole.start(configuration: configuration, logger: quiet)
         let (port, task) = await Loopback.serve(service: { listening in
             role.application(logger: quiet) { listening($0) }
@@ -42,12 +44,18 @@ final class CoreStack: Sendable {
         return CoreStack(role: role, port: port, task: task)
     }
 
-    private let jobsTask = Mutex<Task<Void, Never>?>(nil)
+    private let services = Mutex<[Task<Void, Never>]>([])
 
     /// Starts the scheduled jobs (stopped by `stop()`).
     func runJobs() {
         let jobs = role.jobs
-        jobsTask.withLock { $0 = Task { try? await jobs.run() } }
+        services.withLock { $0.append(Task { try? await jobs.run() }) }
+    }
+
+    /// Starts the outbox relay (stopped by `stop()`); the stack must have been given brokers.
+    func runRelay() {
+        guard let relay = role.relay else { preconditionFailure("runRelay() on a stack without kafka brokers") }
+        services.withLock { $0.append(Task { try? await relay.run() }) }
     }
 
     var database: DatabaseURL { role.configuration.database }
@@ -65,9 +73,9 @@ final class CoreStack: Sendable {
     }
 
     func stop() async {
-        if let jobs = jobsTask.withLock({ $0 }) {
-            jobs.cancel()
-            await jobs.value
+        for service in services.withLock({ $0 }) {
+            service.cancel()
+            await service.value
         }
         task.cancel()
         await role.shutdown()

@@ -7,7 +7,8 @@ import TestSupport
 import Testing
 
 /// The built `oms core`, killed with SIGKILL in the middle of 1,000 requests and started
-/// again: every request reaches exactly one final status, none is lost or advanced twice.
+/// again: every request reaches exactly one final status, none is lost or advanced twice, and
+/// each final status reaches Kafka at least once.
 @Suite(.serialized) struct CrashTests {
     static var binary: String? {
         if let path = ProcessInfo.processInfo.environment["OMS_BINARY"] { return path }
@@ -20,6 +21,8 @@ import Testing
             Issue.record("the oms executable was not found: run `swift build` first (scripts/test.sh does) or set OMS_BINARY")
             return
         }
+        let broker = try await KafkaBroker.start()
+        try broker.createTopic("oms.document.status", partitions: 4)
         let upstreams = try await Upstreams.start(completeAfterMs: 200)
         try await upstreams.put("sources/crm", "{}")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-crash-\(UUID().uuidString)")
@@ -32,6 +35,7 @@ import Testing
             refdata: {url: "http://127.0.0.1:\(upstreams.refdataPort)"}
             soap_bridge: {url: "http://127.0.0.1:\(upstreams.bridgePort)"}
             jobs: {interval_ms: 20, batch_size: 64, lease_s: 1, backoff_base_ms: 50, max_attempts: 10}
+            kafka: {brokers: ["\(broker.brokers[0])"], interval_ms: 20, message_timeout_ms: 5000}
             log: {level: warning}
             """.write(to: config, atomically: true, encoding: .utf8)
         func start(_ name: String) throws -> Process {
@@ -107,7 +111,31 @@ import Testing
         let outbox = try await database.read("SELECT COUNT(*) AS events, COUNT(DISTINCT request_id) AS requests FROM core_outbox")
         #expect(outbox.first?.column("events")?.integer == 1000)
         #expect(outbox.first?.column("requests")?.integer == 1000)
+        // The relay of the second process publishes what the first left unsent.
+        var unsent = -1
+        let drained = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < drained {
+            unsent = try await database.read("SELECT COUNT(*) AS n FROM core_outbox WHERE sent_at_ms IS NULL").first?.column("n")?.integer ?? -1
+            if unsent == 0 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(unsent == 0)
         await database.close()
+        let records = try broker.reader(topic: "oms.document.status", partitions: 4).drain(quiet: .seconds(3), limit: .seconds(60))
+        let published = Set(records.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } })
+        #expect(published == Set(ids), "\(records.count) records for \(published.count) of 1,000 requests")
+        // Every record is a COMPLETED event; a repeat carries the same event id.
+        var eventIDs: [String: String] = [:]
+        var inconsistent = 0
+        for record in records {
+            let event = try? StrictJSON.parse(record.value)
+            guard event?["data"]?["status"] == "COMPLETED", let id = event?["subject"]?.stringValue, let eventID = event?["id"]?.stringValue else {
+                inconsistent += 1
+                continue
+            }
+            if let seen = eventIDs.updateValue(eventID, forKey: id), seen != eventID { inconsistent += 1 }
+        }
+        #expect(inconsistent == 0)
         kill(second.processIdentifier, SIGKILL)
         second.waitUntilExit()
         await http.shutdown()

@@ -10,6 +10,7 @@ public struct CoreConfiguration: Sendable {
     /// Bound of every PostgreSQL call (`database.timeout_ms`).
     public var databaseTimeout: Duration = .seconds(5)
     public var jobs = JobSettings()
+    public var outbox = OutboxSettings()
 
     public init(server: ServerSettings = .init(port: 8084), database: DatabaseURL) {
         self.server = server
@@ -31,9 +32,34 @@ public struct CoreConfiguration: Sendable {
         jobs.maxAttempts = try reader.int("jobs.max_attempts", default: 5, in: 1...100)
         jobs.backoffBase = .milliseconds(try reader.int("jobs.backoff_base_ms", default: 500, in: 1...600_000))
         jobs.callTimeout = .milliseconds(try reader.int("jobs.call_timeout_ms", default: 10_000, in: 100...600_000))
-        if try reader.has("kafka.brokers") {
-            throw ConfigError(key: "kafka.brokers", "publishing to Kafka is not built yet; leave it out (final statuses are kept in the database)")
+        outbox.brokers = try Self.brokers(reader)
+        outbox.topic = try Self.topic(reader)
+        outbox.batchSize = try reader.int("kafka.batch_size", default: outbox.batchSize, in: 1...10_000)
+        outbox.interval = .milliseconds(try reader.int("kafka.interval_ms", default: 200, in: 10...600_000))
+        outbox.messageTimeout = .milliseconds(try reader.int("kafka.message_timeout_ms", default: 10_000, in: 1_000...600_000))
+    }
+
+    /// `host:port` each; librdkafka would take other shapes and fail later, quietly.
+    private static func brokers(_ reader: ConfigReader) throws(ConfigError) -> [String] {
+        let brokers = try reader.stringList("kafka.brokers")
+        for broker in brokers {
+            let parts = broker.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (1...65_535).contains(port),
+                  parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }) else {
+                throw ConfigError(key: "kafka.brokers", "expected host:port for each broker, got '\(broker.prefix(80))'")
+            }
         }
+        return brokers
+    }
+
+    /// Kafka's own rule for topic names: 1–249 of letters, digits, '.', '_' and '-', not '.' or '..'.
+    private static func topic(_ reader: ConfigReader) throws(ConfigError) -> String {
+        let topic = try reader.string("kafka.topic", default: "oms.document.status")
+        let allowed = topic.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
+        guard (1...249).contains(topic.count), allowed, topic != ".", topic != ".." else {
+            throw ConfigError(key: "kafka.topic", "expected 1 to 249 of letters, digits, '.', '_' and '-', got '\(topic.prefix(80))'")
+        }
+        return topic
     }
 
     private static func trimmed(_ url: String) -> String {

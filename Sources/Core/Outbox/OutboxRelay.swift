@@ -1,0 +1,107 @@
+import CoreMetrics
+import Database
+import EdgeRuntime
+import Kafka
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Publishes the outbox's events to Kafka, at least once: each round reads the oldest unsent
+/// events, produces them (key: the request id, so one request's events stay in order; value:
+/// the CloudEvent in structured mode), and marks sent exactly those whose delivery report
+/// said the cluster has them. Anything else stays unsent and goes out in a later round, with
+/// the same event id, so a consumer drops what it has already seen.
+///
+/// Two cores on one database both relay: the same event may then be published twice, which the
+/// event id makes harmless.
+public final class OutboxRelay: Service, Sendable {
+    public static let contentType = "application/cloudevents+json"
+
+    private let store: any CoreStore
+    private let settings: OutboxSettings
+    private let logger: Logger
+    private let registry: MetricsRegistry
+    private let producer: Mutex<KafkaProducer>
+
+    /// Creates the producer; settings librdkafka refuses stop start-up.
+    init(store: any CoreStore, settings: OutboxSettings, metrics: MetricsRegistry, logger: Logger) throws(KafkaError) {
+        self.store = store
+        self.settings = settings
+        self.logger = logger
+        self.registry = metrics
+        self.producer = Mutex(try KafkaProducer(settings: settings.producer, logger: logger))
+    }
+
+    public func run() async throws {
+        let stopping = Atomic<Bool>(false)
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled, !stopping.load(ordering: .acquiring) {
+                let more = await self.round()
+                if !more, !stopping.load(ordering: .acquiring) { try? await Task.sleep(for: self.settings.interval) }
+            }
+        } onGracefulShutdown: {
+            stopping.store(true, ordering: .releasing)
+        }
+        await producer.withLock { $0 }.close()
+    }
+
+    /// One round; true when a full batch went out and more may be waiting.
+    func round() async -> Bool {
+        let events: [StatusEvent]
+        do {
+            events = try await store.unsentEvents(limit: settings.batchSize)
+        } catch {
+            logger.error("reading the outbox failed", metadata: ["error": .string(error.description)])
+            return false
+        }
+        if events.isEmpty { return false }
+        let producer = self.producer.withLock { $0 }
+        let results = await producer.send(events.map(message))
+        var sent: [String] = []
+        var firstFailure: KafkaError?
+        for (event, result) in zip(events, results) {
+            switch result {
+            case .success: sent.append(event.eventID)
+            case .failure(let error): firstFailure = firstFailure ?? error
+            }
+        }
+        registry.counter("oms_core_events_published_total").increment(by: sent.count)
+        if let firstFailure {
+            registry.counter("oms_core_events_unpublished_total").increment(by: events.count - sent.count)
+            logger.warning("events not published; kept for the next round", metadata: [
+                "count": .stringConvertible(events.count - sent.count), "error": .string(firstFailure.message),
+            ])
+            replaceIfFatal(producer)
+        }
+        if !sent.isEmpty {
+            do {
+                try await store.markSent(sent, nowMs: WallClock.millisecondsNow())
+            } catch {
+                // They are in Kafka but still unsent here: published again next round, same ids.
+                logger.error("marking events sent failed", metadata: ["error": .string(error.description)])
+                return false
+            }
+        }
+        return firstFailure == nil && events.count == settings.batchSize
+    }
+
+    private func message(_ event: StatusEvent) -> KafkaMessage {
+        KafkaMessage(
+            topic: settings.topic, key: Array(event.requestID.utf8), value: Array(event.payload.utf8),
+            headers: [KafkaHeader("content-type", Self.contentType)]
+        )
+    }
+
+    /// An idempotent producer that hit a fatal error sends nothing more: start a new one.
+    private func replaceIfFatal(_ current: KafkaProducer) {
+        guard let fatal = current.fatalError else { return }
+        logger.error("the Kafka producer failed for good; starting a new one", metadata: ["error": .string(fatal.message)])
+        do {
+            let fresh = try KafkaProducer(settings: settings.producer, logger: logger)
+            producer.withLock { $0 = fresh }
+            Task { await current.close(timeout: .zero) }
+        } catch {
+            logger.error("a new Kafka producer could not be made", metadata: ["error": .string(error.message)])
+        }
+    }
+}

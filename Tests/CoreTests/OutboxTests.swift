@@ -1,0 +1,107 @@
+import Core
+import Foundation
+import JSON
+import Kafka
+import TestSupport
+import Testing
+
+/// Final statuses reach a real broker (tansu) as CloudEvents, through the outbox relay.
+@Suite(.serialized) struct OutboxTests {
+    static let topic = "oms.document.status"
+    /// As many as the broker gives a topic created by a first produce, so a topic re-created
+    /// by the relay's own produce reads the same.
+    static let partitions: Int32 = 4
+
+    static func outbox(_ broker: KafkaBroker) -> OutboxSettings {
+        var settings = OutboxSettings()
+        settings.brokers = broker.brokers
+        settings.interval = .milliseconds(50)
+        settings.messageTimeout = .seconds(2)
+        return settings
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func finalStatusesArePublishedAsCloudEvents(_ backend: TestDatabase) async throws {
+        let broker = try await KafkaBroker.start()
+        try broker.createTopic(Self.topic, partitions: Int(Self.partitions))
+        let upstreams = try await Upstreams.start(completeAfterMs: 50)
+        try await upstreams.put("sources/crm", "{}")
+        let core = try await CoreStack.start(backend, jobs: upstreams.jobSettings, outbox: Self.outbox(broker))
+        core.runJobs()
+        core.runRelay()
+        let completed = try #require(try await core.submit(PipelineTests.body(), key: "ok").body?["id"]?.stringValue)
+        let rejected = try #require(try await core.submit(PipelineTests.body(source: "nobody"), key: "no").body?["id"]?.stringValue)
+        #expect(try await core.waitForFinal(completed).body?["status"] == "COMPLETED")
+        #expect(try await core.waitForFinal(rejected).body?["status"] == "REJECTED")
+        #expect(await Self.outboxDrains(core))
+
+        let records = try broker.reader(topic: Self.topic, partitions: Self.partitions).drain(quiet: .seconds(2), limit: .seconds(30))
+        #expect(records.count == 2, "one event per final status, none repeated in a clean run")
+        for (id, status) in [(completed, "COMPLETED"), (rejected, "REJECTED")] {
+            let record = try #require(records.first { $0.key == Array(id.utf8) }, "no event for \(status)")
+            #expect(record.header("content-type") == "application/cloudevents+json")
+            let event = try StrictJSON.parse(record.value)
+            #expect(event["specversion"] == "1.0")
+            #expect(event["type"] == "com.oms.document.status.v1")
+            #expect(event["source"] == "/oms/core")
+            #expect(event["subject"]?.stringValue == id)
+            #expect(event["id"]?.stringValue?.isEmpty == false)
+            #expect(event["id"]?.stringValue != id, "the event has its own id")
+            #expect(event["datacontenttype"] == "application/json")
+            #expect(event["data"]?["id"]?.stringValue == id)
+            #expect(event["data"]?["status"]?.stringValue == status)
+            #expect(event["data"]?["correlationId"] == "corr-1")
+        }
+        let metrics = try await core.call("GET", "/metrics").text
+        #expect(metrics.contains("oms_core_events_published_total 2"), "\(metrics)")
+        await core.stop()
+        await upstreams.stop()
+    }
+
+    /// The broker goes down while requests finish: their events wait in the outbox, unsent,
+    /// and all go out once a broker is back, even one that lost its state (which ends the
+    /// relay's idempotent producer with a fatal error: the relay starts a new one).
+    @Test func eventsWaitForKafkaAndAllGoOut() async throws {
+        let broker = try await KafkaBroker.start()
+        try broker.createTopic(Self.topic, partitions: Int(Self.partitions))
+        let upstreams = try await Upstreams.start(completeAfterMs: 50)
+        try await upstreams.put("sources/crm", "{}")
+        let core = try await CoreStack.start(jobs: upstreams.jobSettings, outbox: Self.outbox(broker))
+        core.runJobs()
+        core.runRelay()
+        let early = try #require(try await core.submit(PipelineTests.body(), key: "early").body?["id"]?.stringValue)
+        #expect(try await core.waitForFinal(early).body?["status"] == "COMPLETED")
+        #expect(await Self.outboxDrains(core))
+        broker.stop()
+        var ids: [String] = []
+        for index in 0..<20 {
+            ids.append(try #require(try await core.submit(PipelineTests.body(), key: "down-\(index)").body?["id"]?.stringValue))
+        }
+        for id in ids { #expect(try await core.waitForFinal(id).body?["status"] == "COMPLETED") }
+        // Long enough for the relay to have tried (and failed) at least once.
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await core.role.store.unsentEvents(limit: 100).count == 20)
+        let metrics = try await core.call("GET", "/metrics").text
+        #expect(metrics.contains("oms_core_events_unpublished_total"), "the failed attempts are counted")
+
+        try await broker.restart()
+        // The relay's own produce may create the topic first; either way it has 4 partitions.
+        try? broker.createTopic(Self.topic, partitions: Int(Self.partitions))
+        #expect(await Self.outboxDrains(core, within: .seconds(60)), "broker running: \(broker.isRunning); its log: \(broker.log.suffix(3000))")
+        let records = try broker.reader(topic: Self.topic, partitions: Self.partitions).drain(quiet: .seconds(2), limit: .seconds(30))
+        let keys = Set(records.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } })
+        #expect(keys == Set(ids), "\(records.count) records for \(keys.count) of 20 requests")
+        await core.stop()
+        await upstreams.stop()
+    }
+
+    /// True once nothing is left unsent (polled until `within`).
+    static func outboxDrains(_ core: CoreStack, within limit: Duration = .seconds(20)) async -> Bool {
+        let end = ContinuousClock.now + limit
+        while ContinuousClock.now < end {
+            if let unsent = try? await core.role.store.unsentEvents(limit: 1), unsent.isEmpty { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+}

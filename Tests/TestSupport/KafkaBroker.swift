@@ -1,0 +1,121 @@
+import Foundation
+import Kafka
+import Logging
+
+/// A throwaway Kafka-compatible broker (tansu, in-memory storage) on a free loopback port. A
+/// restart comes back on the same port with nothing in it, like a cluster rebuilt from scratch;
+/// create the topics again after it. Stopped (and reaped) by `stop()` or when released.
+public final class KafkaBroker: @unchecked Sendable {
+    // @unchecked: the mutable state is only touched by the test that owns this object.
+    public let port: Int
+    private let executable: String
+    private let folder: URL
+    private var process: Process?
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public var brokers: [String] { ["127.0.0.1:\(port)"] }
+    private var url: String { "tcp://127.0.0.1:\(port)" }
+
+    /// Starts tansu and waits until it accepts connections. Fails with a clear message when the
+    /// broker is not installed or the loaded librdkafka is too old to talk to it.
+    public static func start() async throws -> KafkaBroker {
+        guard let executable = locate() else {
+            throw Failure(description: "tansu not found: run scripts/install-deps.sh (or set OMS_TANSU)")
+        }
+        let (major, minor) = KafkaLibrary.majorMinor
+        guard major > 2 || (major == 2 && minor >= 1) else {
+            throw Failure(description: "librdkafka \(KafkaLibrary.version) is loaded, which cannot talk to tansu: run the tests through scripts/test.sh, or with LD_LIBRARY_PATH=.tools/kafka/lib")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kafka-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let broker = KafkaBroker(executable: executable, folder: folder, port: Loopback.freePort())
+        try await broker.launch()
+        return broker
+    }
+
+    private init(executable: String, folder: URL, port: Int) {
+        self.executable = executable
+        self.folder = folder
+        self.port = port
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    private static func locate() -> String? {
+        if let configured = ProcessInfo.processInfo.environment["OMS_TANSU"] {
+            return FileManager.default.isExecutableFile(atPath: configured) ? configured : nil
+        }
+        let candidate = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../.tools/kafka/tansu").standardized.path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }
+
+    private var logFile: URL { folder.appendingPathComponent("tansu.log") }
+
+    private func launch() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [
+            "broker", "--listener-url", url, "--advertised-listener-url", url,
+            "--storage-engine", "memory://tansu/",
+        ]
+        if !FileManager.default.fileExists(atPath: logFile.path) {
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: logFile)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        self.process = process
+        // Listening alone could be another process that took the port while the broker was
+        // down: the broker must also still be running a moment later.
+        let listening = await Loopback.waitUntilListening(port)
+        try await Task.sleep(for: .milliseconds(200))
+        guard listening, process.isRunning else {
+            stop()
+            throw Failure(description: "tansu did not start on port \(port): \(log.suffix(2000))")
+        }
+    }
+
+    /// Creates `name` with `partitions` partitions (producing to an unknown topic would create
+    /// one with tansu's default of 4).
+    public func createTopic(_ name: String, partitions: Int = 1) throws {
+        let output = folder.appendingPathComponent("topic-\(name).log").path
+        let status = try ChildProcess.run([executable, "topic", "create", name, "--broker", url, "--partitions", String(partitions)], output: output)
+        guard status == 0 else {
+            throw Failure(description: "creating topic \(name) failed (\(status)): \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
+        }
+    }
+
+    /// A reader of every partition of `topic` from its beginning.
+    public func reader(topic: String, partitions: Int32 = 1) throws -> KafkaConsumer {
+        try KafkaConsumer(brokers: brokers, topic: topic, partitions: partitions, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+    }
+
+    /// SIGKILL and wait, like a crash (SIGTERM may be blocked in a child of a Swift concurrency thread).
+    public func stop() {
+        guard let process else { return }
+        self.process = nil
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Starts again on the same port, empty.
+    public func restart() async throws {
+        stop()
+        try await launch()
+    }
+
+    public var isRunning: Bool { process?.isRunning ?? false }
+
+    public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+}
