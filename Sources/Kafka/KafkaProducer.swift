@@ -17,6 +17,7 @@ public final class KafkaProducer: Sendable {
     private let thread: NIOThreadPool
     private let nextTicket = Mutex(1)
     private let closed = Atomic<Bool>(false)
+    private let abandoned = Atomic<Bool>(false)
 
     public init(settings: KafkaProducerSettings, logger: Logger) throws(KafkaError) {
         self.settings = settings
@@ -46,6 +47,15 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// Stops sending, from any thread: records not yet handed to a broker fail at once
+    /// (`_PURGE_QUEUE`), so a `send` in progress returns as soon as its in-flight records are
+    /// settled instead of waiting out the message timeout; later records fail. For stopping
+    /// while Kafka is unreachable.
+    public func abandon() {
+        abandoned.store(true, ordering: .releasing)
+        rd_kafka_purge(client.handle, RD_KAFKA_PURGE_F_QUEUE)
+    }
+
     /// Waits up to `timeout` for records still queued, then releases the client. Later sends fail.
     public func close(timeout: Duration = .seconds(5)) async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
@@ -64,6 +74,10 @@ public final class KafkaProducer: Sendable {
             let ticket = nextTicket.withLock { value in
                 defer { value += 1 }
                 return value
+            }
+            if abandoned.load(ordering: .acquiring) {
+                results[index] = .failure(KafkaError(.closed, "the producer is stopping"))
+                continue
             }
             client.context.await(ticket)
             var code = produce(message, ticket: ticket)
@@ -84,6 +98,8 @@ public final class KafkaProducer: Sendable {
         // a report that is due but not yet served.
         let deadline = Self.now() + KafkaProducerSettings.milliseconds(settings.messageTimeout) + 5_000
         while !pending.isEmpty, Self.now() < deadline {
+            // A record produced just after `abandon` purged the queue is purged here.
+            if abandoned.load(ordering: .acquiring) { rd_kafka_purge(handle, RD_KAFKA_PURGE_F_QUEUE) }
             rd_kafka_poll(handle, 20)
             collect(&pending, into: &results)
         }

@@ -13,7 +13,9 @@ struct ThunderheadCommand: AsyncParsableCommand {
             /thunderhead/services/JobAPIWebWrapped. Batches are QUEUED, then PROCESSING, then \
             COMPLETED within --complete-after-ms (FAILED when the transaction data contains \
             the word FAIL); a preview returns a one-page PDF. With --username, every call needs \
-            that WS-Security UsernameToken (PasswordText) or HTTP Basic pair, else a Client fault.
+            that WS-Security UsernameToken (PasswordText) or HTTP Basic pair, else a Client fault. \
+            POST /admin/outage {"status": 503} answers every call with that status and a Server \
+            fault until {"status": null}; GET /admin/stats counts the batches.
             Keys: server.host, server.port (9002), wsdl, username, password, complete_after_ms, \
             max_body_bytes.
             """

@@ -95,6 +95,30 @@ import Testing
         await upstreams.stop()
     }
 
+    /// Kafka is unreachable and the relay is waiting on a long message timeout: stopping gives
+    /// up on the round at once, and the event stays unsent for the next start.
+    @Test func stoppingDoesNotWaitForKafka() async throws {
+        var outbox = OutboxSettings()
+        outbox.brokers = ["127.0.0.1:\(Loopback.freePort())"]
+        outbox.messageTimeout = .seconds(60)
+        let upstreams = try await Upstreams.start()
+        let core = try await CoreStack.start(jobs: upstreams.jobSettings, outbox: outbox)
+        core.runJobs()
+        core.runRelay()
+        let id = try #require(try await core.submit(PipelineTests.body(source: "nobody"), key: "stop").body?["id"]?.stringValue)
+        #expect(try await core.waitForFinal(id).body?["status"] == "REJECTED")
+        // The relay's round is now waiting for a broker that is not there.
+        try await Task.sleep(for: .seconds(1))
+        let started = ContinuousClock.now
+        await core.stop()
+        let took = ContinuousClock.now - started
+        #expect(took < .seconds(10), "stopping took \(took)")
+        let again = try await CoreStack.start(database: core.database)
+        #expect(try await again.role.store.unsentEvents(limit: 10).map(\.requestID) == [id])
+        await again.stop()
+        await upstreams.stop()
+    }
+
     /// True once nothing is left unsent (polled until `within`).
     static func outboxDrains(_ core: CoreStack, within limit: Duration = .seconds(20)) async -> Bool {
         let end = ContinuousClock.now + limit

@@ -80,6 +80,35 @@ import Testing
         await upstreams.stop()
     }
 
+    /// Thunderhead fails (503 and a Server fault, through the bridge) for a while: the
+    /// submission is retried with backoff, each failure recorded, and completes once it is back.
+    @Test func thunderheadFailingThenRecovering() async throws {
+        let upstreams = try await Upstreams.start(completeAfterMs: 50)
+        try await upstreams.put("sources/crm", "{}")
+        var settings = upstreams.jobSettings
+        settings.maxAttempts = 50
+        let core = try await CoreStack.start(jobs: settings)
+        try await upstreams.thunderheadOutage(503)
+        core.runJobs()
+        let id = try #require(try await core.submit(Self.body(), key: "th").body?["id"]?.stringValue)
+        let recorded = ContinuousClock.now + .seconds(15)
+        var errors: [JSONValue] = []
+        while ContinuousClock.now < recorded, errors.count < 2 {
+            try await Task.sleep(for: .milliseconds(50))
+            errors = try await core.call("GET", "/v1/requests/\(id)/errors").body?["errors"]?.arrayValue ?? []
+        }
+        #expect(errors.count >= 2, "the outage is retried, not final")
+        #expect(try await core.call("GET", "/v1/requests/\(id)").body?["status"] == "ENRICHED")
+        try await upstreams.thunderheadOutage(nil)
+        let final = try await core.waitForFinal(id)
+        #expect(final.body?["status"] == "COMPLETED", "\(final.text)")
+        errors = try await core.call("GET", "/v1/requests/\(id)/errors").body?["errors"]?.arrayValue ?? []
+        #expect(errors.allSatisfy { $0["step"] == "submit" && $0["code"] == "soap_bridge_502" }, "\(errors)")
+        #expect(errors.first?["detail"]?["error"]?["code"] == "TH-9503", "the bridge passed Thunderhead's fault on: \(errors)")
+        await core.stop()
+        await upstreams.stop()
+    }
+
     /// refdata is down when the request arrives: the step fails, is retried with backoff, and
     /// the request completes once refdata is up; the failed attempts are on record.
     @Test func anOutageIsRetriedAndRecorded() async throws {

@@ -16,14 +16,16 @@ final class Upstreams: Sendable {
     let bridge: SOAPBridgeRole
     let refdataPort: Int
     let bridgePort: Int
+    let emulatorPort: Int
     private let tasks: [Task<Void, any Error>]
     private let http = CurlClient()
 
-    private init(refdata: RefDataRole, bridge: SOAPBridgeRole, refdataPort: Int, bridgePort: Int, tasks: [Task<Void, any Error>]) {
+    private init(refdata: RefDataRole, bridge: SOAPBridgeRole, refdataPort: Int, bridgePort: Int, emulatorPort: Int, tasks: [Task<Void, any Error>]) {
         self.refdata = refdata
         self.bridge = bridge
         self.refdataPort = refdataPort
         self.bridgePort = bridgePort
+        self.emulatorPort = emulatorPort
         self.tasks = tasks
     }
 
@@ -52,7 +54,7 @@ final class Upstreams: Sendable {
         let (port, refdataTask) = await Loopback.serve(service: { listening in
             refdata.application(logger: quiet) { listening($0) }
         })
-        return Upstreams(refdata: refdata, bridge: bridge, refdataPort: port, bridgePort: bridgePort, tasks: [emulatorTask, bridgeTask, refdataTask])
+        return Upstreams(refdata: refdata, bridge: bridge, refdataPort: port, bridgePort: bridgePort, emulatorPort: emulatorPort, tasks: [emulatorTask, bridgeTask, refdataTask])
     }
 
     var jobSettings: JobSettings {
@@ -72,6 +74,15 @@ final class Upstreams: Sendable {
             headers: [("Content-Type", "application/json")], body: Array(value.utf8)
         ))
         precondition((200..<300).contains(response.status), "refdata PUT \(path): \(response.status)")
+    }
+
+    /// Starts (`503`) or ends (`nil`) an outage of the Thunderhead emulator.
+    func thunderheadOutage(_ status: Int?) async throws {
+        let response = try await http.execute(CurlRequest(
+            url: "http://127.0.0.1:\(emulatorPort)/admin/outage", method: "POST",
+            headers: [("Content-Type", "application/json")], body: Array("{\"status\": \(status.map(String.init) ?? "null")}".utf8)
+        ))
+        precondition(response.status == 200, "emulator outage: \(response.status)")
     }
 
     func stop() async {

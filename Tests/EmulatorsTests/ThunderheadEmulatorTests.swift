@@ -129,6 +129,32 @@ import XML
         await running.stop()
     }
 
+    /// `/admin/outage`: every call answered with that status and a Server fault until it ends;
+    /// a body that is not `{"status": 500…599 | null}` is refused.
+    @Test func anOutageOnDemand() async throws {
+        let running = try await start()
+        func admin(_ body: String) async throws -> Int {
+            try await running.http.execute(CurlRequest(
+                url: "http://127.0.0.1:\(running.port)/admin/outage", method: "POST",
+                headers: [("Content-Type", "application/json")], body: Array(body.utf8)
+            )).status
+        }
+        for bad in [#"{"status": 200}"#, #"{"status": "503"}"#, "{}", "not json"] { #expect(try await admin(bad) == 400, "\(bad)") }
+        #expect(try await admin(#"{"status": 503}"#) == 200)
+        for version in SOAPVersion.allCases {
+            let down = try await running.call("submitBatch", version: version, Self.jobRequest())
+            #expect(down.status == 503)
+            #expect(down.envelope.fault?.side == .server)
+            #expect(down.envelope.fault?.detail?.first("code")?.text == "TH-9503")
+        }
+        #expect(try await admin(#"{"status": null}"#) == 200)
+        let up = try await running.call("submitBatch", Self.jobRequest())
+        #expect(up.status == 200 && up.envelope.payload?.first("return")?.text.isEmpty == false)
+        let stats = try await running.http.execute(CurlRequest(url: "http://127.0.0.1:\(running.port)/admin/stats"))
+        #expect(String(decoding: stats.body, as: UTF8.self) == #"{"batches":1,"outage":null}"#)
+        await running.stop()
+    }
+
     @Test func aPreviewIsARealPDF() async throws {
         let running = try await start()
         let width = 96  // the page's line width

@@ -32,15 +32,25 @@ public final class OutboxRelay: Service, Sendable {
         self.producer = Mutex(try KafkaProducer(settings: settings.producer, logger: logger))
     }
 
+    /// Rounds until cancelled or a graceful shutdown. Stopping does not wait for an unreachable
+    /// Kafka: what the round in hand has not handed to a broker fails at once and stays unsent.
     public func run() async throws {
         let stopping = Atomic<Bool>(false)
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled, !stopping.load(ordering: .acquiring) {
-                let more = await self.round()
-                if !more, !stopping.load(ordering: .acquiring) { try? await Task.sleep(for: self.settings.interval) }
-            }
-        } onGracefulShutdown: {
+        let stop: @Sendable () -> Void = {
             stopping.store(true, ordering: .releasing)
+            self.producer.withLock { $0 }.abandon()
+        }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                while !Task.isCancelled, !stopping.load(ordering: .acquiring) {
+                    let more = await self.round()
+                    if !more, !stopping.load(ordering: .acquiring) { try? await Task.sleep(for: self.settings.interval) }
+                }
+            } onGracefulShutdown: {
+                stop()
+            }
+        } onCancel: {
+            stop()
         }
         await producer.withLock { $0 }.close()
     }

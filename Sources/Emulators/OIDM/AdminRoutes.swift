@@ -24,11 +24,8 @@ struct AdminRoutes: Sendable {
             return ValidationHandler.json(.ok, ["delayMs": .number(Double(ms))])
         }
         router.post("/admin/outage") { request, _ in
-            // {"status": 503} makes every validation fail that way; {"status": null} ends it.
-            let value = try await Self.field("status", of: request)
-            let status = value?.integerValue.map(Int.init)
-            guard value == .null || (status.map { (500...599).contains($0) } ?? false) else {
-                return ValidationHandler.json(.badRequest, ["error": "body must be {\"status\": 500…599 or null}"])
+            guard let status = OutageRequest.parse(try await Self.field("status", of: request)) else {
+                return ValidationHandler.json(.badRequest, ["error": .string(OutageRequest.usage)])
             }
             state.values.withLock { $0.failStatus = status }
             return ValidationHandler.json(.ok, ["status": status.map { .number(Double($0)) } ?? .null])
@@ -39,7 +36,7 @@ struct AdminRoutes: Sendable {
         }
     }
 
-    private static func field(_ name: String, of request: Request) async throws -> JSONValue? {
+    static func field(_ name: String, of request: Request) async throws -> JSONValue? {
         let body = try await request.body.collect(upTo: 64 * 1024)
         guard case .object(let object)? = try? StrictJSON.parse(Array(buffer: body)) else { return nil }
         return object[name]

@@ -9,6 +9,7 @@ import XML
 struct SOAPEndpoint: Sendable {
     let api: ThunderheadJobAPI
     let configuration: ThunderheadEmulatorConfiguration
+    let outage: ThunderheadOutage
     let calls: Counter
 
     func answer(_ bytes: [UInt8], headers: HTTPFields) -> Response {
@@ -16,6 +17,9 @@ struct SOAPEndpoint: Sendable {
         let contentType = headers[.contentType] ?? ""
         guard let version = SOAPVersion.detect(contentType: contentType) else {
             return fault(.invalid("TH-1100", "Content-Type must be text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2)"), version: .v1_1, status: .unsupportedMediaType)
+        }
+        if let status = outage.status.withLock({ $0 }) {
+            return fault(JobAPIFault(side: .server, code: "TH-9503", message: "emulated outage"), version: version, status: HTTPResponse.Status(code: status))
         }
         let envelope: SOAPEnvelope
         do {

@@ -36,6 +36,8 @@ final class ThunderheadBatches: Sendable {
 
     func batch(_ id: Int64) -> Batch? { state.withLock { $0.batches[id] } }
 
+    var count: Int { state.withLock { $0.batches.count } }
+
     func status(of batch: Batch, now: ContinuousClock.Instant = .now) -> Status {
         let elapsed = now - batch.createdAt
         if elapsed < completeAfter / 3 { return Status(state: "QUEUED", text: "Batch \(batch.name) is queued") }

@@ -16,6 +16,8 @@ public struct ThunderheadEmulator: Sendable {
     public let configuration: ThunderheadEmulatorConfiguration
     private let wsdl: [UInt8]
     private let api: ThunderheadJobAPI
+    private let batches: ThunderheadBatches
+    private let outage = ThunderheadOutage()
     private let metrics: MetricsRegistry
 
     public init(configuration: ThunderheadEmulatorConfiguration, metrics: MetricsRegistry = MetricsRegistry()) throws(LoadError) {
@@ -24,7 +26,8 @@ public struct ThunderheadEmulator: Sendable {
         }
         self.configuration = configuration
         self.wsdl = Array(wsdl)
-        self.api = ThunderheadJobAPI(batches: ThunderheadBatches(completeAfterMs: configuration.completeAfterMs))
+        self.batches = ThunderheadBatches(completeAfterMs: configuration.completeAfterMs)
+        self.api = ThunderheadJobAPI(batches: batches)
         self.metrics = metrics
     }
 
@@ -39,7 +42,8 @@ public struct ThunderheadEmulator: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: wsdl)))
         }
-        let endpoint = SOAPEndpoint(api: api, configuration: configuration, calls: metrics.counter("oms_thunderhead_emulator_calls_total"))
+        ThunderheadAdminRoutes(outage: outage, batches: batches).add(to: router)
+        let endpoint = SOAPEndpoint(api: api, configuration: configuration, outage: outage, calls: metrics.counter("oms_thunderhead_emulator_calls_total"))
         router.post(RouterPath(ThunderheadEmulatorConfiguration.path)) { request, _ in
             let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
             return endpoint.answer(Array(buffer: body), headers: request.headers)
