@@ -22,7 +22,8 @@ struct CoreCommand: AsyncParsableCommand {
             jobs.enabled (true), jobs.interval_ms (200), jobs.batch_size (32), jobs.lease_s (30), jobs.max_attempts (5), \
             jobs.backoff_base_ms (500), jobs.call_timeout_ms (10000), kafka.brokers (host:port list; \
             absent: events stay in the outbox), kafka.topic (oms.document.status), kafka.batch_size (500), \
-            kafka.interval_ms (200), kafka.message_timeout_ms (10000), log.level.
+            kafka.interval_ms (200), kafka.message_timeout_ms (10000), kafka.sent_retention_h (168: sent \
+            events are deleted after a week), log.level.
             """
     )
 

@@ -12,12 +12,13 @@ import Testing
             id: "018bcfe5-6800-7000-8000-000000000000", status: "FAILED", source: "crm", documentType: "invoice", updatedAt: "now",
             errors: [.init(step: "poll", attempt: 1, code: "x<y", message: "<script>alert(1)</script> & \"quoted\"", at: "then")]
         )
-        let html = page.render(counts: [.init(status: "FAILED", count: 1)], rows: [row], notice: nil)
+        let html = page.render(counts: [.init(status: "FAILED", count: 1)], backlog: .init(OutboxBacklog(unsent: 0, oldestMs: nil)), rows: [row], notice: nil)
         #expect(!html.contains("<script>alert"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;"))
         #expect(html.contains("x&lt;y"))
         #expect(html.contains(#"action="/ops/rerun/018bcfe5-6800-7000-8000-000000000000""#))
-        #expect(page.render(counts: [], rows: [], notice: nil).contains("Nothing failed or was rejected."))
+        #expect(html.contains(#"<p id="outbox">Final-status events waiting for Kafka: <b>0</b>.</p>"#))
+        #expect(page.render(counts: [], backlog: .init(OutboxBacklog(unsent: 0, oldestMs: nil)), rows: [], notice: nil).contains("Nothing failed or was rejected."))
     }
 
     @Test func operatorsSeeFailuresAndRerunThem() async throws {
@@ -39,6 +40,8 @@ import Testing
         #expect(page.text.contains("batch_failed"))
         #expect(page.text.contains("<td>COMPLETED</td><td>1</td>"))
         #expect(page.text.contains("<td>FAILED</td><td>1</td>"))
+        // No Kafka here: the three final statuses wait in the outbox.
+        #expect(page.text.contains("Final-status events waiting for Kafka: <b>3</b>, the oldest written 20"), "\(page.text)")
 
         // The button posts; the answer sends the browser back to the page.
         let rerun = try await core.call("POST", "/ops/rerun/\(rejected)")

@@ -1,4 +1,5 @@
 import Core
+import Database
 import Foundation
 import JSON
 import Kafka
@@ -52,8 +53,15 @@ import Testing
             #expect(event["data"]?["status"]?.stringValue == status)
             #expect(event["data"]?["correlationId"] == "corr-1")
         }
-        let metrics = try await core.call("GET", "/metrics").text
+        var metrics = try await core.call("GET", "/metrics").text
         #expect(metrics.contains("oms_core_events_published_total 2"), "\(metrics)")
+        // The backlog gauge, set between rounds.
+        let gauge = ContinuousClock.now + .seconds(5)
+        while !metrics.contains("oms_core_outbox_unsent 0"), ContinuousClock.now < gauge {
+            try await Task.sleep(for: .milliseconds(100))
+            metrics = try await core.call("GET", "/metrics").text
+        }
+        #expect(metrics.contains("oms_core_outbox_unsent 0"), "\(metrics)")
         await core.stop()
         await upstreams.stop()
     }
@@ -116,6 +124,36 @@ import Testing
         let again = try await CoreStack.start(database: core.database)
         #expect(try await again.role.store.unsentEvents(limit: 10).map(\.requestID) == [id])
         await again.stop()
+        await upstreams.stop()
+    }
+
+    /// The backlog counts what waits; retention deletes only events sent before its cut-off,
+    /// never one still unsent.
+    @Test(arguments: TestDatabase.allCases)
+    func backlogAndRetention(_ backend: TestDatabase) async throws {
+        let upstreams = try await Upstreams.start()
+        let core = try await CoreStack.start(backend, jobs: upstreams.jobSettings)
+        core.runJobs()
+        let store = core.role.store
+        #expect(try await store.outboxBacklog() == OutboxBacklog(unsent: 0, oldestMs: nil))
+        var ids: [String] = []
+        for key in ["a", "b", "c"] {
+            let id = try #require(try await core.submit(PipelineTests.body(source: "nobody"), key: key).body?["id"]?.stringValue)
+            #expect(try await core.waitForFinal(id).body?["status"] == "REJECTED")
+            ids.append(id)
+        }
+        let backlog = try await store.outboxBacklog()
+        #expect(backlog.unsent == 3)
+        #expect(backlog.oldestMs.map { abs($0 - WallClock.millisecondsNow()) < 60_000 } == true)
+        let events = try await store.unsentEvents(limit: 10)
+        try await store.markSent([events[0].eventID], nowMs: 1_000)
+        try await store.markSent([events[1].eventID], nowMs: WallClock.millisecondsNow())
+        #expect(try await store.deleteSent(beforeMs: 2_000, limit: 100) == 1)
+        #expect(try await store.deleteSent(beforeMs: 2_000, limit: 100) == 0)
+        #expect(try await store.outboxBacklog().unsent == 1)
+        #expect(try await store.deleteSent(beforeMs: WallClock.millisecondsNow() + 1, limit: 100) == 1, "sent now, past a cut-off just after")
+        #expect(try await store.unsentEvents(limit: 10).map(\.eventID) == [events[2].eventID], "the unsent one is never deleted")
+        await core.stop()
         await upstreams.stop()
     }
 

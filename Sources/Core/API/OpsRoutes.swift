@@ -30,6 +30,7 @@ struct OpsRoutes: Sendable {
 
     private func render(notice: String?) async throws(APIError) -> Response {
         let counts = try await APIError.database { () throws(DatabaseError) in try await store.counts() }
+        let backlog = try await APIError.database { () throws(DatabaseError) in try await store.outboxBacklog() }
         var rows: [OpsPage.Row] = []
         for status in [RequestStatus.failed, .rejected] {
             let records = try await APIError.database { () throws(DatabaseError) in try await store.list(status: status, after: nil, limit: Self.maxRows) }
@@ -39,7 +40,8 @@ struct OpsRoutes: Sendable {
             }
         }
         let html = page.render(
-            counts: RequestStatus.allCases.map { OpsPage.Count(status: $0.rawValue, count: counts[$0] ?? 0) }, rows: rows, notice: notice
+            counts: RequestStatus.allCases.map { OpsPage.Count(status: $0.rawValue, count: counts[$0] ?? 0) },
+            backlog: OpsPage.Backlog(backlog), rows: rows, notice: notice
         )
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: html)))
     }

@@ -37,6 +37,7 @@ public struct CoreConfiguration: Sendable {
         outbox.batchSize = try reader.int("kafka.batch_size", default: outbox.batchSize, in: 1...10_000)
         outbox.interval = .milliseconds(try reader.int("kafka.interval_ms", default: 200, in: 10...600_000))
         outbox.messageTimeout = .milliseconds(try reader.int("kafka.message_timeout_ms", default: 10_000, in: 1_000...600_000))
+        outbox.sentRetention = .seconds(3600 * (try reader.int("kafka.sent_retention_h", default: 168, in: 1...87_600)))
     }
 
     /// `host:port` each; librdkafka would take other shapes and fail later, quietly.

@@ -27,14 +27,25 @@ struct OpsPage: Sendable {
         let count: Int
     }
 
+    /// The outbox: final-status events not yet published to Kafka.
+    struct Backlog: Sendable {
+        let unsent: Int
+        let oldest: String?
+
+        init(_ backlog: OutboxBacklog) {
+            unsent = backlog.unsent
+            oldest = backlog.oldestMs.map(Timestamp.rfc3339(milliseconds:))
+        }
+    }
+
     private let template: MustacheTemplate
 
     init() throws {
         template = try MustacheTemplate(string: Self.html)
     }
 
-    func render(counts: [Count], rows: [Row], notice: String?) -> String {
-        template.render(["counts": counts, "rows": rows, "empty": rows.isEmpty, "notice": notice as Any])
+    func render(counts: [Count], backlog: Backlog, rows: [Row], notice: String?) -> String {
+        template.render(["counts": counts, "backlog": backlog, "rows": rows, "empty": rows.isEmpty, "notice": notice as Any])
     }
 
     static func row(_ record: RequestRecord, _ failures: [RequestFailure]) -> Row {
@@ -72,6 +83,7 @@ struct OpsPage: Sendable {
         {{#counts}}<tr><td>{{status}}</td><td>{{count}}</td></tr>
         {{/counts}}
         </table>
+        {{#backlog}}<p id="outbox">Final-status events waiting for Kafka: <b>{{unsent}}</b>{{#oldest}}, the oldest written {{oldest}}{{/oldest}}.</p>{{/backlog}}
         <h2>Failed and rejected</h2>
         {{#empty}}<p id="none">Nothing failed or was rejected.</p>{{/empty}}
         {{^empty}}

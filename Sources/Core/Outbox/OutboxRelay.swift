@@ -22,6 +22,8 @@ public final class OutboxRelay: Service, Sendable {
     private let logger: Logger
     private let registry: MetricsRegistry
     private let producer: Mutex<KafkaProducer>
+    /// When sent events were last pruned (0: not yet).
+    private let prunedAtMs = Atomic<Int64>(0)
 
     /// Creates the producer; settings librdkafka refuses stop start-up.
     init(store: any CoreStore, settings: OutboxSettings, metrics: MetricsRegistry, logger: Logger) throws(KafkaError) {
@@ -44,7 +46,10 @@ public final class OutboxRelay: Service, Sendable {
             await withGracefulShutdownHandler {
                 while !Task.isCancelled, !stopping.load(ordering: .acquiring) {
                     let more = await self.round()
-                    if !more, !stopping.load(ordering: .acquiring) { try? await Task.sleep(for: self.settings.interval) }
+                    if !more {
+                        await self.upkeep()
+                        if !stopping.load(ordering: .acquiring) { try? await Task.sleep(for: self.settings.interval) }
+                    }
                 }
             } onGracefulShutdown: {
                 stop()
@@ -93,6 +98,23 @@ public final class OutboxRelay: Service, Sendable {
             }
         }
         return firstFailure == nil && events.count == settings.batchSize
+    }
+
+    /// Between rounds that left nothing to do: the backlog gauge, and at most once a minute
+    /// the deletion of events sent longer ago than the retention.
+    func upkeep() async {
+        if let backlog = try? await store.outboxBacklog() {
+            registry.gauge("oms_core_outbox_unsent").record(backlog.unsent)
+        }
+        let now = WallClock.millisecondsNow()
+        guard now - prunedAtMs.load(ordering: .relaxed) >= 60_000 else { return }
+        prunedAtMs.store(now, ordering: .relaxed)
+        do {
+            let deleted = try await store.deleteSent(beforeMs: now - settings.sentRetention.wholeMilliseconds, limit: 10_000)
+            if deleted > 0 { logger.info("sent events past their retention deleted", metadata: ["count": .stringConvertible(deleted)]) }
+        } catch {
+            logger.warning("deleting old sent events failed", metadata: ["error": .string(error.description)])
+        }
     }
 
     private func message(_ event: StatusEvent) -> KafkaMessage {

@@ -12,6 +12,8 @@ public struct OutboxSettings: Sendable, Equatable {
     public var interval: Duration = .milliseconds(200)
     /// How long one round keeps trying an event before leaving it for the next (`kafka.message_timeout_ms`).
     public var messageTimeout: Duration = .seconds(10)
+    /// How long sent events are kept before the relay deletes them (`kafka.sent_retention_h`).
+    public var sentRetention: Duration = .seconds(7 * 24 * 3600)
 
     public init() {}
 

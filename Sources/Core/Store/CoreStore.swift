@@ -35,10 +35,27 @@ public protocol CoreStore: DatabaseStore {
     /// Marks events sent (after the broker acknowledged them).
     func markSent(_ eventIDs: [String], nowMs: Int64) async throws(DatabaseError)
 
+    /// How many events wait to be published, and since when the oldest has.
+    func outboxBacklog() async throws(DatabaseError) -> OutboxBacklog
+
+    /// Deletes up to `limit` events sent before `beforeMs`; how many it deleted.
+    func deleteSent(beforeMs: Int64, limit: Int) async throws(DatabaseError) -> Int
+
     /// An operator's rerun of a FAILED or REJECTED request: back to the status it failed in
     /// (REJECTED: to RECEIVED), attempts reset, due now; the move is in its history.
     func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome
 
+}
+
+public struct OutboxBacklog: Sendable, Equatable {
+    public var unsent: Int
+    /// When the oldest unsent event was written; nil when none waits.
+    public var oldestMs: Int64?
+
+    public init(unsent: Int, oldestMs: Int64?) {
+        self.unsent = unsent
+        self.oldestMs = oldestMs
+    }
 }
 
 public enum RerunOutcome: Sendable, Equatable {

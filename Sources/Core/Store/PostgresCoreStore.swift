@@ -243,6 +243,30 @@ public final class PostgresCoreStore: CoreStore {
         }
     }
 
+    public func outboxBacklog() async throws(DatabaseError) -> OutboxBacklog {
+        try await PostgresPool.mapped {
+            try await database.run { client in
+                let rows = try await client.query("SELECT COUNT(*)::bigint, MIN(created_at_ms) FROM core_outbox WHERE sent_at_ms IS NULL")
+                for try await (count, oldest) in rows.decode((Int64, Int64?).self) {
+                    return OutboxBacklog(unsent: Int(count), oldestMs: oldest)
+                }
+                return OutboxBacklog(unsent: 0, oldestMs: nil)
+            }
+        }
+    }
+
+    public func deleteSent(beforeMs: Int64, limit: Int) async throws(DatabaseError) -> Int {
+        try await PostgresPool.mapped {
+            try await database.run { client in
+                let rows = try await client.query(
+                    "WITH gone AS (DELETE FROM core_outbox WHERE event_id IN (SELECT event_id FROM core_outbox WHERE sent_at_ms < \(beforeMs) LIMIT \(limit)) RETURNING 1) SELECT COUNT(*)::bigint FROM gone"
+                )
+                for try await count in rows.decode(Int64.self) { return Int(count) }
+                return 0
+            }
+        }
+    }
+
     public func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome {
         try await PostgresPool.mapped {
             try await database.transaction { connection in

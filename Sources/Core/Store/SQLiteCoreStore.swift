@@ -217,6 +217,21 @@ public final class SQLiteCoreStore: CoreStore {
         }
     }
 
+    public func outboxBacklog() async throws(DatabaseError) -> OutboxBacklog {
+        let row = try await database.read("SELECT COUNT(*) AS n, MIN(created_at_ms) AS oldest FROM core_outbox WHERE sent_at_ms IS NULL").first
+        return OutboxBacklog(unsent: Int(row?.column("n")?.integer ?? 0), oldestMs: row?.column("oldest")?.integer.map(Int64.init))
+    }
+
+    public func deleteSent(beforeMs: Int64, limit: Int) async throws(DatabaseError) -> Int {
+        try await database.write { connection in
+            _ = try await connection.query(
+                "DELETE FROM core_outbox WHERE event_id IN (SELECT event_id FROM core_outbox WHERE sent_at_ms < ? LIMIT ?)",
+                [.integer(SQLiteInt64(beforeMs)), .integer(SQLiteInt64(limit))]
+            )
+            return Int(try await connection.query("SELECT changes() AS n").first?.column("n")?.integer ?? 0)
+        }
+    }
+
     public func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome {
         let now = SQLiteData.integer(SQLiteInt64(nowMs))
         return try await database.write { connection in
