@@ -12,6 +12,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let lock = NSLock()
 
     public init(brokers: [String], topic: String, partitions: Int32, logger: Logger) throws(KafkaError) {
+        guard partitions >= 1 else { throw KafkaError(.configuration, "a topic has at least one partition, got \(partitions)") }
         client = try KafkaClient(
             type: RD_KAFKA_CONSUMER,
             settings: [
@@ -33,19 +34,23 @@ public final class KafkaConsumer: @unchecked Sendable {
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(.client, code: code) }
     }
 
-    /// The next record, or nil when none arrived within `timeout`. Partition ends and
-    /// transient errors are skipped (logged by the client).
+    /// The next record, or nil when none arrived within `timeout` or an error came instead
+    /// (logged at debug: librdkafka retries by itself).
     public func poll(timeout: Duration) -> KafkaRecord? {
         lock.lock()
         defer { lock.unlock() }
         let milliseconds = Int32(KafkaProducerSettings.milliseconds(timeout))
         guard let message = rd_kafka_consumer_poll(client.handle, milliseconds) else { return nil }
         defer { rd_kafka_message_destroy(message) }
-        guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+        guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            client.context.logger.debug("kafka read error", metadata: ["error": .string(KafkaError(.delivery, code: message.pointee.err).message)])
+            return nil
+        }
         return Self.record(message)
     }
 
-    /// Every record that arrives until none has come for `quiet`, or `limit` has passed.
+    /// Every record that arrives until none has come for `quiet` (counted from the call, then
+    /// from each record), or `limit` has passed.
     public func drain(quiet: Duration, limit: Duration) -> [KafkaRecord] {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: limit)
