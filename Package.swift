@@ -144,10 +144,19 @@ let package = Package(
         ),
 
         // Entry point: commands only.
+        .target(
+            name: "Conformance",
+            dependencies: [
+                "JOSE", "JSON", "Curl", "EdgeRuntime",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "oms",
             dependencies: [
-                "AuthService", "Emulators", "SOAPBridge", "RefData", "Core", "JOSE", "JSON", "EdgeRuntime",
+                "AuthService", "Emulators", "SOAPBridge", "RefData", "Core", "Conformance", "JOSE", "JSON", "EdgeRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -206,6 +215,7 @@ let package = Package(
         .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "Curl", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "JOSE", "JSON", "TestSupport"]),
         .testTarget(
             name: "DatabaseTests",
             dependencies: [

@@ -2,15 +2,15 @@ import Foundation
 import Testing
 
 /// The built `oms` executable, run as a child process.
-struct OMSCommand {
-    static var binary: String? {
+public enum OMSCommand {
+    public static var binary: String? {
         if let path = ProcessInfo.processInfo.environment["OMS_BINARY"] { return path }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let candidate = root.appendingPathComponent(".build/debug/oms").path
         return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
     }
 
-    static func require() throws -> String {
+    public static func require() throws -> String {
         guard let binary else {
             Issue.record("the oms executable was not found: run `swift build` first (scripts/test.sh does) or set OMS_BINARY")
             throw CancellationError()
@@ -18,14 +18,14 @@ struct OMSCommand {
         return binary
     }
 
-    struct Result {
-        let status: Int32
-        let output: String
-        let error: String
+    public struct Result: Sendable {
+        public let status: Int32
+        public let output: String
+        public let error: String
     }
 
     /// Runs to completion.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try require())
         process.arguments = arguments
@@ -41,7 +41,7 @@ struct OMSCommand {
     }
 
     /// Starts a long-running role; output goes to `log`.
-    static func start(_ arguments: [String], log: URL) throws -> Process {
+    public static func start(_ arguments: [String], log: URL) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try require())
         process.arguments = arguments
@@ -54,7 +54,7 @@ struct OMSCommand {
     }
 
     /// Sends SIGTERM and waits up to 10 s for the process to exit; false when it is still running.
-    static func terminate(_ process: Process) async throws -> Bool {
+    public static func terminate(_ process: Process) async throws -> Bool {
         kill(process.processIdentifier, SIGTERM)
         let deadline = ContinuousClock.now + .seconds(10)
         while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }

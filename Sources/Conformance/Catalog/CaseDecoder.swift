@@ -1,0 +1,122 @@
+import JSON
+
+/// Decodes one case entry of a category file.
+struct CaseDecoder {
+    let file: String
+    let caseID: String?
+    let category: String
+
+    func decode(_ entry: JSONValue) throws(CatalogError) -> ConformanceCase {
+        let fields = try Fields(entry, file: file, caseID: caseID, allowed: ["id", "title", "reference", "token", "request", "expect"], what: "case")
+        let id = try fields.string("id")
+        guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw fields.fail("id must be letters, digits and '-', got '\(id)'")
+        }
+        return ConformanceCase(
+            id: id, title: try fields.string("title"), category: category, reference: try fields.string("reference"),
+            token: try fields.value("token").map { (value) throws(CatalogError) in try token(value) },
+            request: try fields.value("request").map { (value) throws(CatalogError) in try request(value) } ?? RequestRecipe(),
+            expect: try expectation(fields.value("expect"))
+        )
+    }
+
+    private func token(_ value: JSONValue) throws(CatalogError) -> TokenRecipe {
+        let fields = try Fields(value, file: file, caseID: caseID, allowed: [
+            "header", "remove_header", "claims", "remove_claims", "header_json", "claims_json", "pad_claims_to", "nest_claims", "sign", "form", "raw",
+        ], what: "token")
+        var recipe = TokenRecipe()
+        recipe.setHeader = try fields.members("header")
+        recipe.removeHeader = try fields.stringList("remove_header")
+        recipe.setClaims = try fields.members("claims")
+        recipe.removeClaims = try fields.stringList("remove_claims")
+        recipe.headerJSON = try fields.optionalString("header_json")
+        recipe.claimsJSON = try fields.optionalString("claims_json")
+        recipe.raw = try fields.optionalString("raw")
+        if let size = fields.value("pad_claims_to") {
+            guard let bytes = size.integerValue, (1...10_000_000).contains(bytes) else { throw fields.fail("pad_claims_to must be 1…10000000 bytes") }
+            recipe.padClaimsTo = Int(bytes)
+        }
+        if let depth = fields.value("nest_claims") {
+            guard let levels = depth.integerValue, (1...1_000_000).contains(levels) else { throw fields.fail("nest_claims must be 1…1000000 levels") }
+            recipe.nestClaims = Int(levels)
+        }
+        if let form = try fields.optionalString("form") {
+            guard let parsed = TokenRecipe.Form(rawValue: form) else {
+                throw fields.fail("unknown form '\(form)' (known: \(TokenRecipe.Form.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            recipe.form = parsed
+        }
+        recipe.signing = try signing(fields.value("sign"), fields: fields, changes: recipe.changesContent)
+        return recipe
+    }
+
+    /// `sign: keep | key | none | hmac-public-pem | …`, or `sign: {key: PS256}`. Absent: the
+    /// issuer's key when the content changed (so only the intended defect differs), else keep.
+    private func signing(_ value: JSONValue?, fields: Fields, changes: Bool) throws(CatalogError) -> TokenRecipe.Signing {
+        guard let value else { return changes ? .key(algorithm: nil) : .keep }
+        if let object = value.objectValue {
+            guard object.count == 1, let algorithm = object["key"]?.stringValue else { throw fields.fail("sign as a mapping must be {key: ALG}") }
+            return .key(algorithm: algorithm)
+        }
+        let modes: [String: TokenRecipe.Signing] = [
+            "keep": .keep, "key": .key(algorithm: nil), "none": .none, "hmac-public-pem": .hmacPublicPEM, "hmac-public-jwk": .hmacPublicJWK,
+            "zero-ecdsa": .zeroECDSA, "der-ecdsa": .derECDSA, "truncate": .truncate, "extend": .extend, "flip": .flip,
+            "stranger": .stranger, "random": .random,
+        ]
+        guard let name = value.stringValue, let mode = modes[name] else {
+            throw fields.fail("unknown sign '\(value)' (known: \(modes.keys.sorted().joined(separator: ", ")), or {key: ALG})")
+        }
+        return mode
+    }
+
+    private func request(_ value: JSONValue) throws(CatalogError) -> RequestRecipe {
+        let fields = try Fields(value, file: file, caseID: caseID, allowed: ["method", "path", "authorization", "headers"], what: "request")
+        var recipe = RequestRecipe()
+        if let method = try fields.optionalString("method") {
+            guard !method.isEmpty, method.allSatisfy({ $0.isASCII && $0.isUppercase }) else { throw fields.fail("method must be upper-case letters") }
+            recipe.method = method
+        }
+        if let path = try fields.optionalString("path") {
+            guard path.hasPrefix("/") || path.hasPrefix("{{") else { throw fields.fail("path must start with / or a placeholder") }
+            recipe.path = path
+        }
+        if let authorization = fields.value("authorization") {
+            if authorization.isNull {
+                recipe.authorization = nil
+            } else {
+                guard let text = authorization.stringValue else { throw fields.fail("authorization must be text or null (none sent)") }
+                recipe.authorization = text
+            }
+        }
+        if let headers = fields.value("headers") {
+            guard let list = headers.arrayValue else { throw fields.fail("headers must be a list of {name, value}") }
+            for header in list {
+                let pair = try Fields(header, file: file, caseID: caseID, allowed: ["name", "value"], what: "header")
+                recipe.headers.append((try pair.string("name"), try pair.optionalString("value") ?? ""))
+            }
+        }
+        return recipe
+    }
+
+    private func expectation(_ value: JSONValue?) throws(CatalogError) -> Expectation {
+        let fields = try Fields(value, file: file, caseID: caseID, allowed: ["status", "www_authenticate", "upstream_headers"], what: "expect")
+        let status: Expectation.Status
+        switch fields.value("status") {
+        case .number(let code)? where code == code.rounded() && (100...599).contains(code):
+            status = .exactly([Int(code)])
+        case .array(let codes)? where !codes.isEmpty && codes.allSatisfy({ ($0.integerValue.map { (100...599).contains($0) }) ?? false }):
+            status = .exactly(codes.compactMap { $0.integerValue.map(Int.init) })
+        case .string("denied")?: status = .denied
+        case .string("success")?: status = .success
+        case .string("client-error")?: status = .clientError
+        default: throw fields.fail("expect.status must be a status code, a list of them, denied, success or client-error")
+        }
+        var expectation = Expectation(status: status)
+        expectation.wwwAuthenticate = try fields.optionalString("www_authenticate")
+        for (name, value) in try fields.members("upstream_headers").sorted(by: { $0.key < $1.key }) {
+            guard let text = value.stringValue else { throw fields.fail("upstream_headers values must be text") }
+            expectation.upstreamHeaders.append((name, text))
+        }
+        return expectation
+    }
+}

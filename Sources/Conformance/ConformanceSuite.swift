@@ -1,0 +1,65 @@
+import Curl
+import Foundation
+import JSON
+
+/// The whole run: checks the gateway takes the valid token at all, then runs every selected
+/// case, one at a time (the gateway's rate limits and logs stay readable).
+public struct ConformanceSuite: Sendable {
+    public let catalog: Catalog
+    public let settings: SuiteSettings
+    public let template: TokenTemplate
+    public let keys: ForgeKeys
+
+    /// Before any case: the gateway is unreachable, or refuses the valid token (so every
+    /// verdict would be meaningless). The command turns it into one line and exit status 2.
+    public struct Unusable: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(catalog: Catalog, settings: SuiteSettings, template: TokenTemplate, keys: ForgeKeys) {
+        self.catalog = catalog
+        self.settings = settings
+        self.template = template
+        self.keys = keys
+    }
+
+    /// The cases `--only` and `--category` select, in catalog order.
+    public var selected: [ConformanceCase] {
+        catalog.cases.filter { item in
+            (settings.only.isEmpty || settings.only.contains(item.id)) && (settings.categories.isEmpty || settings.categories.contains(item.category))
+        }
+    }
+
+    public func run(progress: @Sendable (Int, Int, CaseResult) -> Void = { _, _, _ in }) async throws(Unusable) -> SuiteReport {
+        let http = CurlClient()
+        defer { Task { await http.shutdown() } }
+        let startedAt = Date()
+        try await checkBaseline(http)
+        let now = Int64(Date().timeIntervalSince1970)
+        let forge = TokenForge(
+            template: template, keys: keys, placeholders: template.placeholders(path: settings.path, now: now), now: now, leeway: settings.leeway
+        )
+        let runner = CaseRunner(http: http, settings: settings, forge: forge)
+        let cases = selected
+        var results: [CaseResult] = []
+        for (index, item) in cases.enumerated() {
+            let result = await runner.run(item)
+            results.append(result)
+            progress(index + 1, cases.count, result)
+        }
+        return SuiteReport(gateway: settings.gateway, path: settings.path, startedAt: startedAt, finishedAt: Date(), results: results)
+    }
+
+    private func checkBaseline(_ http: CurlClient) async throws(Unusable) {
+        let url = settings.gateway + settings.path
+        let response: CurlResponse
+        do {
+            response = try await http.execute(CurlRequest(url: url, headers: [("Authorization", "Bearer \(template.token)")], timeout: settings.timeout))
+        } catch {
+            throw Unusable(description: "cannot reach the gateway at \(url): \(error)")
+        }
+        guard (200..<300).contains(response.status) else {
+            throw Unusable(description: "the gateway answered \(response.status) to the valid token at \(url): check --path and --valid-token (is it still valid?)")
+        }
+    }
+}

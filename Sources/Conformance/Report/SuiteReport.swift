@@ -1,0 +1,64 @@
+import Foundation
+import JSON
+
+/// The results of a run; `json` is the source of truth every other report is derived from.
+public struct SuiteReport: Sendable {
+    public let gateway: String
+    public let path: String
+    public let startedAt: Date
+    public let finishedAt: Date
+    public let results: [CaseResult]
+
+    public func count(_ outcome: CaseResult.Outcome) -> Int { results.filter { $0.outcome == outcome }.count }
+
+    /// 0 when nothing failed (passed or skipped), 1 otherwise.
+    public var exitStatus: Int32 { count(.failed) == 0 ? 0 : 1 }
+
+    public var json: JSONValue {
+        .object([
+            "suite": "oms conformance",
+            "format": 1,
+            "gateway": .string(gateway),
+            "path": .string(path),
+            "startedAt": .string(Self.timestamp(startedAt)),
+            "finishedAt": .string(Self.timestamp(finishedAt)),
+            "summary": .object([
+                "passed": .number(Double(count(.passed))), "failed": .number(Double(count(.failed))),
+                "skipped": .number(Double(count(.skipped))), "total": .number(Double(results.count)),
+            ]),
+            "cases": .array(results.map(Self.json)),
+        ])
+    }
+
+    private static func json(_ result: CaseResult) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(result.id), "title": .string(result.title), "category": .string(result.category),
+            "reference": .string(result.reference), "outcome": .string(result.outcome.rawValue), "expected": .string(result.expected),
+            "durationMs": .number(Double(result.durationMs)),
+        ]
+        if !result.reason.isEmpty { object["reason"] = .string(result.reason) }
+        if let request = result.request {
+            var sent: [String: JSONValue] = [
+                "method": .string(request.method), "url": .string(request.url),
+                "headers": .array(request.headers.map { .array([.string($0.name), .string($0.value)]) }),
+            ]
+            if let header = request.tokenHeader { sent["tokenHeader"] = .string(header) }
+            if let claims = request.tokenClaims { sent["tokenClaims"] = .string(claims) }
+            object["request"] = .object(sent)
+        }
+        if let answer = result.answer {
+            object["answer"] = .object([
+                "status": .number(Double(answer.status)),
+                "headers": .array(answer.headers.map { .array([.string($0.name), .string($0.value)]) }),
+                "body": .string(answer.body),
+            ])
+        }
+        return .object(object)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}

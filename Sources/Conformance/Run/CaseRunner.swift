@@ -1,0 +1,96 @@
+import Curl
+import Foundation
+import JSON
+
+/// Runs one case: builds its token and request, sends it, and judges the answer.
+struct CaseRunner: Sendable {
+    let http: CurlClient
+    let settings: SuiteSettings
+    let forge: TokenForge
+
+    func run(_ item: ConformanceCase) async -> CaseResult {
+        let started = ContinuousClock.now
+        func result(_ outcome: CaseResult.Outcome, _ reason: String, _ request: CaseResult.SentRequest? = nil, _ answer: CaseResult.Answer? = nil) -> CaseResult {
+            let elapsed = ContinuousClock.now - started
+            return CaseResult(
+                id: item.id, title: item.title, category: item.category, reference: item.reference, outcome: outcome, reason: reason,
+                expected: expectedText(item.expect), request: request, answer: answer,
+                durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+            )
+        }
+        if !item.expect.upstreamHeaders.isEmpty, !settings.echo {
+            return result(.skipped, "needs the echo upstream (--echo-listen) behind --path")
+        }
+        let token: String
+        var forged: TokenForge.Forged?
+        if let recipe = item.token {
+            do {
+                forged = try forge.build(recipe)
+                token = forged!.token
+            } catch {
+                return result(.skipped, error.reason)
+            }
+        } else {
+            token = forge.template.token
+        }
+        var values = forge.placeholders
+        values["token"] = token
+        var headers: [(name: String, value: String)] = []
+        if let authorization = item.request.authorization { headers.append(("Authorization", Templates.fill(authorization, values))) }
+        for header in item.request.headers { headers.append((header.name, Templates.fill(header.value, values))) }
+        let url = settings.gateway + Templates.fill(item.request.path, values)
+        let sent = CaseResult.SentRequest(
+            method: item.request.method, url: Self.redacted(url, token: token, valid: forge.template.token),
+            headers: headers.map { ($0.name, Self.redacted($0.value, token: token, valid: forge.template.token)) },
+            tokenHeader: forged.map { Self.redacted($0.header, token: token, valid: forge.template.token) },
+            tokenClaims: forged.map { Self.redacted($0.claims, token: token, valid: forge.template.token) }
+        )
+        let response: CurlResponse
+        do {
+            response = try await http.execute(CurlRequest(
+                url: url, method: item.request.method, headers: headers, body: nil, timeout: settings.timeout, maxResponseBytes: 1 << 20
+            ))
+        } catch {
+            return result(.failed, "no answer: \(error)", sent)
+        }
+        let answer = CaseResult.Answer(
+            status: response.status,
+            headers: response.headers.filter { ["www-authenticate", "content-type", "location", "x-request-id"].contains($0.name.lowercased()) },
+            body: Self.redacted(String(decoding: response.body.prefix(2048), as: UTF8.self), token: token, valid: forge.template.token)
+        )
+        if !item.expect.accepts(response.status) {
+            return result(.failed, "answered \(response.status), expected \(item.expect.statusText)", sent, answer)
+        }
+        if let wanted = item.expect.wwwAuthenticate, !(response.header("WWW-Authenticate") ?? "").contains(wanted) {
+            return result(.failed, "WWW-Authenticate is '\(response.header("WWW-Authenticate") ?? "")', expected it to contain '\(wanted)'", sent, answer)
+        }
+        if !item.expect.upstreamHeaders.isEmpty {
+            let received = EchoUpstream.headers(in: response.body)
+            for (name, template) in item.expect.upstreamHeaders {
+                let wanted = Templates.fill(template, values)
+                let got = received?[name.lowercased()] ?? []
+                if got != [wanted] {
+                    return result(.failed, "the upstream received \(name): \(got.isEmpty ? "(none)" : got.joined(separator: " | ")), expected exactly '\(wanted)'", sent, answer)
+                }
+            }
+        }
+        return result(.passed, "", sent, answer)
+    }
+
+    private func expectedText(_ expect: Expectation) -> String {
+        var text = expect.statusText
+        if let wanted = expect.wwwAuthenticate { text += ", WWW-Authenticate with \(wanted)" }
+        for (name, value) in expect.upstreamHeaders { text += ", upstream \(name): \(value)" }
+        return text
+    }
+
+    /// Tokens never reach a report whole, wherever they appear (headers, the URL, an echoed
+    /// body): the valid one is a credential, and the forged ones are shown decoded instead.
+    static func redacted(_ value: String, token: String, valid: String) -> String {
+        var text = value
+        for secret in [token, valid] where secret.count >= 16 {
+            text = text.replacingOccurrences(of: secret, with: "<token: \(secret.utf8.count) bytes>")
+        }
+        return text
+    }
+}

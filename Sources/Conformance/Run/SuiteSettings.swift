@@ -1,0 +1,20 @@
+/// Where and how the suite runs.
+public struct SuiteSettings: Sendable {
+    /// The gateway's base URL (`--gateway`), without a trailing slash.
+    public var gateway: String
+    /// A path the gateway protects and the valid token may read (`--path`).
+    public var path = "/v1/documents/conformance"
+    /// The clock leeway the gateway allows (`--leeway`), for the claims cases on either side of it.
+    public var leeway: Int64 = 30
+    /// Bound of each request.
+    public var timeout: Duration = .seconds(10)
+    /// Only these case ids (`--only`) / categories (`--category`); empty: all.
+    public var only: Set<String> = []
+    public var categories: Set<String> = []
+    /// Whether `path` reaches the suite's echo upstream, so cases can check what the upstream got.
+    public var echo = false
+
+    public init(gateway: String) {
+        self.gateway = gateway.hasSuffix("/") ? String(gateway.dropLast()) : gateway
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Conformance
+import Curl
+import EdgeRuntime
+import Foundation
+import Hummingbird
+import JOSE
+import Logging
+
+struct ConformanceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conformance",
+        abstract: "Run the attack catalog against a live gateway and write the results.",
+        discussion: """
+            The suite learns what a good token looks like from --valid-token (and the JWKS), then \
+            sends one request per case, each changing one thing: token structure, algorithms, \
+            signatures, claims, transport. Cases that need the issuer's key (a well-signed but \
+            expired token, say) run when --signing-key, --kid and --alg are given, and are \
+            reported as skipped otherwise; cases that check what reached the upstream need \
+            --echo-listen, with the gateway routing --path to that address. Before any case, the \
+            valid token must get a 2xx at --path. Results: DIR/results.json. Exit status: 0 when \
+            every case passed or was skipped, 1 when any failed, 2 for a usage or connection error. \
+            The valid token may also come from the environment (OMS_CONFORMANCE_TOKEN), which \
+            keeps it out of the process list.
+            """
+    )
+
+    @Option(help: "The gateway's base URL, e.g. http://127.0.0.1:8080.")
+    var gateway: String?
+    @Option(help: "A path the gateway protects that the valid token may GET.")
+    var path = "/v1/documents/conformance"
+    @Option(name: .customLong("valid-token"), help: "A valid, current token for --path.")
+    var validToken: String?
+    @Option(help: "The issuer's JWKS: a file or an http(s) URL (for the key-confusion cases).")
+    var jwks: String?
+    @Option(name: .customLong("signing-key"), help: "The issuer's test private key (PEM), for cases that must be well signed.")
+    var signingKey: String?
+    @Option(help: "The kid the signing key is published under.")
+    var kid: String?
+    @Option(help: "The signing key's algorithm (ES256, RS256, …).")
+    var alg: String?
+    @Option(help: "The gateway's clock leeway in seconds (cases run on both sides of it).")
+    var leeway: Int = 30
+    @Option(name: .customLong("echo-listen"), help: "Start the echo upstream on HOST:PORT (the gateway must route --path there).")
+    var echoListen: String?
+    @Option(help: "The folder of case files.")
+    var cases = "conformance/cases"
+    @Option(help: "Only these case ids (comma-separated).")
+    var only: String?
+    @Option(help: "Only these categories (comma-separated).")
+    var category: String?
+    @Option(help: "Where the results go.")
+    var out = "conformance-report"
+    @Option(name: .customLong("timeout-ms"), help: "Bound of each request.")
+    var timeoutMs: Int = 10_000
+
+    func run() async throws {
+        guard let gateway, let url = URL(string: gateway), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+            RoleStartup.fail("--gateway: an http:// or https:// URL is required")
+        }
+        guard let token = validToken ?? ProcessInfo.processInfo.environment["OMS_CONFORMANCE_TOKEN"], !token.isEmpty else {
+            RoleStartup.fail("--valid-token (or OMS_CONFORMANCE_TOKEN) is required")
+        }
+        guard path.hasPrefix("/") else { RoleStartup.fail("--path must start with /") }
+        guard (0...3600).contains(leeway) else { RoleStartup.fail("--leeway must be 0…3600 seconds") }
+        guard (100...600_000).contains(timeoutMs) else { RoleStartup.fail("--timeout-ms must be 100…600000") }
+        let catalog = RoleStartup.orFail { try Catalog.load(folder: cases) }
+        let template = RoleStartup.orFail { try TokenTemplate(token: token) }
+        let keys = await RoleStartup.orFail { try ForgeKeys(issuer: try issuer(), jwks: await jwksBytes(), template: template) }
+
+        var settings = SuiteSettings(gateway: gateway)
+        settings.path = path
+        settings.leeway = Int64(leeway)
+        settings.timeout = .milliseconds(timeoutMs)
+        settings.only = Set(Self.list(only))
+        settings.categories = Set(Self.list(category))
+        settings.echo = echoListen != nil
+        if let unknown = settings.only.subtracting(catalog.cases.map(\.id)).sorted().first { RoleStartup.fail("--only: no case \(unknown)") }
+        if let unknown = settings.categories.subtracting(catalog.categories).sorted().first { RoleStartup.fail("--category: no category \(unknown)") }
+        let suite = ConformanceSuite(catalog: catalog, settings: settings, template: template, keys: keys)
+
+        let echo = try await startEcho()
+        defer { echo?.cancel() }
+        let interactive = isatty(STDERR_FILENO) == 1
+        let report: SuiteReport
+        do {
+            report = try await suite.run { index, total, result in
+                guard interactive else { return }
+                let line = "[\(index)/\(total)] \(result.outcome.rawValue.uppercased()) \(result.id) \(result.title)"
+                FileHandle.standardError.write(Data(("\r\u{1B}[K" + String(line.prefix(120))).utf8))
+            }
+        } catch {
+            RoleStartup.fail(error.description)
+        }
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let written = RoleStartup.orFail { try Self.write(report, to: out) }
+        print("\(report.results.count) cases: \(report.count(.passed)) passed, \(report.count(.failed)) failed, \(report.count(.skipped)) skipped")
+        for result in report.results where result.outcome == .failed {
+            print("FAIL \(result.id) \(result.title): \(result.reason)")
+        }
+        print("results: \(written)")
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+
+    private func issuer() throws -> ForgeKeys.Issuer? {
+        guard let signingKey else {
+            if kid != nil || alg != nil { throw ValidationError("--kid and --alg go with --signing-key") }
+            return nil
+        }
+        guard let kid, let alg, let algorithm = JWSAlgorithm(rawValue: alg) else {
+            throw ValidationError("--signing-key needs --kid and a known --alg")
+        }
+        guard let pem = try? String(contentsOfFile: signingKey, encoding: .utf8) else { throw ValidationError("--signing-key: cannot read \(signingKey)") }
+        return ForgeKeys.Issuer(privateKeyPEM: pem, algorithm: algorithm, keyID: kid)
+    }
+
+    private func jwksBytes() async throws -> [UInt8]? {
+        guard let jwks else { return nil }
+        if jwks.hasPrefix("http://") || jwks.hasPrefix("https://") {
+            let http = CurlClient()
+            defer { Task { await http.shutdown() } }
+            let response = try await http.execute(CurlRequest(url: jwks, timeout: .seconds(10)))
+            guard response.status == 200 else { throw ValidationError("--jwks: \(jwks) answered \(response.status)") }
+            return response.body
+        }
+        guard let data = FileManager.default.contents(atPath: jwks) else { throw ValidationError("--jwks: cannot read \(jwks)") }
+        return Array(data)
+    }
+
+    /// The echo upstream on --echo-listen, running until the command ends.
+    private func startEcho() async throws -> Task<Void, any Error>? {
+        guard let echoListen else { return nil }
+        let parts = echoListen.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]), (1...65_535).contains(port) else { RoleStartup.fail("--echo-listen must be HOST:PORT") }
+        let upstream = EchoUpstream(server: ServerSettings(host: String(parts[0]), port: port))
+        let logger = Logger(label: "oms.conformance.echo") { _ in SwiftLogNoOpLogHandler() }
+        let listening = AsyncStream<Int>.makeStream()
+        let task = Task { try await upstream.application(logger: logger) { listening.continuation.yield($0) }.runService() }
+        for await _ in listening.stream { break }
+        return task
+    }
+
+    static func list(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// results.json in `folder` (made if missing); the path written.
+    static func write(_ report: SuiteReport, to folder: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = (folder as NSString).appendingPathComponent("results.json")
+        try Data(report.json.serializedBytes()).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `oms conformance` against the shipped gateway (nginx-conf + `oms auth` + the OIDM
+/// emulator), and against targets that must make it fail.
+@Suite(.serialized) struct GatewayConformanceTests {
+    static func outcomes(_ report: [String: Any]?) -> [String: String] {
+        var out: [String: String] = [:]
+        for item in (report?["cases"] as? [[String: Any]]) ?? [] {
+            if let id = item["id"] as? String, let outcome = item["outcome"] as? String { out[id] = outcome }
+        }
+        return out
+    }
+
+    static func failures(_ report: [String: Any]?) -> String {
+        ((report?["cases"] as? [[String: Any]]) ?? []).filter { $0["outcome"] as? String == "failed" }
+            .map { "\($0["id"] ?? ""): \($0["reason"] ?? "")" }.joined(separator: "\n")
+    }
+
+    /// Every case passes against our stack, under either issuer key; the only skips are the
+    /// cases for the other key type.
+    @Test(arguments: [("ec-1", ["SIG-11", "SIG-12"]), ("rsa-1", ["SIG-08", "SIG-09"])])
+    func ourGatewayPassesEveryCase(_ kid: String, _ skipped: [String]) async throws {
+        let stack = try await GatewayStack()
+        let token = try stack.token(kid: kid)
+        let (result, report) = try stack.conformance(kid: kid, token: token)
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        let outcomes = Self.outcomes(report)
+        #expect(outcomes.count >= 60)
+        #expect(outcomes.filter { $0.value == "failed" }.isEmpty, "\(Self.failures(report))")
+        #expect(outcomes.filter { $0.value == "skipped" }.keys.sorted() == skipped)
+        #expect(result.output.contains("\(outcomes.count) cases: \(outcomes.count - skipped.count) passed, 0 failed, \(skipped.count) skipped"))
+        // The valid token never appears in the results, not even its signature: it is a credential.
+        let file = result.output.split(separator: "\n").last.map { String($0.dropFirst("results: ".count)) } ?? ""
+        let text = try String(contentsOf: URL(fileURLWithPath: file), encoding: .utf8)
+        #expect(text.contains("<token: "), "tokens are shown redacted")
+        #expect(!text.contains(String(token.split(separator: ".")[2])))
+        stack.stop()
+    }
+
+    /// A gateway whose leeway is an hour: the not-yet-valid and issued-in-the-future cases must
+    /// fail (the OIDM check still refuses the expired ones), with exit status 1.
+    @Test func aLaxClockFailsTheLeewayCases() async throws {
+        let stack = try await GatewayStack(leeway: 3600)
+        let (result, report) = try stack.conformance(extra: ["--category", "claims"])
+        #expect(result.status == 1, "\(result.output)\(result.error)")
+        let failed = Self.outcomes(report).filter { $0.value == "failed" }.keys.sorted()
+        #expect(failed == ["CLM-09", "CLM-10", "CLM-12"], "\(Self.failures(report))")
+        #expect(result.output.contains("FAIL CLM-09 Not valid before an hour from now: answered 200, expected 401"), "\(result.output)")
+        stack.stop()
+    }
+
+    /// No gateway at all: the suite pointed straight at the upstream (which takes anything)
+    /// fails every case that must be refused, and passes the ones that must get through.
+    @Test func noAuthenticationFailsEveryRefusal() async throws {
+        let stack = try await GatewayStack()
+        let (result, report) = try stack.conformance(gateway: "http://127.0.0.1:\(stack.upstreamPort)")
+        #expect(result.status == 1)
+        let outcomes = Self.outcomes(report)
+        let mustPass = ["TRN-01", "TRN-05", "SIG-13", "CLM-03", "CLM-11", "CLM-18", "CLM-26"]
+        for id in mustPass { #expect(outcomes[id] == "passed", "\(id)") }
+        // Identity headers: the echo sees what the client sent, not the token's.
+        for id in ["TRN-10", "TRN-11", "TRN-12"] { #expect(outcomes[id] == "failed", "\(id)") }
+        // Oversized headers are refused by any HTTP server, the echo included.
+        let anyServer = ["STR-19", "STR-20"]
+        let refusals = outcomes.filter { !mustPass.contains($0.key) && !anyServer.contains($0.key) && !["TRN-10", "TRN-11", "TRN-12"].contains($0.key) && $0.value != "skipped" }
+        #expect(refusals.values.allSatisfy { $0 == "failed" }, "\(refusals.filter { $0.value != "failed" })")
+        stack.stop()
+    }
+
+    @Test func usageAndConnectionErrorsExitTwo() async throws {
+        let stack = try await GatewayStack()
+        let token = try stack.token()
+        let cases = GatewayStack.root.appendingPathComponent("conformance/cases").path
+        let noGateway = try OMSCommand.run(["conformance", "--valid-token", token])
+        #expect(noGateway.status == 2 && noGateway.error.contains("--gateway"), "\(noGateway.error)")
+        let unreachable = try OMSCommand.run(["conformance", "--gateway", "http://127.0.0.1:\(Loopback.freePort())", "--valid-token", token, "--cases", cases])
+        #expect(unreachable.status == 2 && unreachable.error.contains("cannot reach the gateway"), "\(unreachable.error)")
+        let refused = try OMSCommand.run(["conformance", "--gateway", stack.gateway, "--valid-token", try stack.token(scope: "other"), "--cases", cases])
+        #expect(refused.status == 2 && refused.error.contains("answered 403 to the valid token"), "\(refused.error)")
+        let unknownCase = try OMSCommand.run(["conformance", "--gateway", stack.gateway, "--valid-token", token, "--cases", cases, "--only", "NOPE-1"])
+        #expect(unknownCase.status == 2 && unknownCase.error.contains("--only: no case NOPE-1"), "\(unknownCase.error)")
+        let badFlag = try OMSCommand.run(["conformance", "--gatway", stack.gateway])
+        #expect(badFlag.status == 2)
+        let halfKey = try OMSCommand.run(["conformance", "--gateway", stack.gateway, "--valid-token", token, "--cases", cases, "--signing-key", stack.path("ec-1/private.pem")])
+        #expect(halfKey.status == 2 && halfKey.error.contains("--kid"), "\(halfKey.error)")
+        let notAToken = try OMSCommand.run(["conformance", "--gateway", stack.gateway, "--valid-token", "abc", "--cases", cases])
+        #expect(notAToken.status == 2 && notAToken.error.contains("compact JWS"), "\(notAToken.error)")
+        stack.stop()
+    }
+
+    /// Without the issuer's key, the cases that need it are skipped with that reason, and the
+    /// rest still pass: the suite needs no more than the JWKS and one valid token.
+    @Test func withoutTheKeyTheKeyCasesAreSkipped() async throws {
+        let stack = try await GatewayStack()
+        let out = stack.folder.appendingPathComponent("nokey").path
+        let result = try OMSCommand.run([
+            "conformance", "--gateway", stack.gateway, "--valid-token", try stack.token(), "--jwks", stack.jwks.path,
+            "--cases", GatewayStack.root.appendingPathComponent("conformance/cases").path, "--out", out,
+            "--echo-listen", "127.0.0.1:\(stack.upstreamPort)",
+        ])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/results.json"))) as? [String: Any]
+        let cases = (report?["cases"] as? [[String: Any]]) ?? []
+        let skipped = cases.filter { $0["outcome"] as? String == "skipped" }
+        #expect(skipped.contains { $0["id"] as? String == "CLM-01" && ($0["reason"] as? String)?.contains("signing key") == true })
+        #expect(cases.contains { $0["id"] as? String == "ALG-14" && $0["outcome"] as? String == "passed" }, "key confusion needs only the JWKS")
+        #expect(cases.filter { $0["outcome"] as? String == "passed" }.count >= 30)
+        stack.stop()
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The gateway as shipped, from the built binaries: the OIDM emulator, `oms auth`, and nginx
+/// with `nginx-conf/` in front of an upstream of the test's choosing (the suite's echo).
+final class GatewayStack: @unchecked Sendable {
+    let folder: URL
+    let gatewayPort = Loopback.freePort()
+    let upstreamPort = Loopback.freePort()
+    private var processes: [Process] = []
+    private var nginx: TestProcess?
+
+    static let issuer = "https://idp.conformance.test"
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// - Parameter leeway: the auth service's clock leeway (`token.leeway_s`).
+    init(leeway: Int = 30) async throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-conformance-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("nginx/tmp"), withIntermediateDirectories: true)
+        for (alg, kid) in [("ES256", "ec-1"), ("RS256", "rsa-1")] {
+            let keys = folder.appendingPathComponent(kid).path
+            let made = try OMSCommand.run(["keys", "generate", "--alg", alg, "--kid", kid, "--out", keys])
+            try #require(made.status == 0, "\(made.error)")
+        }
+        // One JWKS with both keys.
+        let ec = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("ec-1/jwks.json"))) as! [String: Any]
+        let rsa = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("rsa-1/jwks.json"))) as! [String: Any]
+        let keys = (ec["keys"] as! [Any]) + (rsa["keys"] as! [Any])
+        try JSONSerialization.data(withJSONObject: ["keys": keys]).write(to: jwks)
+
+        let oidmPort = Loopback.freePort(), authPort = Loopback.freePort()
+        try write("oidm.yaml", "server: {host: 127.0.0.1, port: \(oidmPort)}\njwks: {file: \(jwks.path)}\nlog: {level: error}\n")
+        try write("auth.yaml", """
+            server: {host: 127.0.0.1, port: \(authPort)}
+            oidm: {url: "http://127.0.0.1:\(oidmPort)/oauth2/rest/rest/token", timeout_ms: 3000}
+            jwks: {file: \(jwks.path)}
+            token:
+              algorithms: [ES256, RS256]
+              issuers: [\(Self.issuer)]
+              audiences: [oms]
+              allowed_domains: [retail]
+              leeway_s: \(leeway)
+            routes:
+              - {prefix: /v1/documents, scopes: [documents.read]}
+              - {prefix: /v1/documents, methods: [POST, PUT, DELETE], scopes: [documents.write]}
+            log: {level: error}
+            """)
+        try await start(["emulate", "oidm", "--config", path("oidm.yaml")], port: oidmPort, name: "oidm")
+        try await start(["auth", "--config", path("auth.yaml")], port: authPort, name: "auth")
+
+        let nginxFolder = folder.appendingPathComponent("nginx")
+        for name in ["nginx.conf", "oms-gateway.conf", "oms-protected.conf"] {
+            try FileManager.default.copyItem(at: Self.root.appendingPathComponent("nginx-conf/\(name)"), to: nginxFolder.appendingPathComponent(name))
+        }
+        try write("nginx/listen.conf", "listen 127.0.0.1:\(gatewayPort);\n")
+        try write("nginx/upstreams.conf", """
+            upstream oms_auth { server 127.0.0.1:\(authPort); keepalive 16; }
+            upstream oms_backend { server 127.0.0.1:\(upstreamPort); }
+            upstream oms_soap_bridge { server 127.0.0.1:\(upstreamPort); }
+            upstream oms_refdata { server 127.0.0.1:\(upstreamPort); }
+            upstream oms_core { server 127.0.0.1:\(upstreamPort); }
+
+            """)
+        try write("nginx/demo-backend.conf", "")
+        let binary = ProcessInfo.processInfo.environment["OMS_NGINX"] ?? "/usr/sbin/nginx"
+        nginx = try TestProcess(
+            executable: binary,
+            arguments: ["-p", nginxFolder.path, "-c", nginxFolder.appendingPathComponent("nginx.conf").path, "-g", "daemon off; pid \(nginxFolder.path)/nginx.pid;"],
+            logFile: folder.appendingPathComponent("nginx.log")
+        )
+        guard await Loopback.waitUntilListening(gatewayPort) else {
+            stop()
+            throw Failure("nginx did not start: \(nginx?.log ?? "")")
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    var jwks: URL { folder.appendingPathComponent("jwks.json") }
+    var gateway: String { "http://127.0.0.1:\(gatewayPort)" }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    private func write(_ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+    }
+
+    private func start(_ arguments: [String], port: Int, name: String) async throws {
+        let process = try OMSCommand.start(arguments, log: folder.appendingPathComponent("\(name).log"))
+        processes.append(process)
+        if await Loopback.waitUntilListening(port) { return }
+        throw Failure("\(name) did not start: \((try? String(contentsOf: folder.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? "")")
+    }
+
+    /// A token for the stack's issuer, signed with the key of `kid` (`ec-1` or `rsa-1`).
+    func token(kid: String = "ec-1", scope: String = "documents.read documents.write") throws -> String {
+        let alg = kid == "ec-1" ? "ES256" : "RS256"
+        let claims = #"{"iss":"\#(Self.issuer)","aud":"oms","sub":"alice","domain":"retail","scope":"\#(scope)","client_id":"conformance"}"#
+        let minted = try OMSCommand.run(["token", "mint", "--key", path("\(kid)/private.pem"), "--kid", kid, "--alg", alg, "--claims", claims])
+        guard minted.status == 0 else { throw Failure("token mint: \(minted.error)") }
+        return minted.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `oms conformance` against this stack with the issuer key of `kid` and the echo upstream.
+    func conformance(kid: String = "ec-1", token: String? = nil, gateway: String? = nil, extra: [String] = []) throws -> (result: OMSCommand.Result, report: [String: Any]?) {
+        let alg = kid == "ec-1" ? "ES256" : "RS256"
+        let out = folder.appendingPathComponent("report-\(UUID().uuidString)").path
+        let result = try OMSCommand.run([
+            "conformance", "--gateway", gateway ?? self.gateway, "--valid-token", try token ?? self.token(kid: kid), "--jwks", jwks.path,
+            "--signing-key", path("\(kid)/private.pem"), "--kid", kid, "--alg", alg,
+            "--echo-listen", "127.0.0.1:\(upstreamPort)", "--cases", Self.root.appendingPathComponent("conformance/cases").path, "--out", out,
+        ] + extra)
+        let data = FileManager.default.contents(atPath: "\(out)/results.json")
+        return (result, data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })
+    }
+
+    func stop() {
+        nginx?.stop()
+        for process in processes where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        processes = []
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
