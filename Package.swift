@@ -147,7 +147,8 @@ let package = Package(
         .target(
             name: "Conformance",
             dependencies: [
-                "JOSE", "JSON", "Curl", "EdgeRuntime",
+                "JOSE", "JSON", "Curl", "XML", "EdgeRuntime",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -18,7 +18,8 @@ struct ConformanceCommand: AsyncParsableCommand {
             expired token, say) run when --signing-key, --kid and --alg are given, and are \
             reported as skipped otherwise; cases that check what reached the upstream need \
             --echo-listen, with the gateway routing --path to that address. Before any case, the \
-            valid token must get a 2xx at --path. Results: DIR/results.json. Exit status: 0 when \
+            valid token must get a 2xx at --path. Results in --out: results.json (the source of truth), \
+            results.sarif (SARIF 2.1.0), junit.xml and report.html. Exit status: 0 when \
             every case passed or was skipped, 1 when any failed, 2 for a usage or connection error. \
             The valid token may also come from the environment (OMS_CONFORMANCE_TOKEN), which \
             keeps it out of the process list.
@@ -93,12 +94,12 @@ struct ConformanceCommand: AsyncParsableCommand {
             RoleStartup.fail(error.description)
         }
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        let written = RoleStartup.orFail { try Self.write(report, to: out) }
+        let written = RoleStartup.orFail { try report.write(to: out) }
         print("\(report.results.count) cases: \(report.count(.passed)) passed, \(report.count(.failed)) failed, \(report.count(.skipped)) skipped")
         for result in report.results where result.outcome == .failed {
             print("FAIL \(result.id) \(result.title): \(result.reason)")
         }
-        print("results: \(written)")
+        print("results: \(written.joined(separator: ", "))")
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
 
@@ -142,13 +143,5 @@ struct ConformanceCommand: AsyncParsableCommand {
 
     static func list(_ text: String?) -> [String] {
         (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    /// results.json in `folder` (made if missing); the path written.
-    static func write(_ report: SuiteReport, to folder: String) throws -> String {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let path = (folder as NSString).appendingPathComponent("results.json")
-        try Data(report.json.serializedBytes()).write(to: URL(fileURLWithPath: path))
-        return path
     }
 }

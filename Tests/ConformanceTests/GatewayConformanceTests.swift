@@ -32,10 +32,13 @@ import Testing
         #expect(outcomes.filter { $0.value == "skipped" }.keys.sorted() == skipped)
         #expect(result.output.contains("\(outcomes.count) cases: \(outcomes.count - skipped.count) passed, 0 failed, \(skipped.count) skipped"))
         // The valid token never appears in the results, not even its signature: it is a credential.
-        let file = result.output.split(separator: "\n").last.map { String($0.dropFirst("results: ".count)) } ?? ""
-        let text = try String(contentsOf: URL(fileURLWithPath: file), encoding: .utf8)
-        #expect(text.contains("<token: "), "tokens are shown redacted")
-        #expect(!text.contains(String(token.split(separator: ".")[2])))
+        let files = (result.output.split(separator: "\n").last.map { String($0.dropFirst("results: ".count)) } ?? "").components(separatedBy: ", ")
+        #expect(files.map { ($0 as NSString).lastPathComponent } == ["results.json", "results.sarif", "junit.xml", "report.html"])
+        for file in files {
+            let text = try String(contentsOf: URL(fileURLWithPath: file), encoding: .utf8)
+            #expect(!text.contains(String(token.split(separator: ".")[2])), "\(file) holds the valid token")
+        }
+        #expect(try String(contentsOf: URL(fileURLWithPath: files[0]), encoding: .utf8).contains("<token: "), "tokens are shown redacted")
         stack.stop()
     }
 
@@ -48,6 +51,23 @@ import Testing
         let failed = Self.outcomes(report).filter { $0.value == "failed" }.keys.sorted()
         #expect(failed == ["CLM-09", "CLM-10", "CLM-12"], "\(Self.failures(report))")
         #expect(result.output.contains("FAIL CLM-09 Not valid before an hour from now: answered 200, expected 401"), "\(result.output)")
+
+        // The derived reports say the same.
+        let files = (result.output.split(separator: "\n").last.map { String($0.dropFirst("results: ".count)) } ?? "").components(separatedBy: ", ")
+        let folder = URL(fileURLWithPath: files[0]).deletingLastPathComponent()
+        let sarif = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("results.sarif"))) as? [String: Any]
+        #expect(sarif?["version"] as? String == "2.1.0")
+        let run = (sarif?["runs"] as? [[String: Any]])?.first
+        let results = (run?["results"] as? [[String: Any]]) ?? []
+        #expect(results.count == 27)
+        #expect(results.filter { $0["kind"] as? String == "fail" && $0["level"] as? String == "error" }.compactMap { $0["ruleId"] as? String }.sorted() == failed)
+        let junit = try String(contentsOf: folder.appendingPathComponent("junit.xml"), encoding: .utf8)
+        #expect(junit.contains(#"<testsuite name="claims" tests="27" failures="3" skipped="0""#), "\(junit.prefix(400))")
+        #expect(junit.contains(#"<failure message="answered 200, expected 401" type="conformance">"#))
+        let dom = try Chromium.dumpDOM(folder.appendingPathComponent("report.html").absoluteString)
+        #expect(dom.contains(#"<span class="FAIL" id="verdict">FAIL</span>"#), "\(dom.prefix(500))")
+        #expect(dom.contains(#"id="f-CLM-09""#))
+        #expect(dom.contains("27 cases, 24 passed, 3 failed, 0 skipped"))
         stack.stop()
     }
 

@@ -49,7 +49,7 @@ final class BridgeStack: @unchecked Sendable {
     }
 
     /// With a server that answers every POST with `body` (after `delayMs`).
-    static func hostile(status: Int = 200, delayMs: Int = 0, timeoutMs: Int = 2000, body: @escaping @Sendable () -> [UInt8]) async throws -> BridgeStack {
+    static func hostile(status: Int = 200, delayMs: Int = 0, timeoutMs: Int = 8000, body: @escaping @Sendable () -> [UInt8]) async throws -> BridgeStack {
         let stack = BridgeStack()
         stack.upstreamPort = await stack.serve { listening in
             let router = Router(context: BasicRequestContext.self)

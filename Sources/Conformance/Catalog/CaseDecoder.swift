@@ -13,7 +13,7 @@ struct CaseDecoder {
             throw fields.fail("id must be letters, digits and '-', got '\(id)'")
         }
         return ConformanceCase(
-            id: id, title: try fields.string("title"), category: category, reference: try fields.string("reference"),
+            id: id, title: try fields.string("title"), category: category, reference: try fields.string("reference"), source: file,
             token: try fields.value("token").map { (value) throws(CatalogError) in try token(value) },
             request: try fields.value("request").map { (value) throws(CatalogError) in try request(value) } ?? RequestRecipe(),
             expect: try expectation(fields.value("expect"))
@@ -64,7 +64,7 @@ struct CaseDecoder {
             "stranger": .stranger, "random": .random,
         ]
         guard let name = value.stringValue, let mode = modes[name] else {
-            throw fields.fail("unknown sign '\(value)' (known: \(modes.keys.sorted().joined(separator: ", ")), or {key: ALG})")
+            throw fields.fail("unknown sign '\(value.stringValue ?? String(decoding: value.serializedBytes(), as: UTF8.self))' (known: \(modes.keys.sorted().joined(separator: ", ")), or {key: ALG})")
         }
         return mode
     }

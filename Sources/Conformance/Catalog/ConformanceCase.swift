@@ -8,6 +8,8 @@ public struct ConformanceCase: Sendable, Identifiable {
     public let category: String
     /// The standard section or advisory the case comes from.
     public let reference: String
+    /// The catalog file that defines it.
+    public let source: String
     /// How the token is built from the learned valid one; nil: the valid token as is.
     public let token: TokenRecipe?
     public let request: RequestRecipe

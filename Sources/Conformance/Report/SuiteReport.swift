@@ -33,7 +33,7 @@ public struct SuiteReport: Sendable {
     private static func json(_ result: CaseResult) -> JSONValue {
         var object: [String: JSONValue] = [
             "id": .string(result.id), "title": .string(result.title), "category": .string(result.category),
-            "reference": .string(result.reference), "outcome": .string(result.outcome.rawValue), "expected": .string(result.expected),
+            "reference": .string(result.reference), "source": .string(result.source), "outcome": .string(result.outcome.rawValue), "expected": .string(result.expected),
             "durationMs": .number(Double(result.durationMs)),
         ]
         if !result.reason.isEmpty { object["reason"] = .string(result.reason) }
@@ -54,6 +54,25 @@ public struct SuiteReport: Sendable {
             ])
         }
         return .object(object)
+    }
+
+    /// Writes results.json (the source of truth), results.sarif, junit.xml and report.html
+    /// into `folder` (made if missing); the paths written.
+    public func write(to folder: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let files: [(String, [UInt8])] = [
+            ("results.json", json.serializedBytes()),
+            ("results.sarif", SARIFReport.json(self).serializedBytes()),
+            ("junit.xml", Array(try JUnitReport.xml(self).utf8)),
+            ("report.html", Array(try HTMLReport().render(self).utf8)),
+        ]
+        var written: [String] = []
+        for (name, bytes) in files {
+            let path = (folder as NSString).appendingPathComponent(name)
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            written.append(path)
+        }
+        return written
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -26,6 +26,8 @@ public struct CaseResult: Sendable {
     public let title: String
     public let category: String
     public let reference: String
+    /// The catalog file of the case.
+    public let source: String
     public let outcome: Outcome
     /// Why it failed or was skipped; empty when it passed.
     public let reason: String

@@ -13,7 +13,7 @@ struct CaseRunner: Sendable {
         func result(_ outcome: CaseResult.Outcome, _ reason: String, _ request: CaseResult.SentRequest? = nil, _ answer: CaseResult.Answer? = nil) -> CaseResult {
             let elapsed = ContinuousClock.now - started
             return CaseResult(
-                id: item.id, title: item.title, category: item.category, reference: item.reference, outcome: outcome, reason: reason,
+                id: item.id, title: item.title, category: item.category, reference: item.reference, source: item.source, outcome: outcome, reason: reason,
                 expected: expectedText(item.expect), request: request, answer: answer,
                 durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
             )
