@@ -161,6 +161,10 @@ Try:
   curl -s -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:8080/v1/requests/ID     # RECEIVED … COMPLETED, with history
   $KAFKA_TOOLS/tansu cat consume oms.document.status --broker tcp://127.0.0.1:9092   # the CloudEvents published
 
+The attack suite against this gateway (reports in $RUN/conformance/):
+  $OMS conformance --gateway http://127.0.0.1:8080 --valid-token "\$TOKEN" --jwks $RUN/keys/jwks.json \\
+       --signing-key $RUN/keys/private.pem --kid oms-dev-1 --alg ES256 --out $RUN/conformance
+
 Ctrl-C stops everything.
 TEXT
 

@@ -12,7 +12,8 @@ extension CurlTests {
                     let start = clock.now
                     task.cancel()
                     let result = await task.result
-                    #expect(clock.now - start < .milliseconds(1000))
+                    // Well before the 5 s the server takes, even on a loaded machine.
+                    #expect(clock.now - start < .milliseconds(3000))
                     #expect(throws: CurlError.self) { try result.get() }
                     #expect((result.failureValue as? CurlError)?.code == .cancelled)
 

@@ -3,7 +3,7 @@ import Foundation
 /// Sends raw bytes over a fresh TCP connection and returns what came back, for requests no
 /// well-behaved client would send (duplicate headers, non-UTF-8, oversized headers).
 public enum RawHTTP {
-    public static func exchange(port: Int, _ request: [UInt8], timeout: Duration = .seconds(5), readUntilClose: Bool = false) -> String {
+    public static func exchange(port: Int, _ request: [UInt8], timeout: Duration = .seconds(15), readUntilClose: Bool = false) -> String {
         guard let fd = Loopback.connect(port: port) else { return "" }
         defer { close(fd) }
         var tv = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
