@@ -216,7 +216,14 @@ let package = Package(
         .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "Curl", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "JOSE", "JSON", "TestSupport"]),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "Conformance", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .testTarget(
             name: "DatabaseTests",
             dependencies: [

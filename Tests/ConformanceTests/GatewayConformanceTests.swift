@@ -71,6 +71,21 @@ import Testing
         stack.stop()
     }
 
+    /// A gateway with one deliberate weakness fails exactly the cases about it.
+    @Test(arguments: [
+        (WeakAuth.Weakness.acceptsNone, ["ALG-01", "ALG-02", "ALG-03", "ALG-04", "ALG-05"]),
+        (.skipsExpiry, ["CLM-01", "CLM-02", "CLM-04", "CLM-05", "CLM-06", "CLM-07", "CLM-08"]),
+        (.trustsEmbeddedKey, ["HDR-01"]),
+    ])
+    func aWeakVerifierFailsItsCases(_ weakness: WeakAuth.Weakness, _ expected: [String]) async throws {
+        let stack = try await GatewayStack(weakness: weakness)
+        let (result, report) = try stack.conformance()
+        #expect(result.status == 1, "\(result.output)\(result.error)")
+        let failed = Self.outcomes(report).filter { $0.value == "failed" }.keys.sorted()
+        #expect(failed == expected, "\(Self.failures(report))")
+        stack.stop()
+    }
+
     /// No gateway at all: the suite pointed straight at the upstream (which takes anything)
     /// fails every case that must be refused, and passes the ones that must get through.
     @Test func noAuthenticationFailsEveryRefusal() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import JOSE
 import TestSupport
 import Testing
 
@@ -14,8 +15,11 @@ final class GatewayStack: @unchecked Sendable {
     static let issuer = "https://idp.conformance.test"
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    private var weakTask: Task<Void, any Error>?
+
     /// - Parameter leeway: the auth service's clock leeway (`token.leeway_s`).
-    init(leeway: Int = 30) async throws {
+    /// - Parameter weakness: a deliberately weak check in front of `oms auth`.
+    init(leeway: Int = 30, weakness: WeakAuth.Weakness? = nil) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-conformance-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("nginx/tmp"), withIntermediateDirectories: true)
         for (alg, kid) in [("ES256", "ec-1"), ("RS256", "rsa-1")] {
@@ -48,6 +52,11 @@ final class GatewayStack: @unchecked Sendable {
             """)
         try await start(["emulate", "oidm", "--config", path("oidm.yaml")], port: oidmPort, name: "oidm")
         try await start(["auth", "--config", path("auth.yaml")], port: authPort, name: "auth")
+        var gatePort = authPort
+        if let weakness {
+            let keys = try JWKS(json: Array(try Data(contentsOf: jwks)))
+            (gatePort, weakTask) = await WeakAuth(weakness: weakness, authPort: authPort, jwks: keys, issuer: Self.issuer).start()
+        }
 
         let nginxFolder = folder.appendingPathComponent("nginx")
         for name in ["nginx.conf", "oms-gateway.conf", "oms-protected.conf"] {
@@ -55,7 +64,7 @@ final class GatewayStack: @unchecked Sendable {
         }
         try write("nginx/listen.conf", "listen 127.0.0.1:\(gatewayPort);\n")
         try write("nginx/upstreams.conf", """
-            upstream oms_auth { server 127.0.0.1:\(authPort); keepalive 16; }
+            upstream oms_auth { server 127.0.0.1:\(gatePort); keepalive 16; }
             upstream oms_backend { server 127.0.0.1:\(upstreamPort); }
             upstream oms_soap_bridge { server 127.0.0.1:\(upstreamPort); }
             upstream oms_refdata { server 127.0.0.1:\(upstreamPort); }
@@ -119,6 +128,7 @@ final class GatewayStack: @unchecked Sendable {
     }
 
     func stop() {
+        weakTask?.cancel()
         nginx?.stop()
         for process in processes where process.isRunning {
             kill(process.processIdentifier, SIGKILL)

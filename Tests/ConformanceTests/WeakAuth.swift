@@ -1,0 +1,101 @@
+import Curl
+import EdgeRuntime
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JOSE
+import JSON
+import Logging
+import TestSupport
+
+/// A deliberately weak token check, for tests only: it stands in front of the real `oms auth`
+/// and lets one class of bad token through, forwarding everything else. The suite run against
+/// it must fail exactly the cases of that class.
+struct WeakAuth: Sendable {
+    enum Weakness: String, Sendable, CaseIterable, CustomStringConvertible {
+        /// `alg: none` in any spelling is taken as signed.
+        case acceptsNone
+        /// A good signature is enough: exp is never looked at (other claims are).
+        case skipsExpiry
+        /// A key embedded in the header (`jwk`) is trusted to verify the token.
+        case trustsEmbeddedKey
+
+        var description: String { rawValue }
+    }
+
+    let weakness: Weakness
+    /// The real auth service, for everything the weakness does not cover.
+    let authPort: Int
+    let jwks: JWKS
+    let issuer: String
+
+    static let quiet = Logger(label: "weak") { _ in SwiftLogNoOpLogHandler() }
+
+    /// Serves on a free port until the task is cancelled; returns the port.
+    func start() async -> (Int, Task<Void, any Error>) {
+        let http = CurlClient()
+        return await Loopback.serve(service: { listening in
+            let router = Router(context: EdgeRequestContext.self)
+            router.get("/auth") { request, _ in
+                if let claims = self.weaklyAccepted(request.headers[.authorization]) {
+                    return Response(status: .ok, headers: [
+                        HTTPField.Name("X-Auth-Subject")!: claims["sub"]?.stringValue ?? "",
+                        HTTPField.Name("X-Auth-Domain")!: claims["domain"]?.stringValue ?? "",
+                        HTTPField.Name("X-Auth-Scope")!: claims["scope"]?.stringValue ?? "",
+                    ])
+                }
+                return try await self.forward(request, http)
+            }
+            return router.application(server: ServerSettings(host: "127.0.0.1", port: 0), logger: Self.quiet) { listening($0) }
+        })
+    }
+
+    private func forward(_ request: Request, _ http: CurlClient) async throws -> Response {
+        let headers = request.headers.filter { ["authorization", "x-original-uri", "x-original-method", "x-request-id"].contains($0.name.canonicalName) }
+        let answer = try await http.execute(CurlRequest(
+            url: "http://127.0.0.1:\(authPort)/auth", headers: headers.map { ($0.name.rawName, $0.value) }, timeout: .seconds(10)
+        ))
+        var fields = HTTPFields()
+        for (name, value) in answer.headers where name.lowercased().hasPrefix("x-auth-") || name.lowercased() == "www-authenticate" {
+            if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
+        }
+        return Response(status: HTTPResponse.Status(code: answer.status), headers: fields)
+    }
+
+    /// The claims of a token this weakness lets through, or nil to ask the real service.
+    private func weaklyAccepted(_ authorization: String?) -> [String: JSONValue]? {
+        guard let authorization, authorization.hasPrefix("Bearer ") else { return nil }
+        let parts = authorization.dropFirst(7).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]), let payload = Base64URL.decode(parts[1]),
+              let header = (try? StrictJSON.parse(headerBytes))?.objectValue,
+              let claims = (try? StrictJSON.parse(payload))?.objectValue else { return nil }
+        switch weakness {
+        case .acceptsNone:
+            return header["alg"]?.stringValue?.lowercased() == "none" ? claims : nil
+        case .skipsExpiry:
+            guard (try? JWSVerifier(keys: jwks, algorithms: [.es256, .rs256]).verify(String(authorization.dropFirst(7)))) != nil else { return nil }
+            return claimsOK(claims, checkExpiry: false) ? claims : nil
+        case .trustsEmbeddedKey:
+            guard let jwk = header["jwk"], let keys = try? JWKS(json: JSONValue.object(["keys": .array([jwk])]).serializedBytes()),
+                  (try? JWSVerifier(keys: keys, algorithms: [.es256, .rs256]).verify(String(authorization.dropFirst(7)))) != nil else { return nil }
+            return claims
+        }
+    }
+
+    /// The stack's policy, written out plainly (issuer, audience, domain, scope, nbf, iat).
+    private func claimsOK(_ claims: [String: JSONValue], checkExpiry: Bool) -> Bool {
+        let now = Date().timeIntervalSince1970
+        let audiences = claims["aud"]?.arrayValue?.compactMap(\.stringValue) ?? claims["aud"]?.stringValue.map { [$0] } ?? []
+        let scopes = claims["scope"]?.stringValue?.split(separator: " ").map(String.init) ?? claims["scope"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        guard claims["iss"]?.stringValue == issuer, audiences.contains("oms"), claims["domain"]?.stringValue == "retail", scopes.contains("documents.read") else { return false }
+        for name in ["nbf", "iat"] {
+            if let value = claims[name] {
+                guard let time = value.numberValue, time <= now + 30 else { return false }
+            }
+        }
+        if checkExpiry {
+            guard let exp = claims["exp"]?.numberValue, exp > now - 30 else { return false }
+        }
+        return true
+    }
+}
