@@ -9,6 +9,8 @@ public struct ConformanceSuite: Sendable {
     public let settings: SuiteSettings
     public let template: TokenTemplate
     public let keys: ForgeKeys
+    /// The suite's echo upstream, when it runs one (it also counts fetches of the attacker's JWKS).
+    public let echo: EchoUpstream?
 
     /// Before any case: the gateway is unreachable, or refuses the valid token (so every
     /// verdict would be meaningless). The command turns it into one line and exit status 2.
@@ -16,8 +18,9 @@ public struct ConformanceSuite: Sendable {
         public let description: String
     }
 
-    public init(catalog: Catalog, settings: SuiteSettings, template: TokenTemplate, keys: ForgeKeys) {
+    public init(catalog: Catalog, settings: SuiteSettings, template: TokenTemplate, keys: ForgeKeys, echo: EchoUpstream? = nil) {
         self.catalog = catalog
+        self.echo = echo
         self.settings = settings
         self.template = template
         self.keys = keys
@@ -36,10 +39,10 @@ public struct ConformanceSuite: Sendable {
         let startedAt = Date()
         try await checkBaseline(http)
         let now = Int64(Date().timeIntervalSince1970)
-        let forge = TokenForge(
-            template: template, keys: keys, placeholders: template.placeholders(path: settings.path, now: now), now: now, leeway: settings.leeway
-        )
-        let runner = CaseRunner(http: http, settings: settings, forge: forge)
+        var placeholders = template.placeholders(path: settings.path, now: now)
+        placeholders["attacker_jku"] = settings.attackerJWKS
+        let forge = TokenForge(template: template, keys: keys, placeholders: placeholders, now: now, leeway: settings.leeway)
+        let runner = CaseRunner(http: http, settings: settings, forge: forge, echo: echo)
         let cases = selected
         var results: [CaseResult] = []
         for (index, item) in cases.enumerated() {

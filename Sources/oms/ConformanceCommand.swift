@@ -75,13 +75,15 @@ struct ConformanceCommand: AsyncParsableCommand {
         settings.timeout = .milliseconds(timeoutMs)
         settings.only = Set(Self.list(only))
         settings.categories = Set(Self.list(category))
-        settings.echo = echoListen != nil
+        let echo = try echoUpstream(keys: keys)
+        settings.echo = echo != nil
+        if let echo { settings.attackerJWKS = echo.attackerURL }
         if let unknown = settings.only.subtracting(catalog.cases.map(\.id)).sorted().first { RoleStartup.fail("--only: no case \(unknown)") }
         if let unknown = settings.categories.subtracting(catalog.categories).sorted().first { RoleStartup.fail("--category: no category \(unknown)") }
-        let suite = ConformanceSuite(catalog: catalog, settings: settings, template: template, keys: keys)
+        let suite = ConformanceSuite(catalog: catalog, settings: settings, template: template, keys: keys, echo: echo)
 
-        let echo = try await startEcho()
-        defer { echo?.cancel() }
+        let echoTask = await start(echo)
+        defer { echoTask?.cancel() }
         let interactive = isatty(STDERR_FILENO) == 1
         let report: SuiteReport
         do {
@@ -128,12 +130,17 @@ struct ConformanceCommand: AsyncParsableCommand {
         return Array(data)
     }
 
-    /// The echo upstream on --echo-listen, running until the command ends.
-    private func startEcho() async throws -> Task<Void, any Error>? {
+    /// The echo upstream on --echo-listen, if asked for.
+    private func echoUpstream(keys: ForgeKeys) throws -> EchoUpstream? {
         guard let echoListen else { return nil }
         let parts = echoListen.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]), (1...65_535).contains(port) else { RoleStartup.fail("--echo-listen must be HOST:PORT") }
-        let upstream = EchoUpstream(server: ServerSettings(host: String(parts[0]), port: port))
+        return EchoUpstream(server: ServerSettings(host: String(parts[0]), port: port), keys: keys)
+    }
+
+    /// Runs the echo upstream until the command ends.
+    private func start(_ upstream: EchoUpstream?) async -> Task<Void, any Error>? {
+        guard let upstream else { return nil }
         let logger = Logger(label: "oms.conformance.echo") { _ in SwiftLogNoOpLogHandler() }
         let listening = AsyncStream<Int>.makeStream()
         let task = Task { try await upstream.application(logger: logger) { listening.continuation.yield($0) }.runService() }

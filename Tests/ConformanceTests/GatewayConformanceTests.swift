@@ -76,6 +76,7 @@ import Testing
         (WeakAuth.Weakness.acceptsNone, ["ALG-01", "ALG-02", "ALG-03", "ALG-04", "ALG-05"]),
         (.skipsExpiry, ["CLM-01", "CLM-02", "CLM-04", "CLM-05", "CLM-06", "CLM-07", "CLM-08"]),
         (.trustsEmbeddedKey, ["HDR-01"]),
+        (.trustsJKU, ["HDR-02", "HDR-13"]),
     ])
     func aWeakVerifierFailsItsCases(_ weakness: WeakAuth.Weakness, _ expected: [String]) async throws {
         let stack = try await GatewayStack(weakness: weakness)

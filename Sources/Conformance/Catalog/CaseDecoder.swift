@@ -99,7 +99,7 @@ struct CaseDecoder {
     }
 
     private func expectation(_ value: JSONValue?) throws(CatalogError) -> Expectation {
-        let fields = try Fields(value, file: file, caseID: caseID, allowed: ["status", "www_authenticate", "upstream_headers"], what: "expect")
+        let fields = try Fields(value, file: file, caseID: caseID, allowed: ["status", "www_authenticate", "upstream_headers", "never_fetched"], what: "expect")
         let status: Expectation.Status
         switch fields.value("status") {
         case .number(let code)? where code == code.rounded() && (100...599).contains(code):
@@ -113,6 +113,10 @@ struct CaseDecoder {
         }
         var expectation = Expectation(status: status)
         expectation.wwwAuthenticate = try fields.optionalString("www_authenticate")
+        if let never = fields.value("never_fetched") {
+            guard let flag = never.boolValue else { throw fields.fail("never_fetched must be true or false") }
+            expectation.neverFetched = flag
+        }
         for (name, value) in try fields.members("upstream_headers").sorted(by: { $0.key < $1.key }) {
             guard let text = value.stringValue else { throw fields.fail("upstream_headers values must be text") }
             expectation.upstreamHeaders.append((name, text))

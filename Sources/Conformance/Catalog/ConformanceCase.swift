@@ -114,6 +114,9 @@ public struct Expectation: Sendable {
     public var wwwAuthenticate: String?
     /// Headers the upstream must have received, with these values (needs the echo upstream).
     public var upstreamHeaders: [(name: String, value: String)] = []
+    /// The attacker's key set (`{{attacker_jku}}`, served by the echo upstream) must never be
+    /// fetched by the gateway.
+    public var neverFetched = false
 
     public init(status: Status) {
         self.status = status

@@ -7,6 +7,7 @@ struct CaseRunner: Sendable {
     let http: CurlClient
     let settings: SuiteSettings
     let forge: TokenForge
+    let echo: EchoUpstream?
 
     func run(_ item: ConformanceCase) async -> CaseResult {
         let started = ContinuousClock.now
@@ -21,6 +22,10 @@ struct CaseRunner: Sendable {
         if !item.expect.upstreamHeaders.isEmpty, !settings.echo {
             return result(.skipped, "needs the echo upstream (--echo-listen) behind --path")
         }
+        if item.expect.neverFetched, echo == nil {
+            return result(.skipped, "needs the echo upstream (--echo-listen), which serves the attacker's keys")
+        }
+        let fetchesBefore = echo?.fetches ?? 0
         let token: String
         var forged: TokenForge.Forged?
         if let recipe = item.token {
@@ -61,6 +66,9 @@ struct CaseRunner: Sendable {
         if !item.expect.accepts(response.status) {
             return result(.failed, "answered \(response.status), expected \(item.expect.statusText)", sent, answer)
         }
+        if item.expect.neverFetched, let echo, echo.fetches != fetchesBefore {
+            return result(.failed, "the gateway fetched the attacker's key set (\(settings.attackerJWKS))", sent, answer)
+        }
         if let wanted = item.expect.wwwAuthenticate, !(response.header("WWW-Authenticate") ?? "").contains(wanted) {
             return result(.failed, "WWW-Authenticate is '\(response.header("WWW-Authenticate") ?? "")', expected it to contain '\(wanted)'", sent, answer)
         }
@@ -81,6 +89,7 @@ struct CaseRunner: Sendable {
         var text = expect.statusText
         if let wanted = expect.wwwAuthenticate { text += ", WWW-Authenticate with \(wanted)" }
         for (name, value) in expect.upstreamHeaders { text += ", upstream \(name): \(value)" }
+        if expect.neverFetched { text += ", the attacker's keys never fetched" }
         return text
     }
 

@@ -2,19 +2,39 @@ import EdgeRuntime
 import Hummingbird
 import JSON
 import Logging
+import Synchronization
 
 /// The upstream the suite can start behind the gateway's protected path: it answers every
 /// request with what it received (`{"method", "uri", "headers": {name: [values]}}`), so a
 /// case can check what crossed the gateway, such as identity headers it must have replaced.
-public struct EchoUpstream: Sendable {
-    public let server: ServerSettings
+///
+/// It also plays the attacker's key server: `GET /.oms-conformance/jwks.json` serves the
+/// stranger's public key, the address the `jku` case points at, and counts every fetch, so a
+/// case can tell whether the gateway went and got it.
+public final class EchoUpstream: Sendable {
+    public static let attackerPath = "/.oms-conformance/jwks.json"
 
-    public init(server: ServerSettings) {
+    public let server: ServerSettings
+    let attackerJWKS: [UInt8]
+    private let fetched = Atomic<Int>(0)
+
+    public init(server: ServerSettings, keys: ForgeKeys) {
         self.server = server
+        self.attackerJWKS = keys.strangerJWKS
     }
+
+    /// How many times the attacker's JWKS was fetched so far.
+    var fetches: Int { fetched.load(ordering: .acquiring) }
+
+    /// Its URL as the gateway would reach it.
+    public var attackerURL: String { "http://\(server.host):\(server.port)\(Self.attackerPath)" }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: EdgeRequestContext.self)
+        router.get(RouterPath(Self.attackerPath)) { _, _ in
+            self.fetched.add(1, ordering: .acquiringAndReleasing)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: self.attackerJWKS)))
+        }
         router.on("/**", method: .get) { request, _ in Self.echo(request) }
         router.on("/**", method: .post) { request, _ in Self.echo(request) }
         router.on("/", method: .get) { request, _ in Self.echo(request) }

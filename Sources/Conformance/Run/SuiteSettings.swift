@@ -13,6 +13,9 @@ public struct SuiteSettings: Sendable {
     public var categories: Set<String> = []
     /// Whether `path` reaches the suite's echo upstream, so cases can check what the upstream got.
     public var echo = false
+    /// Where the attacker's JWKS is served (`{{attacker_jku}}`); a name that resolves nowhere
+    /// when the suite runs no echo upstream.
+    public var attackerJWKS = "https://attacker.invalid/jwks.json"
 
     public init(gateway: String) {
         self.gateway = gateway.hasSuffix("/") ? String(gateway.dropLast()) : gateway

@@ -23,6 +23,7 @@ public struct ForgeKeys: Sendable {
     let publishedJSON: String?
     /// A key pair of the valid token's algorithm that nobody published.
     let stranger: SigningKeyPair?
+    let strangerKeyID: String
 
     public struct Invalid: Error, Sendable, CustomStringConvertible {
         public let description: String
@@ -53,7 +54,15 @@ public struct ForgeKeys: Sendable {
         }
         self.published = published
         self.publishedJSON = publishedJSON
+        self.strangerKeyID = template.keyID ?? "attacker"
         self.stranger = JWSAlgorithm(rawValue: template.algorithm).flatMap { $0.rawValue.hasPrefix("HS") ? nil : try? SigningKeyPair.generate(algorithm: $0) }
+    }
+
+    /// The stranger's public key as a JWKS document (what the attacker's key server serves).
+    var strangerJWKS: [UInt8] {
+        // Under the valid token's kid: a gateway that trusts jku looks the kid up in it.
+        let key = stranger?.publicJWK(keyID: strangerKeyID)
+        return JSONValue.object(["keys": .array(key.map { [$0] } ?? [])]).serializedBytes()
     }
 
     /// A signer with the issuer's key under `algorithm` (default its own).
