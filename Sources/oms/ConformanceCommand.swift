@@ -17,7 +17,8 @@ struct ConformanceCommand: AsyncParsableCommand {
             signatures, claims, transport. Cases that need the issuer's key (a well-signed but \
             expired token, say) run when --signing-key, --kid and --alg are given, and are \
             reported as skipped otherwise; cases that check what reached the upstream need \
-            --echo-listen, with the gateway routing --path to that address. Before any case, the \
+            --echo-listen, with the gateway routing --path to that address; cases that stage an \
+            OIDM outage need --oidm-admin (the OIDM emulator). Before any case, the \
             valid token must get a 2xx at --path. Results in --out: results.json (the source of truth), \
             results.sarif (SARIF 2.1.0), junit.xml and report.html. Exit status: 0 when \
             every case passed or was skipped, 1 when any failed, 2 for a usage or connection error. \
@@ -44,6 +45,8 @@ struct ConformanceCommand: AsyncParsableCommand {
     var leeway: Int = 30
     @Option(name: .customLong("echo-listen"), help: "Start the echo upstream on HOST:PORT (the gateway must route --path there).")
     var echoListen: String?
+    @Option(name: .customLong("oidm-admin"), help: "The OIDM emulator's base URL, to stage OIDM outages (cases skipped without it).")
+    var oidmAdmin: String?
     @Option(help: "The folder of case files.")
     var cases = "conformance/cases"
     @Option(help: "Only these case ids (comma-separated).")
@@ -75,6 +78,12 @@ struct ConformanceCommand: AsyncParsableCommand {
         settings.timeout = .milliseconds(timeoutMs)
         settings.only = Set(Self.list(only))
         settings.categories = Set(Self.list(category))
+        if let oidmAdmin {
+            guard let url = URL(string: oidmAdmin), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                RoleStartup.fail("--oidm-admin: an http:// or https:// URL is required")
+            }
+            settings.oidmAdmin = oidmAdmin.hasSuffix("/") ? String(oidmAdmin.dropLast()) : oidmAdmin
+        }
         let echo = try echoUpstream(keys: keys)
         settings.echo = echo != nil
         if let echo { settings.attackerJWKS = echo.attackerURL }

@@ -18,35 +18,35 @@ import Testing
         return url.path
     }
 
-    @Test func helpExplainsItself() throws {
-        let top = try OMSCommand.run(["--help"])
+    @Test func helpExplainsItself() async throws {
+        let top = try await OMSCommand.run(["--help"])
         #expect(top.status == 0)
         for word in ["auth", "soap-bridge", "refdata", "core", "emulate", "keys", "token", "OMS_"] { #expect(top.output.contains(word), "\(word)") }
-        let auth = try OMSCommand.run(["auth", "--help"])
+        let auth = try await OMSCommand.run(["auth", "--help"])
         for key in ["oidm.url", "token.issuers", "routes", "--config"] { #expect(auth.output.contains(key), "\(key)") }
     }
 
-    @Test func badConfigurationIsOneClearLineAndExitTwo() throws {
-        let missing = try OMSCommand.run(["auth", "--config", try file("a.yaml", "jwks: {file: /x}\ntoken: {issuers: [i], audiences: [a]}\n")])
+    @Test func badConfigurationIsOneClearLineAndExitTwo() async throws {
+        let missing = try await OMSCommand.run(["auth", "--config", try file("a.yaml", "jwks: {file: /x}\ntoken: {issuers: [i], audiences: [a]}\n")])
         #expect(missing.status == 2)
         #expect(missing.error == "oms: configuration error: token.allowed_domains: must list at least one value\n")
-        let typo = try OMSCommand.run(["auth", "--config", try file("b.yaml", "jwks: {file: /x}\ntoken: {issuers: [i], audiences: [a], allowed_domains: [d]}\noidm: {timout_ms: 5}\n")])
+        let typo = try await OMSCommand.run(["auth", "--config", try file("b.yaml", "jwks: {file: /x}\ntoken: {issuers: [i], audiences: [a], allowed_domains: [d]}\noidm: {timout_ms: 5}\n")])
         #expect(typo.status == 2)
         #expect(typo.error.contains("oidm.timout_ms: unknown key"))
-        let environment = try OMSCommand.run(["auth", "--config", try file("c.yaml", "jwks: {file: /x}\ntoken: {issuers: [i], audiences: [a], allowed_domains: [d]}\n")], environment: ["OMS_SERVER_PORT": "http"])
+        let environment = try await OMSCommand.run(["auth", "--config", try file("c.yaml", "jwks: {file: /x}\ntoken: {issuers: [i], audiences: [a], allowed_domains: [d]}\n")], environment: ["OMS_SERVER_PORT": "http"])
         #expect(environment.status == 2)
         #expect(environment.error.contains("server.port: expected a whole number"))
-        let unreadableKeys = try OMSCommand.run(["auth", "--config", try file("d.yaml", "server: {port: 0}\njwks: {file: /nonexistent/jwks.json}\ntoken: {issuers: [i], audiences: [a], allowed_domains: [d]}\n")])
+        let unreadableKeys = try await OMSCommand.run(["auth", "--config", try file("d.yaml", "server: {port: 0}\njwks: {file: /nonexistent/jwks.json}\ntoken: {issuers: [i], audiences: [a], allowed_domains: [d]}\n")])
         #expect(unreadableKeys.status == 2)
         #expect(unreadableKeys.error.contains("jwks.file /nonexistent/jwks.json"))
         #expect(unreadableKeys.error.split(separator: "\n").count == 1)
     }
 
     @Test func theSOAPBridgeRefusesBadPoliciesAndServesHealth() async throws {
-        let noURL = try OMSCommand.run(["soap-bridge", "--config", try file("bridge-a.yaml", "policies: \(Self.root)/sidecars\n")])
+        let noURL = try await OMSCommand.run(["soap-bridge", "--config", try file("bridge-a.yaml", "policies: \(Self.root)/sidecars\n")])
         #expect(noURL.status == 2)
         #expect(noURL.error == "oms: configuration error: services.thunderhead.url: the SOAP endpoint of service 'thunderhead' is required (a policy for it exists)\n")
-        let noFolder = try OMSCommand.run(["soap-bridge", "--config", try file("bridge-b.yaml", "policies: /nonexistent\n")])
+        let noFolder = try await OMSCommand.run(["soap-bridge", "--config", try file("bridge-b.yaml", "policies: /nonexistent\n")])
         #expect(noFolder.status == 2)
         #expect(noFolder.error.contains("policies: cannot read the policy folder /nonexistent"))
 
@@ -73,15 +73,15 @@ import Testing
             ("cache: {tll_s: 5}\n", "cache.tll_s: unknown key"),
         ]
         for (index, (yaml, expected)) in cases.enumerated() {
-            let run = try OMSCommand.run(["refdata", "--config", try file("refdata-\(index).yaml", yaml)])
+            let run = try await OMSCommand.run(["refdata", "--config", try file("refdata-\(index).yaml", yaml)])
             #expect(run.status == 2, "\(yaml)")
             #expect(run.error.hasPrefix("oms: ") && run.error.contains(expected) && run.error.split(separator: "\n").count == 1, "\(run.error)")
         }
-        let unreachable = try OMSCommand.run(["refdata", "--config", try file("refdata-pg.yaml", "database: {url: \"postgres://oms@127.0.0.1:\(Loopback.freePort())/oms\", timeout_ms: 1000}\n")])
+        let unreachable = try await OMSCommand.run(["refdata", "--config", try file("refdata-pg.yaml", "database: {url: \"postgres://oms@127.0.0.1:\(Loopback.freePort())/oms\", timeout_ms: 1000}\n")])
         #expect(unreachable.status == 2)
         #expect(unreachable.error.contains("migration"), "\(unreachable.error)")
 
-        let help = try OMSCommand.run(["refdata", "--help"])
+        let help = try await OMSCommand.run(["refdata", "--help"])
         for key in ["database.url", "redis.url", "cache.ttl_s", "If-Match", "--config"] { #expect(help.output.contains(key), "\(key)") }
 
         let port = Loopback.freePort()
@@ -102,17 +102,17 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: database))
     }
 
-    @Test func coreRefusesWhatItCannotDo() throws {
-        let kafka = try OMSCommand.run(["core", "--config", try file("core-a.yaml", "kafka: {brokers: \"127.0.0.1:9092,localhost\"}\n")])
+    @Test func coreRefusesWhatItCannotDo() async throws {
+        let kafka = try await OMSCommand.run(["core", "--config", try file("core-a.yaml", "kafka: {brokers: \"127.0.0.1:9092,localhost\"}\n")])
         #expect(kafka.status == 2)
         #expect(kafka.error.contains("kafka.brokers: expected host:port for each broker, got 'localhost'"), "\(kafka.error)")
-        let topic = try OMSCommand.run(["core", "--config", try file("core-t.yaml", "kafka: {brokers: [\"127.0.0.1:9092\"], topic: \"a/b\"}\n")])
+        let topic = try await OMSCommand.run(["core", "--config", try file("core-t.yaml", "kafka: {brokers: [\"127.0.0.1:9092\"], topic: \"a/b\"}\n")])
         #expect(topic.status == 2)
         #expect(topic.error.contains("kafka.topic"), "\(topic.error)")
-        let url = try OMSCommand.run(["core", "--config", try file("core-b.yaml", "refdata: {url: \"ftp://x\"}\n")])
+        let url = try await OMSCommand.run(["core", "--config", try file("core-b.yaml", "refdata: {url: \"ftp://x\"}\n")])
         #expect(url.status == 2)
         #expect(url.error.contains("refdata.url"), "\(url.error)")
-        let help = try OMSCommand.run(["core", "--help"])
+        let help = try await OMSCommand.run(["core", "--help"])
         for key in ["Idempotency-Key", "database.url", "jobs.max_attempts", "soap_bridge.url", "kafka.brokers", "kafka.topic"] { #expect(help.output.contains(key), "\(key)") }
     }
 
@@ -150,12 +150,12 @@ import Testing
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
-    @Test func keysAndTokensRoundTrip() throws {
+    @Test func keysAndTokensRoundTrip() async throws {
         let keys = folder.appendingPathComponent("keys").path
         for alg in ["ES256", "RS256", "PS256", "EdDSA"] {
-            let generated = try OMSCommand.run(["keys", "generate", "--alg", alg, "--kid", "k-\(alg)", "--out", keys, "--append"])
+            let generated = try await OMSCommand.run(["keys", "generate", "--alg", alg, "--kid", "k-\(alg)", "--out", keys, "--append"])
             #expect(generated.status == 0, "\(generated.error)")
-            let minted = try OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "k-\(alg)", "--alg", alg, "--claims", "{\"sub\":\"alice\"}", "--ttl", "60"])
+            let minted = try await OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "k-\(alg)", "--alg", alg, "--claims", "{\"sub\":\"alice\"}", "--ttl", "60"])
             #expect(minted.status == 0, "\(minted.error)")
             let jwks = try JWKS(json: Array(try Data(contentsOf: URL(fileURLWithPath: "\(keys)/jwks.json"))))
             let verified = try JWSVerifier(keys: jwks, algorithms: Set(JWSAlgorithm.allCases)).verify(minted.output.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -168,15 +168,15 @@ import Testing
         #expect(jwks.keys.count == 4)
         let attrs = try FileManager.default.attributesOfItem(atPath: "\(keys)/private.pem")
         #expect((attrs[.posixPermissions] as? Int) == 0o600)
-        let many = try OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "k-EdDSA", "--alg", "EdDSA", "--count", "5"])
+        let many = try await OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "k-EdDSA", "--alg", "EdDSA", "--count", "5"])
         #expect(Set(many.output.split(separator: "\n")).count == 5)
-        #expect(try OMSCommand.run(["keys", "generate", "--alg", "none", "--kid", "x", "--out", keys]).status != 0)
-        #expect(try OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "x", "--claims", "[1]"]).status != 0)
+        #expect(try await OMSCommand.run(["keys", "generate", "--alg", "none", "--kid", "x", "--out", keys]).status != 0)
+        #expect(try await OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "x", "--claims", "[1]"]).status != 0)
     }
 
     @Test func rolesLogJSONAndStopGracefullyOnSIGTERM() async throws {
         let keys = folder.appendingPathComponent("keys").path
-        #expect(try OMSCommand.run(["keys", "generate", "--alg", "ES256", "--kid", "k1", "--out", keys]).status == 0)
+        #expect(try await OMSCommand.run(["keys", "generate", "--alg", "ES256", "--kid", "k1", "--out", keys]).status == 0)
         let oidmPort = Loopback.freePort(), authPort = Loopback.freePort()
         let oidm = try OMSCommand.start(["emulate", "oidm", "--port", "\(oidmPort)", "--jwks", "\(keys)/jwks.json"], log: folder.appendingPathComponent("oidm.log"))
         let config = try file("auth.yaml", """
@@ -196,7 +196,7 @@ import Testing
             if !ready { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(ready, "oms auth did not become ready: \((try? String(contentsOf: authLog, encoding: .utf8)) ?? "")")
-        let token = try OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "k1", "--claims", "{\"iss\":\"https://idp\",\"aud\":\"oms\",\"domain\":\"retail\",\"sub\":\"bob\"}"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try await OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "k1", "--claims", "{\"iss\":\"https://idp\",\"aud\":\"oms\",\"domain\":\"retail\",\"sub\":\"bob\"}"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         let allowed = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(authPort)/auth", headers: [("Authorization", "Bearer \(token)")]))
         #expect(allowed.status == 200)
         #expect(allowed.header("X-Auth-Subject") == "bob")

@@ -9,6 +9,7 @@ final class GatewayStack: @unchecked Sendable {
     let folder: URL
     let gatewayPort = Loopback.freePort()
     let upstreamPort = Loopback.freePort()
+    let oidmPort = Loopback.freePort()
     private var processes: [Process] = []
     private var nginx: TestProcess?
 
@@ -16,6 +17,7 @@ final class GatewayStack: @unchecked Sendable {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     private var weakTask: Task<Void, any Error>?
+    private var weak: WeakAuth?
 
     /// - Parameter leeway: the auth service's clock leeway (`token.leeway_s`).
     /// - Parameter weakness: a deliberately weak check in front of `oms auth`.
@@ -24,7 +26,7 @@ final class GatewayStack: @unchecked Sendable {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("nginx/tmp"), withIntermediateDirectories: true)
         for (alg, kid) in [("ES256", "ec-1"), ("RS256", "rsa-1")] {
             let keys = folder.appendingPathComponent(kid).path
-            let made = try OMSCommand.run(["keys", "generate", "--alg", alg, "--kid", kid, "--out", keys])
+            let made = try await OMSCommand.run(["keys", "generate", "--alg", alg, "--kid", kid, "--out", keys])
             try #require(made.status == 0, "\(made.error)")
         }
         // One JWKS with both keys.
@@ -33,7 +35,7 @@ final class GatewayStack: @unchecked Sendable {
         let keys = (ec["keys"] as! [Any]) + (rsa["keys"] as! [Any])
         try JSONSerialization.data(withJSONObject: ["keys": keys]).write(to: jwks)
 
-        let oidmPort = Loopback.freePort(), authPort = Loopback.freePort()
+        let authPort = Loopback.freePort()
         try write("oidm.yaml", "server: {host: 127.0.0.1, port: \(oidmPort)}\njwks: {file: \(jwks.path)}\nlog: {level: error}\n")
         try write("auth.yaml", """
             server: {host: 127.0.0.1, port: \(authPort)}
@@ -55,7 +57,9 @@ final class GatewayStack: @unchecked Sendable {
         var gatePort = authPort
         if let weakness {
             let keys = try JWKS(json: Array(try Data(contentsOf: jwks)))
-            (gatePort, weakTask) = await WeakAuth(weakness: weakness, authPort: authPort, jwks: keys, issuer: Self.issuer).start()
+            let weak = WeakAuth(weakness: weakness, authPort: authPort, oidmPort: oidmPort, jwks: keys, issuer: Self.issuer)
+            (gatePort, weakTask) = await weak.start()
+            self.weak = weak
         }
 
         let nginxFolder = folder.appendingPathComponent("nginx")
@@ -106,22 +110,24 @@ final class GatewayStack: @unchecked Sendable {
     }
 
     /// A token for the stack's issuer, signed with the key of `kid` (`ec-1` or `rsa-1`).
-    func token(kid: String = "ec-1", scope: String = "documents.read documents.write") throws -> String {
+    func token(kid: String = "ec-1", scope: String = "documents.read documents.write") async throws -> String {
         let alg = kid == "ec-1" ? "ES256" : "RS256"
         let claims = #"{"iss":"\#(Self.issuer)","aud":"oms","sub":"alice","domain":"retail","scope":"\#(scope)","client_id":"conformance"}"#
-        let minted = try OMSCommand.run(["token", "mint", "--key", path("\(kid)/private.pem"), "--kid", kid, "--alg", alg, "--claims", claims])
+        let minted = try await OMSCommand.run(["token", "mint", "--key", path("\(kid)/private.pem"), "--kid", kid, "--alg", alg, "--claims", claims])
         guard minted.status == 0 else { throw Failure("token mint: \(minted.error)") }
         return minted.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// `oms conformance` against this stack with the issuer key of `kid` and the echo upstream.
-    func conformance(kid: String = "ec-1", token: String? = nil, gateway: String? = nil, extra: [String] = []) throws -> (result: OMSCommand.Result, report: [String: Any]?) {
+    func conformance(kid: String = "ec-1", token: String? = nil, gateway: String? = nil, extra: [String] = []) async throws -> (result: OMSCommand.Result, report: [String: Any]?) {
         let alg = kid == "ec-1" ? "ES256" : "RS256"
         let out = folder.appendingPathComponent("report-\(UUID().uuidString)").path
-        let result = try OMSCommand.run([
-            "conformance", "--gateway", gateway ?? self.gateway, "--valid-token", try token ?? self.token(kid: kid), "--jwks", jwks.path,
+        let valid: String
+        if let token { valid = token } else { valid = try await self.token(kid: kid) }
+        let result = try await OMSCommand.run([
+            "conformance", "--gateway", gateway ?? self.gateway, "--valid-token", valid, "--jwks", jwks.path,
             "--signing-key", path("\(kid)/private.pem"), "--kid", kid, "--alg", alg,
-            "--echo-listen", "127.0.0.1:\(upstreamPort)", "--cases", Self.root.appendingPathComponent("conformance/cases").path, "--out", out,
+            "--echo-listen", "127.0.0.1:\(upstreamPort)", "--oidm-admin", "http://127.0.0.1:\(oidmPort)", "--cases", Self.root.appendingPathComponent("conformance/cases").path, "--out", out,
         ] + extra)
         let data = FileManager.default.contents(atPath: "\(out)/results.json")
         return (result, data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })
@@ -129,6 +135,8 @@ final class GatewayStack: @unchecked Sendable {
 
     func stop() {
         weakTask?.cancel()
+        if let http = weak?.http { Task { await http.shutdown() } }
+        weak = nil
         nginx?.stop()
         for process in processes where process.isRunning {
             kill(process.processIdentifier, SIGKILL)

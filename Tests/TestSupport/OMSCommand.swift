@@ -24,10 +24,22 @@ public enum OMSCommand {
         public let error: String
     }
 
-    /// Runs to completion.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs to completion. The waiting happens on a thread of its own, never on the
+    /// cooperative pool: a child that calls back into a server of this test process (the
+    /// conformance suite against an in-process verifier) would otherwise wait for a thread
+    /// that is busy waiting for it.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        let binary = try require()
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result { try runBlocking(binary, arguments, environment) })
+            }.start()
+        }
+    }
+
+    private static func runBlocking(_ binary: String, _ arguments: [String], _ environment: [String: String]) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try require())
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()

@@ -25,6 +25,9 @@ struct CaseRunner: Sendable {
         if item.expect.neverFetched, echo == nil {
             return result(.skipped, "needs the echo upstream (--echo-listen), which serves the attacker's keys")
         }
+        if item.request.oidmOutage != nil, settings.oidmAdmin == nil {
+            return result(.skipped, "needs --oidm-admin (the OIDM emulator's address) to stage an outage")
+        }
         let fetchesBefore = echo?.fetches ?? 0
         let token: String
         var forged: TokenForge.Forged?
@@ -50,13 +53,24 @@ struct CaseRunner: Sendable {
             tokenHeader: forged.map { Self.redacted($0.header, token: token, valid: forge.template.token) },
             tokenClaims: forged.map { Self.redacted($0.claims, token: token, valid: forge.template.token) }
         )
-        let response: CurlResponse
+        if let status = item.request.oidmOutage {
+            if let problem = await outage(status) { return result(.skipped, problem, sent) }
+        }
+        let exchange: Result<CurlResponse, CurlError>
         do {
-            response = try await http.execute(CurlRequest(
+            exchange = .success(try await http.execute(CurlRequest(
                 url: url, method: item.request.method, headers: headers, body: nil, timeout: settings.timeout, maxResponseBytes: 1 << 20
-            ))
+            )))
         } catch {
-            return result(.failed, "no answer: \(error)", sent)
+            exchange = .failure(error)
+        }
+        if item.request.oidmOutage != nil, let problem = await outage(nil) {
+            return result(.failed, "the OIDM outage could not be ended: \(problem)", sent)
+        }
+        let response: CurlResponse
+        switch exchange {
+        case .success(let answer): response = answer
+        case .failure(let error): return result(.failed, "no answer: \(error)", sent)
         }
         let answer = CaseResult.Answer(
             status: response.status,
@@ -83,6 +97,20 @@ struct CaseRunner: Sendable {
             }
         }
         return result(.passed, "", sent, answer)
+    }
+
+    /// Starts (`status`) or ends (nil) an outage at the OIDM emulator; a problem, or nil.
+    private func outage(_ status: Int?) async -> String? {
+        guard let admin = settings.oidmAdmin else { return "no --oidm-admin" }
+        let body = "{\"status\": \(status.map(String.init) ?? "null")}"
+        do {
+            let answer = try await http.execute(CurlRequest(
+                url: admin + "/admin/outage", method: "POST", headers: [("Content-Type", "application/json")], body: Array(body.utf8), timeout: settings.timeout
+            ))
+            return answer.status == 200 ? nil : "the OIDM emulator answered \(answer.status) to /admin/outage"
+        } catch {
+            return "the OIDM emulator is unreachable at \(admin): \(error)"
+        }
     }
 
     private func expectedText(_ expect: Expectation) -> String {

@@ -13,6 +13,8 @@ public struct SuiteSettings: Sendable {
     public var categories: Set<String> = []
     /// Whether `path` reaches the suite's echo upstream, so cases can check what the upstream got.
     public var echo = false
+    /// The OIDM emulator's base URL (`--oidm-admin`), for the cases that need an OIDM outage.
+    public var oidmAdmin: String?
     /// Where the attacker's JWKS is served (`{{attacker_jku}}`); a name that resolves nowhere
     /// when the suite runs no echo upstream.
     public var attackerJWKS = "https://attacker.invalid/jwks.json"
