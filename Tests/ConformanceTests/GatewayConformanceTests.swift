@@ -64,7 +64,7 @@ import Testing
         let junit = try String(contentsOf: folder.appendingPathComponent("junit.xml"), encoding: .utf8)
         #expect(junit.contains(#"<testsuite name="claims" tests="27" failures="3" skipped="0""#), "\(junit.prefix(400))")
         #expect(junit.contains(#"<failure message="answered 200, expected 401" type="conformance">"#))
-        let dom = try Chromium.dumpDOM(folder.appendingPathComponent("report.html").absoluteString)
+        let dom = try await Chromium.dumpDOM(folder.appendingPathComponent("report.html").absoluteString)
         #expect(dom.contains(#"<span class="FAIL" id="verdict">FAIL</span>"#), "\(dom.prefix(500))")
         #expect(dom.contains(#"id="f-CLM-09""#))
         #expect(dom.contains("27 cases, 24 passed, 3 failed, 0 skipped"))

@@ -121,7 +121,7 @@ import Testing
         }
         #expect(unsent == 0)
         await database.close()
-        let records = try broker.reader(topic: "oms.document.status", partitions: 4).drain(quiet: .seconds(3), limit: .seconds(60))
+        let records = try await broker.read(topic: "oms.document.status", partitions: 4, quiet: .seconds(3), limit: .seconds(60))
         let published = Set(records.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } })
         #expect(published == Set(ids), "\(records.count) records for \(published.count) of 1,000 requests")
         // Every record is a COMPLETED event; a repeat carries the same event id.

@@ -54,7 +54,7 @@ import Testing
         #expect(Array(history.prefix(3)) == ["RECEIVED", "REJECTED", "RECEIVED"], "\(history)")
 
         // A real browser renders it: the DOM has the table rows and the buttons.
-        let dom = try Chromium.dumpDOM("http://127.0.0.1:\(core.port)/ops?rerun=\(rejected)")
+        let dom = try await Chromium.dumpDOM("http://127.0.0.1:\(core.port)/ops?rerun=\(rejected)")
         #expect(dom.contains(#"id="r-\#(failed)""#), "\(dom.prefix(300))")
         #expect(dom.contains("<button type=\"submit\">Rerun</button>"))
         #expect(dom.contains("was sent back to work"))

@@ -36,7 +36,7 @@ import Testing
         #expect(try await core.waitForFinal(rejected).body?["status"] == "REJECTED")
         #expect(await Self.outboxDrains(core))
 
-        let records = try broker.reader(topic: Self.topic, partitions: Self.partitions).drain(quiet: .seconds(2), limit: .seconds(30))
+        let records = try await broker.read(topic: Self.topic, partitions: Self.partitions)
         #expect(records.count == 2, "one event per final status, none repeated in a clean run")
         for (id, status) in [(completed, "COMPLETED"), (rejected, "REJECTED")] {
             let record = try #require(records.first { $0.key == Array(id.utf8) }, "no event for \(status)")
@@ -96,7 +96,7 @@ import Testing
         // The relay's own produce may create the topic first; either way it has 4 partitions.
         try? broker.createTopic(Self.topic, partitions: Int(Self.partitions))
         #expect(await Self.outboxDrains(core, within: .seconds(60)), "broker running: \(broker.isRunning); its log: \(broker.log.suffix(3000))")
-        let records = try broker.reader(topic: Self.topic, partitions: Self.partitions).drain(quiet: .seconds(2), limit: .seconds(30))
+        let records = try await broker.read(topic: Self.topic, partitions: Self.partitions)
         let keys = Set(records.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } })
         #expect(keys == Set(ids), "\(records.count) records for \(keys.count) of 20 requests")
         await core.stop()

@@ -24,7 +24,7 @@ import Testing
         #expect(failed.isEmpty, "\(failed.prefix(3))")
         await producer.close()
 
-        let records = try broker.reader(topic: "t.one", partitions: 3).drain(quiet: .seconds(2), limit: .seconds(30))
+        let records = try await broker.read(topic: "t.one", partitions: 3)
         #expect(records.count == 200)
         var byValue: [String: KafkaRecord] = [:]
         for record in records { byValue[String(decoding: record.value, as: UTF8.self)] = record }
@@ -97,7 +97,7 @@ import Testing
         }
         #expect(delivered)
         #expect(replaced == 1, "the broker forgot the producer id: exactly one fatal error, then a new producer")
-        let values = try broker.reader(topic: "t.back").drain(quiet: .seconds(2), limit: .seconds(20)).map { String(decoding: $0.value, as: UTF8.self) }
+        let values = try await broker.read(topic: "t.back", limit: .seconds(20)).map { String(decoding: $0.value, as: UTF8.self) }
         #expect(values == ["after"], "the restarted broker holds only what was sent after it came back")
         await producer.close()
     }

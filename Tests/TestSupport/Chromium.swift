@@ -11,7 +11,12 @@ public enum Chromium {
         return ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    public static func dumpDOM(_ url: String) throws -> String {
+    /// The DOM after Chromium loaded and ran `url`; Chromium runs on a thread of its own.
+    public static func dumpDOM(_ url: String) async throws -> String {
+        try await OffPool.run { try dumpDOMBlocking(url) }
+    }
+
+    private static func dumpDOMBlocking(_ url: String) throws -> String {
         guard let executable else {
             throw Failure(description: "chromium not found: run scripts/install-deps.sh (package chromium) or set OMS_CHROMIUM")
         }

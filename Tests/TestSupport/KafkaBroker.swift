@@ -99,6 +99,13 @@ public final class KafkaBroker: @unchecked Sendable {
         try KafkaConsumer(brokers: brokers, topic: topic, partitions: partitions, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
+    /// Every record of `topic` that arrives until none has come for `quiet` (or `limit`
+    /// passes), read on a thread of its own: the reader blocks while it polls.
+    public func read(topic: String, partitions: Int32 = 1, quiet: Duration = .seconds(2), limit: Duration = .seconds(30)) async throws -> [KafkaRecord] {
+        let reader = try reader(topic: topic, partitions: partitions)
+        return try await OffPool.run { reader.drain(quiet: quiet, limit: limit) }
+    }
+
     /// SIGKILL and wait, like a crash (SIGTERM may be blocked in a child of a Swift concurrency thread).
     public func stop() {
         guard let process else { return }

@@ -30,11 +30,7 @@ public enum OMSCommand {
     /// that is busy waiting for it.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         let binary = try require()
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Swift.Result { try runBlocking(binary, arguments, environment) })
-            }.start()
-        }
+        return try await OffPool.run { try runBlocking(binary, arguments, environment) }
     }
 
     private static func runBlocking(_ binary: String, _ arguments: [String], _ environment: [String: String]) throws -> Result {

@@ -11,6 +11,9 @@ public actor PostgresServer {
     }
 
     private var started: (port: Int, folder: URL)?
+    /// The one start in progress: the actor suspends while the tools run, and a second caller
+    /// must wait for this start, not begin another server.
+    private var starting: Task<Int, any Error>?
 
     /// A new, empty database, as a `postgres://` URL.
     public func freshDatabase() async throws -> String {
@@ -20,27 +23,39 @@ public actor PostgresServer {
             guard let slash = url.range(of: "/", options: .backwards), url.distance(from: url.startIndex, to: slash.lowerBound) > "postgres://".count else {
                 throw Failure(description: "OMS_TEST_POSTGRES_URL must be postgres://USER@HOST:PORT/DATABASE, not \(url)")
             }
-            try run(Self.tool("psql"), [url, "-q", "-c", "CREATE DATABASE \(name)"])
+            try await run(Self.tool("psql"), [url, "-q", "-c", "CREATE DATABASE \(name)"])
             return String(url[..<slash.lowerBound]) + "/" + name
         }
         let port = try await start()
-        try run(Self.tool("createdb"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name])
+        try await run(Self.tool("createdb"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name])
         return "postgres://postgres@127.0.0.1:\(port)/\(name)"
     }
 
     private func start() async throws -> Int {
         if let started { return started.port }
+        if let starting { return try await starting.value }
+        let task = Task { try await self.startServer() }
+        starting = task
+        do {
+            return try await task.value
+        } catch {
+            starting = nil
+            throw error
+        }
+    }
+
+    private func startServer() async throws -> Int {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-postgres-\(UUID().uuidString)")
         let data = folder.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         // initdb refuses to run as root: then the server runs as the `postgres` user.
         if getuid() == 0 {
-            try run("/bin/chown", ["-R", "postgres", folder.path])
+            try await run("/bin/chown", ["-R", "postgres", folder.path])
         }
-        try run(Self.tool("initdb"), ["-D", data.path, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
+        try await run(Self.tool("initdb"), ["-D", data.path, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
         let port = Loopback.freePort()
         let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        try run(Self.tool("pg_ctl"), ["-D", data.path, "-o", options, "-l", folder.appendingPathComponent("server.log").path, "-w", "start"])
+        try await run(Self.tool("pg_ctl"), ["-D", data.path, "-o", options, "-l", folder.appendingPathComponent("server.log").path, "-w", "start"])
         started = (port, folder)
         Self.stopAtExit(data: data.path, folder: folder.path)
         guard await Loopback.waitUntilListening(port) else {
@@ -59,14 +74,15 @@ public actor PostgresServer {
     }
 
     /// Runs a tool to completion, as the `postgres` user when we are root; throws with its output.
-    private func run(_ executable: String, _ arguments: [String]) throws {
+    private func run(_ executable: String, _ arguments: [String]) async throws {
         var command = [executable] + arguments
         if getuid() == 0, executable != "/bin/chown" {
             command = ["/usr/sbin/runuser", "-u", "postgres", "--"] + command
         }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("oms-pg-tool-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
-        let status = try ChildProcess.run(command, output: log.path)
+        let finalCommand = command
+        let status = try await OffPool.run { try ChildProcess.run(finalCommand, output: log.path) }
         guard status == 0 else {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             throw Failure(description: "\(command.joined(separator: " ")) failed (\(status)): \(text)")
