@@ -163,7 +163,8 @@ Try:
 
 The attack suite against this gateway (reports in $RUN/conformance/):
   $OMS conformance --gateway http://127.0.0.1:8080 --valid-token "\$TOKEN" --jwks $RUN/keys/jwks.json \\
-       --signing-key $RUN/keys/private.pem --kid oms-dev-1 --alg ES256 --oidm-admin http://127.0.0.1:9001 --out $RUN/conformance
+       --signing-key $RUN/keys/private.pem --kid oms-dev-1 --alg ES256 --oidm-admin http://127.0.0.1:9001 \\
+       --route POST:/v1/documents/conformance:documents.write --out $RUN/conformance
 
 Ctrl-C stops everything.
 TEXT

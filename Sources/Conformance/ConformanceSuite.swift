@@ -41,6 +41,13 @@ public struct ConformanceSuite: Sendable {
         let now = Int64(Date().timeIntervalSince1970)
         var placeholders = template.placeholders(path: settings.path, now: now)
         placeholders["attacker_jku"] = settings.attackerJWKS
+        if let route = settings.route {
+            // The valid scopes without, and with, the one the route needs.
+            let scopes = template.scopes
+            placeholders["route_scope"] = route.scope
+            placeholders["scopes_without_route"] = scopes.filter { $0 != route.scope }.joined(separator: " ")
+            placeholders["scopes_with_route"] = (scopes.contains(route.scope) ? scopes : scopes + [route.scope]).joined(separator: " ")
+        }
         let forge = TokenForge(template: template, keys: keys, placeholders: placeholders, now: now, leeway: settings.leeway)
         let runner = CaseRunner(http: http, settings: settings, forge: forge, echo: echo)
         let cases = selected

@@ -47,6 +47,8 @@ struct ConformanceCommand: AsyncParsableCommand {
     var echoListen: String?
     @Option(name: .customLong("oidm-admin"), help: "The OIDM emulator's base URL, to stage OIDM outages (cases skipped without it).")
     var oidmAdmin: String?
+    @Option(help: "A route that needs a scope of its own, METHOD:PATH:SCOPE (e.g. POST:/v1/documents/x:documents.write), for the per-route cases.")
+    var route: String?
     @Option(help: "The folder of case files.")
     var cases = "conformance/cases"
     @Option(help: "Only these case ids (comma-separated).")
@@ -83,6 +85,10 @@ struct ConformanceCommand: AsyncParsableCommand {
                 RoleStartup.fail("--oidm-admin: an http:// or https:// URL is required")
             }
             settings.oidmAdmin = oidmAdmin.hasSuffix("/") ? String(oidmAdmin.dropLast()) : oidmAdmin
+        }
+        if let route {
+            guard let parsed = SuiteSettings.Route(route) else { RoleStartup.fail("--route must be METHOD:PATH:SCOPE, e.g. POST:/v1/documents/x:documents.write") }
+            settings.route = parsed
         }
         let echo = try echoUpstream(keys: keys)
         settings.echo = echo != nil
@@ -147,14 +153,25 @@ struct ConformanceCommand: AsyncParsableCommand {
         return EchoUpstream(server: ServerSettings(host: String(parts[0]), port: port), keys: keys)
     }
 
-    /// Runs the echo upstream until the command ends.
-    private func start(_ upstream: EchoUpstream?) async -> Task<Void, any Error>? {
+    /// Runs the echo upstream until the command ends; one that cannot listen (the port is
+    /// taken) is a usage error, not a wait for ever.
+    private func start(_ upstream: EchoUpstream?) async -> Task<Void, Never>? {
         guard let upstream else { return nil }
         let logger = Logger(label: "oms.conformance.echo") { _ in SwiftLogNoOpLogHandler() }
-        let listening = AsyncStream<Int>.makeStream()
-        let task = Task { try await upstream.application(logger: logger) { listening.continuation.yield($0) }.runService() }
-        for await _ in listening.stream { break }
-        return task
+        let listening = AsyncStream<Result<Int, any Error>>.makeStream()
+        let task = Task {
+            do {
+                try await upstream.application(logger: logger) { listening.continuation.yield(.success($0)) }.runService()
+            } catch {
+                listening.continuation.yield(.failure(error))
+            }
+            listening.continuation.finish()
+        }
+        for await outcome in listening.stream {
+            if case .failure(let error) = outcome { RoleStartup.fail("--echo-listen: cannot listen on \(upstream.server.host):\(upstream.server.port): \(error)") }
+            return task
+        }
+        RoleStartup.fail("--echo-listen: the echo upstream stopped before it listened")
     }
 
     static func list(_ text: String?) -> [String] {

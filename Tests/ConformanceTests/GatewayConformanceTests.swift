@@ -74,11 +74,13 @@ import Testing
     /// A gateway with one deliberate weakness fails exactly the cases about it.
     @Test(arguments: [
         (WeakAuth.Weakness.acceptsNone, ["ALG-01", "ALG-02", "ALG-03", "ALG-04", "ALG-05"]),
-        // It also decides on its own, without OIDM: the outage cases catch that too.
-        (.skipsExpiry, ["AVL-01", "AVL-02", "CLM-01", "CLM-02", "CLM-04", "CLM-05", "CLM-06", "CLM-07", "CLM-08"]),
+        // It also decides on its own, without OIDM and with one scope for every route: the outage
+        // and per-route cases catch that too.
+        (.skipsExpiry, ["AVL-01", "AVL-02", "CLM-01", "CLM-02", "CLM-04", "CLM-05", "CLM-06", "CLM-07", "CLM-08", "RTE-01"]),
         (.trustsEmbeddedKey, ["HDR-01"]),
         (.trustsJKU, ["HDR-02", "HDR-13"]),
         (.failsOpen, ["AVL-01", "AVL-02"]),
+        (.ignoresMethods, ["RTE-01"]),
     ])
     func aWeakVerifierFailsItsCases(_ weakness: WeakAuth.Weakness, _ expected: [String]) async throws {
         let stack = try await GatewayStack(weakness: weakness)
@@ -96,7 +98,7 @@ import Testing
         let (result, report) = try await stack.conformance(gateway: "http://127.0.0.1:\(stack.upstreamPort)")
         #expect(result.status == 1)
         let outcomes = Self.outcomes(report)
-        let mustPass = ["TRN-01", "TRN-05", "SIG-13", "CLM-03", "CLM-11", "CLM-18", "CLM-26"]
+        let mustPass = ["TRN-01", "TRN-05", "SIG-13", "CLM-03", "CLM-11", "CLM-18", "CLM-26", "RTE-02"]
         for id in mustPass { #expect(outcomes[id] == "passed", "\(id)") }
         // Identity headers: the echo sees what the client sent, not the token's.
         for id in ["TRN-10", "TRN-11", "TRN-12"] { #expect(outcomes[id] == "failed", "\(id)") }

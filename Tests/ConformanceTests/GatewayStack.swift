@@ -127,7 +127,8 @@ final class GatewayStack: @unchecked Sendable {
         let result = try await OMSCommand.run([
             "conformance", "--gateway", gateway ?? self.gateway, "--valid-token", valid, "--jwks", jwks.path,
             "--signing-key", path("\(kid)/private.pem"), "--kid", kid, "--alg", alg,
-            "--echo-listen", "127.0.0.1:\(upstreamPort)", "--oidm-admin", "http://127.0.0.1:\(oidmPort)", "--cases", Self.root.appendingPathComponent("conformance/cases").path, "--out", out,
+            "--echo-listen", "127.0.0.1:\(upstreamPort)", "--oidm-admin", "http://127.0.0.1:\(oidmPort)",
+            "--route", "POST:/v1/documents/conformance:documents.write", "--cases", Self.root.appendingPathComponent("conformance/cases").path, "--out", out,
         ] + extra)
         let data = FileManager.default.contents(atPath: "\(out)/results.json")
         return (result, data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })

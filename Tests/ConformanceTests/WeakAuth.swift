@@ -23,6 +23,8 @@ struct WeakAuth: Sendable {
         case trustsJKU
         /// When OIDM cannot answer, the local checks alone decide (fails open).
         case failsOpen
+        /// Every request is checked as a GET: the scopes other methods need are never asked for.
+        case ignoresMethods
 
         var description: String { rawValue }
     }
@@ -58,10 +60,12 @@ struct WeakAuth: Sendable {
     }
 
     private func forward(_ request: Request, _ http: CurlClient) async throws -> Response {
-        let headers = request.headers.filter { ["authorization", "x-original-uri", "x-original-method", "x-request-id"].contains($0.name.canonicalName) }
-        let answer = try await http.execute(CurlRequest(
-            url: "http://127.0.0.1:\(authPort)/auth", headers: headers.map { ($0.name.rawName, $0.value) }, timeout: .seconds(10)
-        ))
+        var headers = request.headers.filter { ["authorization", "x-original-uri", "x-original-method", "x-request-id"].contains($0.name.canonicalName) }
+            .map { ($0.name.rawName, $0.value) }
+        if weakness == .ignoresMethods {
+            headers = headers.map { $0.0.lowercased() == "x-original-method" ? ($0.0, "GET") : $0 }
+        }
+        let answer = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(authPort)/auth", headers: headers, timeout: .seconds(10)))
         var fields = HTTPFields()
         for (name, value) in answer.headers where name.lowercased().hasPrefix("x-auth-") || name.lowercased() == "www-authenticate" {
             if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
@@ -86,6 +90,8 @@ struct WeakAuth: Sendable {
             guard let jwk = header["jwk"], let keys = try? JWKS(json: JSONValue.object(["keys": .array([jwk])]).serializedBytes()),
                   (try? JWSVerifier(keys: keys, algorithms: [.es256, .rs256]).verify(String(authorization.dropFirst(7)))) != nil else { return nil }
             return claims
+        case .ignoresMethods:
+            return nil
         case .failsOpen:
             let token = String(authorization.dropFirst(7))
             guard let oidm = try? await http.execute(CurlRequest(url: "http://127.0.0.1:\(oidmPort)/oauth2/rest/rest/token?access_token=\(token)", timeout: .seconds(5))),

@@ -5,8 +5,15 @@ import Foundation
 /// Not Foundation's `Process`, for two reasons seen with PostgreSQL's tools: a child started
 /// from a Swift concurrency thread inherits that thread's signal mask (SIGTERM blocked), and
 /// a daemon the command leaves behind inherits its output pipe. Here the child starts with an
-/// empty signal mask and default handlers, and its output goes to a file.
+/// empty signal mask and default handlers, its output goes to a file, and it inherits no
+/// other descriptor.
 public enum ChildProcess {
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
+
     /// The exit status (128 + signal when killed by one).
     public static func run(_ command: [String], output: String) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
@@ -15,6 +22,10 @@ public enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of this process goes with the child: a daemon it leaves behind
+        // (PostgreSQL) would otherwise hold other tests' pipes open, and their reads never end.
+        // (glibc 2.34+; Swift's Glibc module does not declare it, so it is looked up.)
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

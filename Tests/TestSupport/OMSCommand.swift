@@ -28,12 +28,15 @@ public enum OMSCommand {
     /// cooperative pool: a child that calls back into a server of this test process (the
     /// conformance suite against an in-process verifier) would otherwise wait for a thread
     /// that is busy waiting for it.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+    ///
+    /// A child still running after `timeout` is killed, and its result says so (status 137):
+    /// a hung command fails its test instead of the whole run.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(180)) async throws -> Result {
         let binary = try require()
-        return try await OffPool.run { try runBlocking(binary, arguments, environment) }
+        return try await OffPool.run { try runBlocking(binary, arguments, environment, timeout) }
     }
 
-    private static func runBlocking(_ binary: String, _ arguments: [String], _ environment: [String: String]) throws -> Result {
+    private static func runBlocking(_ binary: String, _ arguments: [String], _ environment: [String: String], _ timeout: Duration) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -42,6 +45,10 @@ public enum OMSCommand {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(Int(timeout.components.seconds)), execute: watchdog)
+        defer { watchdog.cancel() }
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -70,7 +70,7 @@ struct CaseDecoder {
     }
 
     private func request(_ value: JSONValue) throws(CatalogError) -> RequestRecipe {
-        let fields = try Fields(value, file: file, caseID: caseID, allowed: ["method", "path", "authorization", "headers", "oidm_outage"], what: "request")
+        let fields = try Fields(value, file: file, caseID: caseID, allowed: ["method", "path", "authorization", "headers", "oidm_outage", "route"], what: "request")
         var recipe = RequestRecipe()
         if let method = try fields.optionalString("method") {
             guard !method.isEmpty, method.allSatisfy({ $0.isASCII && $0.isUppercase }) else { throw fields.fail("method must be upper-case letters") }
@@ -87,6 +87,10 @@ struct CaseDecoder {
                 guard let text = authorization.stringValue else { throw fields.fail("authorization must be text or null (none sent)") }
                 recipe.authorization = text
             }
+        }
+        if let route = fields.value("route") {
+            guard let flag = route.boolValue else { throw fields.fail("route must be true or false") }
+            recipe.route = flag
         }
         if let outage = fields.value("oidm_outage") {
             guard let status = outage.integerValue, (500...599).contains(status) else { throw fields.fail("oidm_outage must be a status 500…599") }

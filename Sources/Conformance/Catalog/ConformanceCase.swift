@@ -93,6 +93,8 @@ public struct RequestRecipe: Sendable {
     public var authorization: String? = "Bearer {{token}}"
     /// Extra headers, in order (a second Authorization header, spoofed identity headers, …).
     public var headers: [(name: String, value: String)] = []
+    /// Sent to the route of `--route` (its method and path) instead of `method` and `path`.
+    public var route = false
     /// An OIDM outage answered with this status while the request is sent (through the OIDM
     /// emulator's admin endpoint, `--oidm-admin`).
     public var oidmOutage: Int?

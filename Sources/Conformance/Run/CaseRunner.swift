@@ -25,6 +25,9 @@ struct CaseRunner: Sendable {
         if item.expect.neverFetched, echo == nil {
             return result(.skipped, "needs the echo upstream (--echo-listen), which serves the attacker's keys")
         }
+        if item.request.route, settings.route == nil {
+            return result(.skipped, "needs --route METHOD:PATH:SCOPE (a route that needs a scope of its own)")
+        }
         if item.request.oidmOutage != nil, settings.oidmAdmin == nil {
             return result(.skipped, "needs --oidm-admin (the OIDM emulator's address) to stage an outage")
         }
@@ -46,9 +49,10 @@ struct CaseRunner: Sendable {
         var headers: [(name: String, value: String)] = []
         if let authorization = item.request.authorization { headers.append(("Authorization", Templates.fill(authorization, values))) }
         for header in item.request.headers { headers.append((header.name, Templates.fill(header.value, values))) }
-        let url = settings.gateway + Templates.fill(item.request.path, values)
+        let method = item.request.route ? settings.route?.method ?? item.request.method : item.request.method
+        let url = settings.gateway + (item.request.route ? settings.route?.path ?? "" : Templates.fill(item.request.path, values))
         let sent = CaseResult.SentRequest(
-            method: item.request.method, url: Self.redacted(url, token: token, valid: forge.template.token),
+            method: method, url: Self.redacted(url, token: token, valid: forge.template.token),
             headers: headers.map { ($0.name, Self.redacted($0.value, token: token, valid: forge.template.token)) },
             tokenHeader: forged.map { Self.redacted($0.header, token: token, valid: forge.template.token) },
             tokenClaims: forged.map { Self.redacted($0.claims, token: token, valid: forge.template.token) }
@@ -59,7 +63,7 @@ struct CaseRunner: Sendable {
         let exchange: Result<CurlResponse, CurlError>
         do {
             exchange = .success(try await http.execute(CurlRequest(
-                url: url, method: item.request.method, headers: headers, body: nil, timeout: settings.timeout, maxResponseBytes: 1 << 20
+                url: url, method: method, headers: headers, body: nil, timeout: settings.timeout, maxResponseBytes: 1 << 20
             )))
         } catch {
             exchange = .failure(error)

@@ -13,11 +13,28 @@ public struct SuiteSettings: Sendable {
     public var categories: Set<String> = []
     /// Whether `path` reaches the suite's echo upstream, so cases can check what the upstream got.
     public var echo = false
+    /// A route and the scope it needs beyond what `path` needs (`--route METHOD:PATH:SCOPE`),
+    /// for the per-route scope cases.
+    public var route: Route?
     /// The OIDM emulator's base URL (`--oidm-admin`), for the cases that need an OIDM outage.
     public var oidmAdmin: String?
     /// Where the attacker's JWKS is served (`{{attacker_jku}}`); a name that resolves nowhere
     /// when the suite runs no echo upstream.
     public var attackerJWKS = "https://attacker.invalid/jwks.json"
+
+    public struct Route: Sendable, Equatable {
+        public let method: String
+        public let path: String
+        public let scope: String
+
+        /// `METHOD:PATH:SCOPE`, e.g. `POST:/v1/documents:documents.write`; nil when malformed.
+        public init?(_ text: String) {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && $0.isUppercase }),
+                  parts[1].hasPrefix("/"), !parts[2].isEmpty, !parts[2].contains(" ") else { return nil }
+            (method, path, scope) = (parts[0], parts[1], parts[2])
+        }
+    }
 
     public init(gateway: String) {
         self.gateway = gateway.hasSuffix("/") ? String(gateway.dropLast()) : gateway
