@@ -93,8 +93,10 @@ import Testing
         #expect(metrics.contains("oms_core_events_unpublished_total"), "the failed attempts are counted")
 
         try await broker.restart()
-        // The relay's own produce may create the topic first; either way it has 4 partitions.
-        try? broker.createTopic(Self.topic, partitions: Int(Self.partitions))
+        // The relay's own produce creates the topic again (with the broker's default of 4
+        // partitions). Creating it from here as well races with that produce; in one run of
+        // many the broker then answered UnknownProducerId to every produce, and the race is
+        // the suspected cause.
         #expect(await Self.outboxDrains(core, within: .seconds(60)), "broker running: \(broker.isRunning); its log: \(broker.log.suffix(3000))")
         let records = try await broker.read(topic: Self.topic, partitions: Self.partitions)
         let keys = Set(records.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } })
