@@ -61,9 +61,7 @@ struct ConformanceCommand: AsyncParsableCommand {
     var timeoutMs: Int = 10_000
 
     func run() async throws {
-        guard let gateway, let url = URL(string: gateway), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
-            RoleStartup.fail("--gateway: an http:// or https:// URL is required")
-        }
+        guard let gateway, Self.isHTTPURL(gateway) else { RoleStartup.fail("--gateway: an http:// or https:// URL is required") }
         guard let token = validToken ?? ProcessInfo.processInfo.environment["OMS_CONFORMANCE_TOKEN"], !token.isEmpty else {
             RoleStartup.fail("--valid-token (or OMS_CONFORMANCE_TOKEN) is required")
         }
@@ -81,9 +79,7 @@ struct ConformanceCommand: AsyncParsableCommand {
         settings.only = Set(Self.list(only))
         settings.categories = Set(Self.list(category))
         if let oidmAdmin {
-            guard let url = URL(string: oidmAdmin), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
-                RoleStartup.fail("--oidm-admin: an http:// or https:// URL is required")
-            }
+            guard Self.isHTTPURL(oidmAdmin) else { RoleStartup.fail("--oidm-admin: an http:// or https:// URL is required") }
             settings.oidmAdmin = oidmAdmin.hasSuffix("/") ? String(oidmAdmin.dropLast()) : oidmAdmin
         }
         if let route {
@@ -91,7 +87,6 @@ struct ConformanceCommand: AsyncParsableCommand {
             settings.route = parsed
         }
         let echo = try echoUpstream(keys: keys)
-        settings.echo = echo != nil
         if let echo { settings.attackerJWKS = echo.attackerURL }
         if let unknown = settings.only.subtracting(catalog.cases.map(\.id)).sorted().first { RoleStartup.fail("--only: no case \(unknown)") }
         if let unknown = settings.categories.subtracting(catalog.categories).sorted().first { RoleStartup.fail("--category: no category \(unknown)") }
@@ -172,6 +167,12 @@ struct ConformanceCommand: AsyncParsableCommand {
             return task
         }
         RoleStartup.fail("--echo-listen: the echo upstream stopped before it listened")
+    }
+
+    /// An absolute http(s) URL with a host.
+    static func isHTTPURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else { return false }
+        return (scheme == "http" || scheme == "https") && url.host != nil
     }
 
     static func list(_ text: String?) -> [String] {

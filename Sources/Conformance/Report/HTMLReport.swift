@@ -28,9 +28,7 @@ struct HTMLReport: Sendable {
     }
 
     func render(_ report: SuiteReport) -> String {
-        var names: [String] = []
-        for result in report.results where !names.contains(result.category) { names.append(result.category) }
-        let categories = names.map { name in
+        let categories = report.categories.map { name in
             let results = report.results.filter { $0.category == name }
             return Category(
                 name: name, passed: results.filter { $0.outcome == .passed }.count,

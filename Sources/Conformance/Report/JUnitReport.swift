@@ -10,9 +10,7 @@ enum JUnitReport {
             ("name", "oms conformance"), ("tests", String(report.results.count)), ("failures", String(report.count(.failed))),
             ("skipped", String(report.count(.skipped))), ("time", seconds(report.results.reduce(0) { $0 + $1.durationMs })),
         ])
-        var categories: [String] = []
-        for result in report.results where !categories.contains(result.category) { categories.append(result.category) }
-        for category in categories {
+        for category in report.categories {
             let results = report.results.filter { $0.category == category }
             try writer.start("testsuite", attributes: [
                 ("name", category), ("tests", String(results.count)),

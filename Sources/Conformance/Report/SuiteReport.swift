@@ -9,6 +9,13 @@ public struct SuiteReport: Sendable {
     public let finishedAt: Date
     public let results: [CaseResult]
 
+    /// The categories of the results, in run order.
+    var categories: [String] {
+        var names: [String] = []
+        for result in results where !names.contains(result.category) { names.append(result.category) }
+        return names
+    }
+
     public func count(_ outcome: CaseResult.Outcome) -> Int { results.filter { $0.outcome == outcome }.count }
 
     /// 0 when nothing failed (passed or skipped), 1 otherwise.

@@ -1,4 +1,5 @@
 import Curl
+import EdgeRuntime
 import Foundation
 import JSON
 
@@ -16,10 +17,10 @@ struct CaseRunner: Sendable {
             return CaseResult(
                 id: item.id, title: item.title, category: item.category, reference: item.reference, source: item.source, outcome: outcome, reason: reason,
                 expected: expectedText(item.expect), request: request, answer: answer,
-                durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+                durationMs: Int(elapsed.wholeMilliseconds)
             )
         }
-        if !item.expect.upstreamHeaders.isEmpty, !settings.echo {
+        if !item.expect.upstreamHeaders.isEmpty, echo == nil {
             return result(.skipped, "needs the echo upstream (--echo-listen) behind --path")
         }
         if item.expect.neverFetched, echo == nil {

@@ -11,8 +11,6 @@ public struct SuiteSettings: Sendable {
     /// Only these case ids (`--only`) / categories (`--category`); empty: all.
     public var only: Set<String> = []
     public var categories: Set<String> = []
-    /// Whether `path` reaches the suite's echo upstream, so cases can check what the upstream got.
-    public var echo = false
     /// A route and the scope it needs beyond what `path` needs (`--route METHOD:PATH:SCOPE`),
     /// for the per-route scope cases.
     public var route: Route?
