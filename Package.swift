@@ -148,6 +148,7 @@ let package = Package(
             name: "Conformance",
             dependencies: [
                 "JOSE", "JSON", "Curl", "XML", "EdgeRuntime",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),

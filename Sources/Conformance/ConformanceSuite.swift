@@ -41,6 +41,7 @@ public struct ConformanceSuite: Sendable {
         let now = Int64(Date().timeIntervalSince1970)
         var placeholders = template.placeholders(path: settings.path, now: now)
         placeholders["attacker_jku"] = settings.attackerJWKS
+        placeholders["attacker_entity"] = settings.attackerEntity
         if let route = settings.route {
             // The valid scopes without, and with, the one the route needs.
             let scopes = template.scopes
@@ -50,14 +51,25 @@ public struct ConformanceSuite: Sendable {
         }
         let forge = TokenForge(template: template, keys: keys, placeholders: placeholders, now: now, leeway: settings.leeway)
         let runner = CaseRunner(http: http, settings: settings, forge: forge, echo: echo)
-        let cases = selected
+        // Controls first: when one fails, the target is not set up for the others to mean anything.
+        let cases = selected.filter(\.control) + selected.filter { !$0.control }
         var results: [CaseResult] = []
         for (index, item) in cases.enumerated() {
             let result = await runner.run(item)
+            if item.control, result.outcome == .failed {
+                throw Unusable(description: "control case \(item.id) (\(item.title)) failed: \(result.reason); \(Self.controlAdvice(item))")
+            }
             results.append(result)
             progress(index + 1, cases.count, result)
         }
         return SuiteReport(gateway: settings.gateway, path: settings.path, startedAt: startedAt, finishedAt: Date(), results: results)
+    }
+
+    private static func controlAdvice(_ item: ConformanceCase) -> String {
+        switch item.request.target {
+        case .soapBridge: "check --soap-bridge, and that the bridge's upstream is the echo (--echo-listen)"
+        case .gateway: "check --gateway and --path"
+        }
     }
 
     private func checkBaseline(_ http: CurlClient) async throws(Unusable) {

@@ -18,8 +18,11 @@ struct ConformanceCommand: AsyncParsableCommand {
             expired token, say) run when --signing-key, --kid and --alg are given, and are \
             reported as skipped otherwise; cases that check what reached the upstream need \
             --echo-listen, with the gateway routing --path to that address; cases that stage an \
-            OIDM outage need --oidm-admin (the OIDM emulator). Before any case, the \
-            valid token must get a 2xx at --path. Results in --out: results.json (the source of truth), \
+            OIDM outage need --oidm-admin (the OIDM emulator). The SOAP bridge's cases (hostile \
+            XML answers, markup in JSON values, oversized bodies) run when --soap-bridge is given; \
+            those that play the hostile SOAP service need the bridge's upstream URL pointed at \
+            --echo-listen. Before any case, the valid token must get a 2xx at --path, and every \
+            control case must pass. Results in --out: results.json (the source of truth), \
             results.sarif (SARIF 2.1.0), junit.xml and report.html. Exit status: 0 when \
             every case passed or was skipped, 1 when any failed, 2 for a usage or connection error. \
             The valid token may also come from the environment (OMS_CONFORMANCE_TOKEN), which \
@@ -33,6 +36,8 @@ struct ConformanceCommand: AsyncParsableCommand {
     var path = "/v1/documents/conformance"
     @Option(name: .customLong("valid-token"), help: "A valid, current token for --path.")
     var validToken: String?
+    @Option(name: .customLong("soap-bridge"), help: "The SOAP bridge's base URL, directly or through the gateway (e.g. http://127.0.0.1:8080), for its cases.")
+    var soapBridge: String?
     @Option(help: "The issuer's JWKS: a file or an http(s) URL (for the key-confusion cases).")
     var jwks: String?
     @Option(name: .customLong("signing-key"), help: "The issuer's test private key (PEM), for cases that must be well signed.")
@@ -62,6 +67,7 @@ struct ConformanceCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let gateway, Self.isHTTPURL(gateway) else { RoleStartup.fail("--gateway: an http:// or https:// URL is required") }
+        if let soapBridge, !Self.isHTTPURL(soapBridge) { RoleStartup.fail("--soap-bridge: an http:// or https:// URL is required") }
         guard let token = validToken ?? ProcessInfo.processInfo.environment["OMS_CONFORMANCE_TOKEN"], !token.isEmpty else {
             RoleStartup.fail("--valid-token (or OMS_CONFORMANCE_TOKEN) is required")
         }
@@ -74,6 +80,7 @@ struct ConformanceCommand: AsyncParsableCommand {
 
         var settings = SuiteSettings(gateway: gateway)
         settings.path = path
+        settings.soapBridge = soapBridge.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         settings.leeway = Int64(leeway)
         settings.timeout = .milliseconds(timeoutMs)
         settings.only = Set(Self.list(only))
@@ -87,7 +94,7 @@ struct ConformanceCommand: AsyncParsableCommand {
             settings.route = parsed
         }
         let echo = try echoUpstream(keys: keys)
-        if let echo { settings.attackerJWKS = echo.attackerURL }
+        if let echo { (settings.attackerJWKS, settings.attackerEntity) = (echo.attackerURL, echo.entityURL) }
         if let unknown = settings.only.subtracting(catalog.cases.map(\.id)).sorted().first { RoleStartup.fail("--only: no case \(unknown)") }
         if let unknown = settings.categories.subtracting(catalog.categories).sorted().first { RoleStartup.fail("--category: no category \(unknown)") }
         let suite = ConformanceSuite(catalog: catalog, settings: settings, template: template, keys: keys, echo: echo)

@@ -7,17 +7,58 @@ struct CaseDecoder {
     let category: String
 
     func decode(_ entry: JSONValue) throws(CatalogError) -> ConformanceCase {
-        let fields = try Fields(entry, file: file, caseID: caseID, allowed: ["id", "title", "reference", "token", "request", "expect"], what: "case")
+        let fields = try Fields(entry, file: file, caseID: caseID, allowed: ["id", "title", "reference", "control", "token", "request", "upstream", "expect"], what: "case")
         let id = try fields.string("id")
         guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
             throw fields.fail("id must be letters, digits and '-', got '\(id)'")
         }
+        var recipe = try fields.value("request").map { (value) throws(CatalogError) in try request(value) } ?? RequestRecipe()
+        if let upstream = fields.value("upstream") {
+            guard recipe.target == .soapBridge else { throw fields.fail("upstream goes with request.target: soap-bridge") }
+            recipe.upstream = try script(upstream)
+        }
+        var control = false
+        if let flag = fields.value("control") {
+            guard let value = flag.boolValue else { throw fields.fail("control must be true or false") }
+            control = value
+        }
         return ConformanceCase(
             id: id, title: try fields.string("title"), category: category, reference: try fields.string("reference"), source: file,
             token: try fields.value("token").map { (value) throws(CatalogError) in try token(value) },
-            request: try fields.value("request").map { (value) throws(CatalogError) in try request(value) } ?? RequestRecipe(),
-            expect: try expectation(fields.value("expect"))
+            request: recipe, expect: try expectation(fields.value("expect")), control: control
         )
+    }
+
+    /// `upstream: {status, content_type, body, pad_to, nest}`.
+    private func script(_ value: JSONValue) throws(CatalogError) -> UpstreamScript {
+        let fields = try Fields(value, file: file, caseID: caseID, allowed: ["status", "content_type", "body", "pad_to", "nest"], what: "upstream")
+        var status = 200
+        if let code = fields.value("status") {
+            guard let number = code.integerValue, (200...599).contains(number) else { throw fields.fail("upstream.status must be 200…599") }
+            status = Int(number)
+        }
+        let body = try body(fields, text: try fields.string("body"), defaultType: "text/xml; charset=utf-8")
+        return UpstreamScript(status: status, body: body)
+    }
+
+    /// The body members a request and an upstream share: `content_type`, `pad_to`, `nest`.
+    private func body(_ fields: Fields, text: String, defaultType: String) throws(CatalogError) -> BodyRecipe {
+        var body = BodyRecipe(text: text, contentType: try fields.optionalString("content_type") ?? defaultType)
+        guard !body.contentType.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) else { throw fields.fail("content_type must be one line") }
+        if let size = fields.value("pad_to") {
+            guard let bytes = size.integerValue, (1...(64 << 20)).contains(bytes) else { throw fields.fail("pad_to must be 1…67108864 bytes") }
+            guard text.contains("{{pad}}") else { throw fields.fail("pad_to needs {{pad}} in the body") }
+            body.padTo = Int(bytes)
+        }
+        if let nest = fields.value("nest") {
+            let members = try Fields(nest, file: file, caseID: caseID, allowed: ["depth", "open", "close"], what: "nest")
+            guard let depth = members.value("depth")?.integerValue, (1...1_000_000).contains(depth) else { throw members.fail("nest.depth must be 1…1000000") }
+            let open = try members.string("open"), close = try members.optionalString("close") ?? ""
+            guard open.utf8.count <= 64, close.utf8.count <= 64 else { throw members.fail("nest.open and nest.close must be at most 64 bytes") }
+            guard text.contains("{{open}}") else { throw fields.fail("nest needs {{open}} in the body") }
+            body.nest = BodyRecipe.Nest(depth: Int(depth), open: open, close: close)
+        }
+        return body
     }
 
     private func token(_ value: JSONValue) throws(CatalogError) -> TokenRecipe {
@@ -70,8 +111,19 @@ struct CaseDecoder {
     }
 
     private func request(_ value: JSONValue) throws(CatalogError) -> RequestRecipe {
-        let fields = try Fields(value, file: file, caseID: caseID, allowed: ["method", "path", "authorization", "headers", "oidm_outage", "route"], what: "request")
+        let fields = try Fields(value, file: file, caseID: caseID, allowed: [
+            "target", "method", "path", "authorization", "headers", "oidm_outage", "route", "body", "content_type", "pad_to", "nest",
+        ], what: "request")
         var recipe = RequestRecipe()
+        if let target = try fields.optionalString("target") {
+            guard let parsed = RequestRecipe.Target(rawValue: target) else { throw fields.fail("target must be gateway or soap-bridge") }
+            recipe.target = parsed
+        }
+        if let text = try fields.optionalString("body") {
+            recipe.body = try body(fields, text: text, defaultType: "application/json")
+        } else if ["content_type", "pad_to", "nest"].contains(where: { fields.value($0) != nil }) {
+            throw fields.fail("content_type, pad_to and nest go with a body")
+        }
         if let method = try fields.optionalString("method") {
             guard !method.isEmpty, method.allSatisfy({ $0.isASCII && $0.isUppercase }) else { throw fields.fail("method must be upper-case letters") }
             recipe.method = method
@@ -107,7 +159,9 @@ struct CaseDecoder {
     }
 
     private func expectation(_ value: JSONValue?) throws(CatalogError) -> Expectation {
-        let fields = try Fields(value, file: file, caseID: caseID, allowed: ["status", "www_authenticate", "upstream_headers", "never_fetched"], what: "expect")
+        let fields = try Fields(value, file: file, caseID: caseID, allowed: [
+            "status", "www_authenticate", "upstream_headers", "never_fetched", "body_excludes", "upstream_xml",
+        ], what: "expect")
         let status: Expectation.Status
         switch fields.value("status") {
         case .number(let code)? where code == code.rounded() && (100...599).contains(code):
@@ -117,13 +171,22 @@ struct CaseDecoder {
         case .string("denied")?: status = .denied
         case .string("success")?: status = .success
         case .string("client-error")?: status = .clientError
-        default: throw fields.fail("expect.status must be a status code, a list of them, denied, success or client-error")
+        case .string("any")?: status = .any
+        default: throw fields.fail("expect.status must be a status code, a list of them, denied, success, client-error or any")
         }
         var expectation = Expectation(status: status)
         expectation.wwwAuthenticate = try fields.optionalString("www_authenticate")
         if let never = fields.value("never_fetched") {
             guard let flag = never.boolValue else { throw fields.fail("never_fetched must be true or false") }
             expectation.neverFetched = flag
+        }
+        expectation.bodyExcludes = try fields.stringList("body_excludes")
+        guard !expectation.bodyExcludes.contains("") else { throw fields.fail("body_excludes entries must be non-empty") }
+        if let xml = fields.value("upstream_xml") {
+            let members = try Fields(xml, file: file, caseID: caseID, allowed: ["no_elements", "no_attributes", "texts"], what: "upstream_xml")
+            expectation.upstreamXML = Expectation.UpstreamXML(
+                noElements: try members.stringList("no_elements"), noAttributes: try members.stringList("no_attributes"), texts: try members.stringList("texts")
+            )
         }
         for (name, value) in try fields.members("upstream_headers").sorted(by: { $0.key < $1.key }) {
             guard let text = value.stringValue else { throw fields.fail("upstream_headers values must be text") }

@@ -14,6 +14,9 @@ public struct ConformanceCase: Sendable, Identifiable {
     public let token: TokenRecipe?
     public let request: RequestRecipe
     public let expect: Expectation
+    /// A control: a request that must get through for the other cases of its target to mean
+    /// anything. Controls run first; a failing one stops the run (exit status 2).
+    public let control: Bool
 }
 
 /// A token built by changing the valid one. Members are set or removed, or a segment is
@@ -86,6 +89,14 @@ public struct TokenRecipe: Sendable {
 
 /// The HTTP request of a case.
 public struct RequestRecipe: Sendable {
+    public enum Target: String, Sendable {
+        /// `--gateway`.
+        case gateway
+        /// `--soap-bridge`: the SOAP bridge, directly or through the gateway.
+        case soapBridge = "soap-bridge"
+    }
+
+    public var target = Target.gateway
     public var method = "GET"
     /// Placeholders allowed; default the protected path (`--path`).
     public var path = "{{path}}"
@@ -98,8 +109,51 @@ public struct RequestRecipe: Sendable {
     /// An OIDM outage answered with this status while the request is sent (through the OIDM
     /// emulator's admin endpoint, `--oidm-admin`).
     public var oidmOutage: Int?
+    /// The request body, if any.
+    public var body: BodyRecipe?
+    /// What the upstream answers to the request this case makes it receive (the echo upstream
+    /// playing a hostile SOAP service).
+    public var upstream: UpstreamScript?
 
     public init() {}
+}
+
+/// A body: text with placeholders, grown to a size or a depth without a catalog file that size.
+/// `{{pad}}` becomes filler that makes the whole body `padTo` bytes; `{{open}}` and `{{close}}`
+/// become `nest.open` and `nest.close` repeated `nest.depth` times.
+public struct BodyRecipe: Sendable {
+    public struct Nest: Sendable {
+        public let depth: Int
+        public let open: String
+        public let close: String
+    }
+
+    public var text: String
+    public var contentType: String
+    public var padTo: Int?
+    public var nest: Nest?
+
+    public init(text: String, contentType: String) {
+        self.text = text
+        self.contentType = contentType
+    }
+
+    func bytes(_ values: [String: String]) -> [UInt8] {
+        var values = values
+        values["open"] = nest.map { String(repeating: $0.open, count: $0.depth) } ?? ""
+        values["close"] = nest.map { String(repeating: $0.close, count: $0.depth) } ?? ""
+        values["pad"] = padTo == nil ? "" : "{{pad}}"
+        let filled = Array(Templates.fill(text, values).utf8)
+        guard let padTo, let marker = filled.firstRange(of: Array("{{pad}}".utf8)) else { return filled }
+        let filler = max(0, padTo - (filled.count - marker.count))
+        return Array(filled[..<marker.lowerBound]) + [UInt8](repeating: UInt8(ascii: "A"), count: filler) + Array(filled[marker.upperBound...])
+    }
+}
+
+/// The hostile service's answer.
+public struct UpstreamScript: Sendable {
+    public var status: Int
+    public var body: BodyRecipe
 }
 
 /// What the gateway must answer.
@@ -112,6 +166,8 @@ public struct Expectation: Sendable {
         case success
         /// Any 4xx (the request never reaches the upstream, whoever refused it).
         case clientError
+        /// Anything: the verdict rests on the other checks.
+        case any
     }
 
     public var status: Status
@@ -119,9 +175,20 @@ public struct Expectation: Sendable {
     public var wwwAuthenticate: String?
     /// Headers the upstream must have received, with these values (needs the echo upstream).
     public var upstreamHeaders: [(name: String, value: String)] = []
-    /// The attacker's key set (`{{attacker_jku}}`, served by the echo upstream) must never be
-    /// fetched by the gateway.
+    /// Nothing the attacker serves (`{{attacker_jku}}`, `{{attacker_entity}}`, both from the
+    /// echo upstream) may be fetched by the target.
     public var neverFetched = false
+    /// Text the answer's body must not hold (a file's content, an entity's expansion).
+    public var bodyExcludes: [String] = []
+    /// What the upstream received must be well-formed XML without these elements or
+    /// attributes (by local name), and with these texts as character data.
+    public var upstreamXML: UpstreamXML?
+
+    public struct UpstreamXML: Sendable {
+        public var noElements: [String] = []
+        public var noAttributes: [String] = []
+        public var texts: [String] = []
+    }
 
     public init(status: Status) {
         self.status = status
@@ -133,6 +200,7 @@ public struct Expectation: Sendable {
         case .denied: code == 401 || code == 403
         case .success: (200..<300).contains(code)
         case .clientError: (400..<500).contains(code)
+        case .any: true
         }
     }
 
@@ -142,6 +210,7 @@ public struct Expectation: Sendable {
         case .denied: "401 or 403"
         case .success: "2xx"
         case .clientError: "4xx"
+        case .any: "any status"
         }
     }
 }

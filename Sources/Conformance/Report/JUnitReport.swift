@@ -57,6 +57,8 @@ enum Exchange {
             for header in request.headers { lines.append("\(header.name): \(header.value)") }
             if let header = request.tokenHeader, !header.isEmpty { lines.append("token header: \(header)") }
             if let claims = request.tokenClaims, !claims.isEmpty { lines.append("token claims: \(claims.prefix(600))") }
+            if let body = request.body { lines.append("body: \(body)") }
+            if let upstream = request.upstreamAnswer { lines.append("the upstream answered: \(upstream)") }
         }
         if let answer = result.answer {
             lines.append("")

@@ -51,6 +51,8 @@ public struct SuiteReport: Sendable {
             ]
             if let header = request.tokenHeader { sent["tokenHeader"] = .string(header) }
             if let claims = request.tokenClaims { sent["tokenClaims"] = .string(claims) }
+            if let body = request.body { sent["body"] = .string(body) }
+            if let upstream = request.upstreamAnswer { sent["upstreamAnswer"] = .string(upstream) }
             object["request"] = .object(sent)
         }
         if let answer = result.answer {

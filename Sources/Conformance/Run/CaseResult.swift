@@ -13,6 +13,25 @@ public struct CaseResult: Sendable {
         /// The forged token's header and claims JSON, when a token was built.
         public let tokenHeader: String?
         public let tokenClaims: String?
+        /// The first bytes of the body sent, and of the answer staged at the upstream, with
+        /// their sizes.
+        public let body: String?
+        public let upstreamAnswer: String?
+
+        public init(
+            method: String, url: String, headers: [(name: String, value: String)], tokenHeader: String? = nil, tokenClaims: String? = nil,
+            body: String? = nil, upstreamAnswer: String? = nil
+        ) {
+            (self.method, self.url, self.headers, self.tokenHeader, self.tokenClaims) = (method, url, headers, tokenHeader, tokenClaims)
+            (self.body, self.upstreamAnswer) = (body, upstreamAnswer)
+        }
+
+        /// A body as a report shows it: its first bytes as text, and its size when cut.
+        static func preview(_ bytes: [UInt8]) -> String {
+            let limit = 600
+            let head = String(decoding: bytes.prefix(limit), as: UTF8.self)
+            return bytes.count > limit ? head + "… (\(bytes.count) bytes)" : head
+        }
     }
 
     public struct Answer: Sendable {

@@ -20,18 +20,7 @@ struct CaseRunner: Sendable {
                 durationMs: Int(elapsed.wholeMilliseconds)
             )
         }
-        if !item.expect.upstreamHeaders.isEmpty, echo == nil {
-            return result(.skipped, "needs the echo upstream (--echo-listen) behind --path")
-        }
-        if item.expect.neverFetched, echo == nil {
-            return result(.skipped, "needs the echo upstream (--echo-listen), which serves the attacker's keys")
-        }
-        if item.request.route, settings.route == nil {
-            return result(.skipped, "needs --route METHOD:PATH:SCOPE (a route that needs a scope of its own)")
-        }
-        if item.request.oidmOutage != nil, settings.oidmAdmin == nil {
-            return result(.skipped, "needs --oidm-admin (the OIDM emulator's address) to stage an outage")
-        }
+        if let reason = missing(item) { return result(.skipped, reason) }
         let fetchesBefore = echo?.fetches ?? 0
         let token: String
         var forged: TokenForge.Forged?
@@ -47,16 +36,35 @@ struct CaseRunner: Sendable {
         }
         var values = forge.placeholders
         values["token"] = token
+        func redacted(_ text: String) -> String { Self.redacted(text, token: token, valid: forge.template.token) }
         var headers: [(name: String, value: String)] = []
         if let authorization = item.request.authorization { headers.append(("Authorization", Templates.fill(authorization, values))) }
         for header in item.request.headers { headers.append((header.name, Templates.fill(header.value, values))) }
+        let body = item.request.body.map { $0.bytes(values) }
+        if let recipe = item.request.body { headers.append(("Content-Type", recipe.contentType)) }
+        // SOAP bridge cases carry an id of their own, which the bridge passes upstream: it is how
+        // the echo upstream knows which answer to give and whose request it received.
+        var requestID: String?
+        var staged: [UInt8]?
+        if item.request.target == .soapBridge {
+            let id = "oms-conformance-\(item.id)-\(UInt32.random(in: 0...UInt32.max))"
+            headers.append(("X-Request-Id", id))
+            requestID = id
+            if let script = item.request.upstream, let echo {
+                let answer = script.body.bytes(values)
+                echo.stage(id, status: script.status, contentType: script.body.contentType, body: answer)
+                staged = answer
+            } else if item.expect.upstreamXML != nil, let echo {
+                echo.stage(id, status: 500, contentType: "text/plain", body: Array("the case staged no answer".utf8))
+            }
+        }
+        let base = item.request.target == .soapBridge ? settings.soapBridge ?? "" : settings.gateway
         let method = item.request.route ? settings.route?.method ?? item.request.method : item.request.method
-        let url = settings.gateway + (item.request.route ? settings.route?.path ?? "" : Templates.fill(item.request.path, values))
+        let url = base + (item.request.route ? settings.route?.path ?? "" : Templates.fill(item.request.path, values))
         let sent = CaseResult.SentRequest(
-            method: method, url: Self.redacted(url, token: token, valid: forge.template.token),
-            headers: headers.map { ($0.name, Self.redacted($0.value, token: token, valid: forge.template.token)) },
-            tokenHeader: forged.map { Self.redacted($0.header, token: token, valid: forge.template.token) },
-            tokenClaims: forged.map { Self.redacted($0.claims, token: token, valid: forge.template.token) }
+            method: method, url: redacted(url), headers: headers.map { ($0.name, redacted($0.value)) },
+            tokenHeader: forged.map { redacted($0.header) }, tokenClaims: forged.map { redacted($0.claims) },
+            body: body.map { redacted(CaseResult.SentRequest.preview($0)) }, upstreamAnswer: staged.map(CaseResult.SentRequest.preview)
         )
         if let status = item.request.oidmOutage {
             if let problem = await outage(status) { return result(.skipped, problem, sent) }
@@ -64,11 +72,12 @@ struct CaseRunner: Sendable {
         let exchange: Result<CurlResponse, CurlError>
         do {
             exchange = .success(try await http.execute(CurlRequest(
-                url: url, method: method, headers: headers, body: nil, timeout: settings.timeout, maxResponseBytes: 1 << 20
+                url: url, method: method, headers: headers, body: body, timeout: settings.timeout, maxResponseBytes: 1 << 20
             )))
         } catch {
             exchange = .failure(error)
         }
+        let received = requestID.flatMap { echo?.collect($0) }
         if item.request.oidmOutage != nil, let problem = await outage(nil) {
             return result(.failed, "the OIDM outage could not be ended: \(problem)", sent)
         }
@@ -77,16 +86,26 @@ struct CaseRunner: Sendable {
         case .success(let answer): response = answer
         case .failure(let error): return result(.failed, "no answer: \(error)", sent)
         }
+        let text = String(decoding: response.body, as: UTF8.self)
         let answer = CaseResult.Answer(
             status: response.status,
             headers: response.headers.filter { ["www-authenticate", "content-type", "location", "x-request-id"].contains($0.name.lowercased()) },
-            body: Self.redacted(String(decoding: response.body.prefix(2048), as: UTF8.self), token: token, valid: forge.template.token)
+            body: redacted(String(text.prefix(2048)))
         )
         if !item.expect.accepts(response.status) {
             return result(.failed, "answered \(response.status), expected \(item.expect.statusText)", sent, answer)
         }
         if item.expect.neverFetched, let echo, echo.fetches != fetchesBefore {
-            return result(.failed, "the gateway fetched the attacker's key set (\(settings.attackerJWKS))", sent, answer)
+            return result(.failed, "the target fetched what the attacker serves (\(settings.attackerJWKS), \(settings.attackerEntity))", sent, answer)
+        }
+        if let excluded = item.expect.bodyExcludes.first(where: { text.contains($0) }) {
+            return result(.failed, "the answer holds '\(excluded)'", sent, answer)
+        }
+        if let check = item.expect.upstreamXML {
+            if let received, let problem = UpstreamXMLCheck(check).problem(received) { return result(.failed, problem, sent, answer) }
+            if received == nil, (200..<300).contains(response.status) {
+                return result(.failed, "answered \(response.status) but the upstream received nothing", sent, answer)
+            }
         }
         if let wanted = item.expect.wwwAuthenticate, !(response.header("WWW-Authenticate") ?? "").contains(wanted) {
             return result(.failed, "WWW-Authenticate is '\(response.header("WWW-Authenticate") ?? "")', expected it to contain '\(wanted)'", sent, answer)
@@ -102,6 +121,19 @@ struct CaseRunner: Sendable {
             }
         }
         return result(.passed, "", sent, answer)
+    }
+
+    /// Why the case cannot run with these settings, or nil.
+    private func missing(_ item: ConformanceCase) -> String? {
+        if item.request.target == .soapBridge, settings.soapBridge == nil { return "needs --soap-bridge" }
+        if item.request.upstream != nil || item.expect.upstreamXML != nil, echo == nil {
+            return "needs the echo upstream (--echo-listen) as the SOAP bridge's upstream"
+        }
+        if !item.expect.upstreamHeaders.isEmpty, echo == nil { return "needs the echo upstream (--echo-listen) behind --path" }
+        if item.expect.neverFetched, echo == nil { return "needs the echo upstream (--echo-listen), which serves the attacker's keys" }
+        if item.request.route, settings.route == nil { return "needs --route METHOD:PATH:SCOPE (a route that needs a scope of its own)" }
+        if item.request.oidmOutage != nil, settings.oidmAdmin == nil { return "needs --oidm-admin (the OIDM emulator's address) to stage an outage" }
+        return nil
     }
 
     /// Starts (`status`) or ends (nil) an outage at the OIDM emulator; a problem, or nil.
@@ -122,7 +154,13 @@ struct CaseRunner: Sendable {
         var text = expect.statusText
         if let wanted = expect.wwwAuthenticate { text += ", WWW-Authenticate with \(wanted)" }
         for (name, value) in expect.upstreamHeaders { text += ", upstream \(name): \(value)" }
-        if expect.neverFetched { text += ", the attacker's keys never fetched" }
+        if expect.neverFetched { text += ", nothing the attacker serves fetched" }
+        for excluded in expect.bodyExcludes { text += ", the answer without '\(excluded)'" }
+        if let xml = expect.upstreamXML {
+            text += ", the upstream received well-formed XML"
+            if !xml.noElements.isEmpty || !xml.noAttributes.isEmpty { text += " without \((xml.noElements.map { "<\($0)>" } + xml.noAttributes.map { "@\($0)" }).joined(separator: ", "))" }
+            for wanted in xml.texts { text += ", holding the text '\(wanted)'" }
+        }
         return text
     }
 

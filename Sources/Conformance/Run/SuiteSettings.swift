@@ -19,6 +19,11 @@ public struct SuiteSettings: Sendable {
     /// Where the attacker's JWKS is served (`{{attacker_jku}}`); a name that resolves nowhere
     /// when the suite runs no echo upstream.
     public var attackerJWKS = "https://attacker.invalid/jwks.json"
+    /// Where the attacker's external XML entity is served (`{{attacker_entity}}`).
+    public var attackerEntity = "https://attacker.invalid/entity"
+    /// The SOAP bridge's base URL (`--soap-bridge`), directly or through the gateway; nil skips
+    /// its cases.
+    public var soapBridge: String?
 
     public struct Route: Sendable, Equatable {
         public let method: String
