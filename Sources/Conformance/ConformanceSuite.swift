@@ -57,7 +57,8 @@ public struct ConformanceSuite: Sendable {
         for (index, item) in cases.enumerated() {
             let result = await runner.run(item)
             if item.control, result.outcome == .failed {
-                throw Unusable(description: "control case \(item.id) (\(item.title)) failed: \(result.reason); \(Self.controlAdvice(item))")
+                let body = result.answer.map { " (the answer: \($0.body.prefix(200)))" } ?? ""
+                throw Unusable(description: "control case \(item.id) (\(item.title)) failed: \(result.reason)\(body); \(Self.controlAdvice(item))")
             }
             results.append(result)
             progress(index + 1, cases.count, result)

@@ -11,7 +11,8 @@ import Testing
         let catalog = try Catalog.load(folder: Self.shipped)
         #expect(catalog.cases.count >= 60)
         #expect(Set(catalog.cases.map(\.id)).count == catalog.cases.count)
-        #expect(catalog.categories == ["transport", "structure", "algorithms", "signatures", "headers", "claims", "routes", "availability"])
+        #expect(catalog.categories == ["transport", "structure", "algorithms", "signatures", "headers", "claims", "routes", "soap-bridge", "availability"])
+        #expect(catalog.cases.filter(\.control).map(\.id) == ["XML-01"])
         #expect(catalog.cases.allSatisfy { !$0.reference.isEmpty && !$0.title.isEmpty })
         // Every refusal the suite judges by status alone is a precise one.
         let alg = try #require(catalog.cases.first { $0.id == "ALG-01" })

@@ -29,8 +29,12 @@ import Testing
         let outcomes = Self.outcomes(report)
         #expect(outcomes.count >= 60)
         #expect(outcomes.filter { $0.value == "failed" }.isEmpty, "\(Self.failures(report))")
-        #expect(outcomes.filter { $0.value == "skipped" }.keys.sorted() == skipped)
-        #expect(result.output.contains("\(outcomes.count) cases: \(outcomes.count - skipped.count) passed, 0 failed, \(skipped.count) skipped"))
+        // The SOAP bridge's cases need --soap-bridge, which this run does not give.
+        let bridgeCases = outcomes.keys.filter { $0.hasPrefix("XML-") }
+        #expect(bridgeCases.count >= 25 && bridgeCases.allSatisfy { outcomes[$0] == "skipped" })
+        #expect(outcomes.filter { $0.value == "skipped" && !$0.key.hasPrefix("XML-") }.keys.sorted() == skipped)
+        let skips = skipped.count + bridgeCases.count
+        #expect(result.output.contains("\(outcomes.count) cases: \(outcomes.count - skips) passed, 0 failed, \(skips) skipped"))
         // The valid token never appears in the results, not even its signature: it is a credential.
         let files = (result.output.split(separator: "\n").last.map { String($0.dropFirst("results: ".count)) } ?? "").components(separatedBy: ", ")
         #expect(files.map { ($0 as NSString).lastPathComponent } == ["results.json", "results.sarif", "junit.xml", "report.html"])

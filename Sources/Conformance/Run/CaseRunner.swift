@@ -92,11 +92,12 @@ struct CaseRunner: Sendable {
             headers: response.headers.filter { ["www-authenticate", "content-type", "location", "x-request-id"].contains($0.name.lowercased()) },
             body: redacted(String(text.prefix(2048)))
         )
-        if !item.expect.accepts(response.status) {
-            return result(.failed, "answered \(response.status), expected \(item.expect.statusText)", sent, answer)
-        }
+        // A fetch first: it is the finding that matters most, whatever the status.
         if item.expect.neverFetched, let echo, echo.fetches != fetchesBefore {
             return result(.failed, "the target fetched what the attacker serves (\(settings.attackerJWKS), \(settings.attackerEntity))", sent, answer)
+        }
+        if !item.expect.accepts(response.status) {
+            return result(.failed, "answered \(response.status), expected \(item.expect.statusText)", sent, answer)
         }
         if let excluded = item.expect.bodyExcludes.first(where: { text.contains($0) }) {
             return result(.failed, "the answer holds '\(excluded)'", sent, answer)
