@@ -66,8 +66,8 @@ struct ConformanceCommand: AsyncParsableCommand {
     var timeoutMs: Int = 10_000
 
     func run() async throws {
-        guard let gateway, Self.isHTTPURL(gateway) else { RoleStartup.fail("--gateway: an http:// or https:// URL is required") }
-        if let soapBridge, !Self.isHTTPURL(soapBridge) { RoleStartup.fail("--soap-bridge: an http:// or https:// URL is required") }
+        let gateway = Self.baseURL(gateway, option: "--gateway")
+        let soapBridge = soapBridge.map { Self.baseURL($0, option: "--soap-bridge") }
         guard let token = validToken ?? ProcessInfo.processInfo.environment["OMS_CONFORMANCE_TOKEN"], !token.isEmpty else {
             RoleStartup.fail("--valid-token (or OMS_CONFORMANCE_TOKEN) is required")
         }
@@ -80,15 +80,12 @@ struct ConformanceCommand: AsyncParsableCommand {
 
         var settings = SuiteSettings(gateway: gateway)
         settings.path = path
-        settings.soapBridge = soapBridge.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        settings.soapBridge = soapBridge
         settings.leeway = Int64(leeway)
         settings.timeout = .milliseconds(timeoutMs)
         settings.only = Set(Self.list(only))
         settings.categories = Set(Self.list(category))
-        if let oidmAdmin {
-            guard Self.isHTTPURL(oidmAdmin) else { RoleStartup.fail("--oidm-admin: an http:// or https:// URL is required") }
-            settings.oidmAdmin = oidmAdmin.hasSuffix("/") ? String(oidmAdmin.dropLast()) : oidmAdmin
-        }
+        settings.oidmAdmin = oidmAdmin.map { Self.baseURL($0, option: "--oidm-admin") }
         if let route {
             guard let parsed = SuiteSettings.Route(route) else { RoleStartup.fail("--route must be METHOD:PATH:SCOPE, e.g. POST:/v1/documents/x:documents.write") }
             settings.route = parsed
@@ -176,10 +173,13 @@ struct ConformanceCommand: AsyncParsableCommand {
         RoleStartup.fail("--echo-listen: the echo upstream stopped before it listened")
     }
 
-    /// An absolute http(s) URL with a host.
-    static func isHTTPURL(_ text: String) -> Bool {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else { return false }
-        return (scheme == "http" || scheme == "https") && url.host != nil
+    /// The base URL an option names, without a trailing slash; a usage error unless it is an
+    /// absolute http(s) URL with a host.
+    static func baseURL(_ text: String?, option: String) -> String {
+        guard let text, let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
+            RoleStartup.fail("\(option): an http:// or https:// URL is required")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
     static func list(_ text: String?) -> [String] {
