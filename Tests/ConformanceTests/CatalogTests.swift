@@ -53,6 +53,20 @@ import Testing
         cases.append((Self.billionLaughs, "more than 100000 values"))
         cases.append((header + "  - {id: C-1, title: t, reference: r, token: {claims: {x: " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "}}, expect: {status: 401}}\n", "nested more than 32"))
         cases.append((header + good + good, "parsed"))
+        // The SOAP bridge's keys.
+        let bridge = "  - {id: C-1, title: t, reference: r, request: {target: soap-bridge, body: '{{pad}}{{open}}'"
+        cases.append((header + bridge + "}, upstream: {body: x}, expect: {status: 502, upstream_xml: {}}}\n", "parsed"))
+        cases.append((header + bridge + "}, expect: {status: 400, upstream_xml: {}}}\n", "upstream_xml needs an upstream answer"))
+        cases.append((header + "  - {id: C-1, title: t, reference: r, upstream: {body: x}, expect: {status: 502}}\n", "upstream goes with request.target: soap-bridge"))
+        cases.append((header + bridge + ", pad_to: 0}, expect: {status: 413}}\n", "pad_to must be 1…67108864"))
+        cases.append((header + bridge + ", pad_to: 100000000}, expect: {status: 413}}\n", "pad_to must be 1…67108864"))
+        cases.append((header + bridge + ", nest: {depth: 2000000, open: '['}}, expect: {status: 400}}\n", "nest.depth must be"))
+        cases.append((header + bridge + ", nest: {depth: 2, open: '" + String(repeating: "[", count: 65) + "'}}, expect: {status: 400}}\n", "at most 64 bytes"))
+        cases.append((header + bridge + ", content_type: \"a\\nb\"}, expect: {status: 400}}\n", "content_type must be one line"))
+        cases.append((header + "  - {id: C-1, title: t, reference: r, request: {target: soap-bridge, pad_to: 10}, expect: {status: 400}}\n", "go with a body"))
+        cases.append((header + "  - {id: C-1, title: t, reference: r, request: {target: soap-bridge, body: x, pad_to: 10}, expect: {status: 400}}\n", "pad_to needs {{pad}}"))
+        cases.append((header + "  - {id: C-1, title: t, reference: r, request: {target: soap}, expect: {status: 400}}\n", "target must be gateway or soap-bridge"))
+        cases.append((header + bridge + "}, upstream: {body: x, status: 100}, expect: {status: 502}}\n", "upstream.status must be 200…599"))
         return cases
     }()
 

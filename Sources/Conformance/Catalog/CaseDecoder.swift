@@ -17,6 +17,9 @@ struct CaseDecoder {
             guard recipe.target == .soapBridge else { throw fields.fail("upstream goes with request.target: soap-bridge") }
             recipe.upstream = try script(upstream)
         }
+        let expect = try expectation(fields.value("expect"))
+        // What the bridge sends upstream is kept only for a request whose answer was staged.
+        if expect.upstreamXML != nil, recipe.upstream == nil { throw fields.fail("upstream_xml needs an upstream answer to stage") }
         var control = false
         if let flag = fields.value("control") {
             guard let value = flag.boolValue else { throw fields.fail("control must be true or false") }
@@ -25,7 +28,7 @@ struct CaseDecoder {
         return ConformanceCase(
             id: id, title: try fields.string("title"), category: category, reference: try fields.string("reference"), source: file,
             token: try fields.value("token").map { (value) throws(CatalogError) in try token(value) },
-            request: recipe, expect: try expectation(fields.value("expect")), control: control
+            request: recipe, expect: expect, control: control
         )
     }
 
