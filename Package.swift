@@ -223,7 +223,8 @@ let package = Package(
                 "Conformance", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            ],
+            exclude: ["weak-bridge.py"]
         ),
         .testTarget(
             name: "DatabaseTests",

@@ -95,6 +95,45 @@ import Testing
         stack.stop()
     }
 
+    /// The SOAP bridge's cases pass against our bridge, directly and through the gateway in
+    /// front of it; with the echo in the bridge's place the control case stops the run.
+    @Test func ourBridgePassesItsCases() async throws {
+        let stack = try await GatewayStack()
+        for target in ["http://127.0.0.1:\(stack.bridgePort)", stack.gateway] {
+            let (result, report) = try await stack.conformance(soapBridge: target, extra: ["--category", "soap-bridge"])
+            #expect(result.status == 0, "\(target): \(result.output)\(result.error)")
+            let outcomes = Self.outcomes(report)
+            #expect(outcomes.count >= 25 && outcomes.values.allSatisfy { $0 == "passed" }, "\(target): \(Self.failures(report))")
+        }
+        // A "bridge" that is only the echo relays no SOAP: XML-01 fails, and nothing else runs.
+        let (result, report) = try await stack.conformance(soapBridge: "http://127.0.0.1:\(stack.upstreamPort)", extra: ["--category", "soap-bridge"])
+        #expect(result.status == 2, "\(result.output)\(result.error)")
+        #expect(result.error.contains("control case XML-01"), "\(result.error)")
+        #expect(report == nil, "an unusable run writes no results")
+        stack.stop()
+    }
+
+    /// A bridge that concatenates strings into its envelope, expands entities and has no
+    /// limits fails the cases about each of those, for the stated reasons.
+    @Test func aWeakBridgeFailsItsCases() async throws {
+        let stack = try await GatewayStack()
+        let bridge = try await stack.startWeakBridge()
+        let (result, report) = try await stack.conformance(soapBridge: bridge, extra: ["--category", "soap-bridge"])
+        #expect(result.status == 1, "\(result.output)\(result.error)")
+        let failed = Self.outcomes(report).filter { $0.value == "failed" }.keys.sorted()
+        let expected = ["02", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "20", "21", "22", "23", "24", "25", "26", "27", "31", "33", "34"].map { "XML-\($0)" }
+        #expect(failed == expected, "\(Self.failures(report))")
+        let reasons = Dictionary(uniqueKeysWithValues: ((report?["cases"] as? [[String: Any]]) ?? []).compactMap { item in
+            (item["id"] as? String).map { ($0, item["reason"] as? String ?? "") }
+        })
+        #expect(reasons["XML-03"]?.hasPrefix("the target fetched what the attacker serves (http://127.0.0.1:\(stack.upstreamPort)/.oms-conformance/entity)") == true, "\(reasons["XML-03"] ?? "")")
+        #expect(reasons["XML-12"]?.contains("root:") == true, "\(reasons["XML-12"] ?? "")")
+        #expect(reasons["XML-20"]?.contains("<omsInjected>") == true, "\(reasons["XML-20"] ?? "")")
+        #expect(reasons["XML-22"]?.contains("omsInjected=") == true, "\(reasons["XML-22"] ?? "")")
+        #expect(reasons["XML-21"]?.contains("does not parse") == true, "\(reasons["XML-21"] ?? "")")
+        stack.stop()
+    }
+
     /// No gateway at all: the suite pointed straight at the upstream (which takes anything)
     /// fails every case that must be refused, and passes the ones that must get through.
     @Test func noAuthenticationFailsEveryRefusal() async throws {

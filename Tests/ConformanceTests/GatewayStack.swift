@@ -3,15 +3,18 @@ import JOSE
 import TestSupport
 import Testing
 
-/// The gateway as shipped, from the built binaries: the OIDM emulator, `oms auth`, and nginx
-/// with `nginx-conf/` in front of an upstream of the test's choosing (the suite's echo).
+/// The gateway as shipped, from the built binaries: the OIDM emulator, `oms auth`, `oms
+/// soap-bridge`, and nginx with `nginx-conf/` in front of an upstream of the test's choosing (the
+/// suite's echo). The bridge's Thunderhead is the echo too, so that the suite can play it.
 final class GatewayStack: @unchecked Sendable {
     let folder: URL
     let gatewayPort = Loopback.freePort()
     let upstreamPort = Loopback.freePort()
     let oidmPort = Loopback.freePort()
+    let bridgePort = Loopback.freePort()
     private var processes: [Process] = []
     private var nginx: TestProcess?
+    private var weakBridge: TestProcess?
 
     static let issuer = "https://idp.conformance.test"
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -52,8 +55,16 @@ final class GatewayStack: @unchecked Sendable {
               - {prefix: /v1/documents, methods: [POST, PUT, DELETE], scopes: [documents.write]}
             log: {level: error}
             """)
+        try write("soap-bridge.yaml", """
+            server: {host: 127.0.0.1, port: \(bridgePort)}
+            policies: \(Self.root.appendingPathComponent("sidecars").path)
+            services:
+              thunderhead: {url: "\(thunderhead)", timeout_ms: 5000}
+            log: {level: error}
+            """)
         try await start(["emulate", "oidm", "--config", path("oidm.yaml")], port: oidmPort, name: "oidm")
         try await start(["auth", "--config", path("auth.yaml")], port: authPort, name: "auth")
+        try await start(["soap-bridge", "--config", path("soap-bridge.yaml")], port: bridgePort, name: "soap-bridge")
         var gatePort = authPort
         if let weakness {
             let keys = try JWKS(json: Array(try Data(contentsOf: jwks)))
@@ -70,7 +81,7 @@ final class GatewayStack: @unchecked Sendable {
         try write("nginx/upstreams.conf", """
             upstream oms_auth { server 127.0.0.1:\(gatePort); keepalive 16; }
             upstream oms_backend { server 127.0.0.1:\(upstreamPort); }
-            upstream oms_soap_bridge { server 127.0.0.1:\(upstreamPort); }
+            upstream oms_soap_bridge { server 127.0.0.1:\(bridgePort); }
             upstream oms_refdata { server 127.0.0.1:\(upstreamPort); }
             upstream oms_core { server 127.0.0.1:\(upstreamPort); }
 
@@ -95,6 +106,8 @@ final class GatewayStack: @unchecked Sendable {
 
     var jwks: URL { folder.appendingPathComponent("jwks.json") }
     var gateway: String { "http://127.0.0.1:\(gatewayPort)" }
+    /// Thunderhead's JobAPI as the bridges here see it: the suite's echo upstream.
+    var thunderhead: String { "http://127.0.0.1:\(upstreamPort)/thunderhead/services/JobAPIWebWrapped" }
 
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
@@ -118,8 +131,9 @@ final class GatewayStack: @unchecked Sendable {
         return minted.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// `oms conformance` against this stack with the issuer key of `kid` and the echo upstream.
-    func conformance(kid: String = "ec-1", token: String? = nil, gateway: String? = nil, extra: [String] = []) async throws -> (result: OMSCommand.Result, report: [String: Any]?) {
+    /// `oms conformance` against this stack with the issuer key of `kid` and the echo upstream;
+    /// the SOAP bridge's cases go to `soapBridge` when given.
+    func conformance(kid: String = "ec-1", token: String? = nil, gateway: String? = nil, soapBridge: String? = nil, extra: [String] = []) async throws -> (result: OMSCommand.Result, report: [String: Any]?) {
         let alg = kid == "ec-1" ? "ES256" : "RS256"
         let out = folder.appendingPathComponent("report-\(UUID().uuidString)").path
         let valid: String
@@ -129,12 +143,22 @@ final class GatewayStack: @unchecked Sendable {
             "--signing-key", path("\(kid)/private.pem"), "--kid", kid, "--alg", alg,
             "--echo-listen", "127.0.0.1:\(upstreamPort)", "--oidm-admin", "http://127.0.0.1:\(oidmPort)",
             "--route", "POST:/v1/documents/conformance:documents.write", "--cases", Self.root.appendingPathComponent("conformance/cases").path, "--out", out,
-        ] + extra)
+        ] + (soapBridge.map { ["--soap-bridge", $0] } ?? []) + extra)
         let data = FileManager.default.contents(atPath: "\(out)/results.json")
         return (result, data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })
     }
 
+    /// The weak bridge (`weak-bridge.py`) on a port of its own, its Thunderhead the echo.
+    func startWeakBridge() async throws -> String {
+        let port = Loopback.freePort()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("weak-bridge.py").path
+        weakBridge = try TestProcess(executable: "/usr/bin/env", arguments: ["python3", script, "\(port)", thunderhead], logFile: folder.appendingPathComponent("weak-bridge.log"))
+        guard await Loopback.waitUntilListening(port) else { throw Failure("the weak bridge did not start: \(weakBridge?.log ?? "")") }
+        return "http://127.0.0.1:\(port)"
+    }
+
     func stop() {
+        weakBridge?.stop()
         weakTask?.cancel()
         if let http = weak?.http { Task { await http.shutdown() } }
         weak = nil

@@ -19,9 +19,15 @@ public final class TestProcess: @unchecked Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
+    /// SIGTERM, then SIGKILL after 5 s: a child inherits the signal mask of the thread that
+    /// started it, and the test runner's threads block SIGTERM, so a child that does not
+    /// unblock it itself (nginx does, a Python script does not) would never stop.
     public func stop() {
         guard process.isRunning else { return }
         process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

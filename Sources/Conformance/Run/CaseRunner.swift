@@ -92,7 +92,9 @@ struct CaseRunner: Sendable {
         )
         // A fetch first: it is the finding that matters most, whatever the status.
         if item.expect.neverFetched, let echo, echo.fetches != fetchesBefore {
-            return result(.failed, "the target fetched what the attacker serves (\(settings.attackerJWKS), \(settings.attackerEntity))", sent, answer)
+            let urls = echo.fetchedPaths(after: fetchesBefore)
+                .map { $0 == EchoUpstream.attackerPath ? settings.attackerJWKS : settings.attackerEntity }.joined(separator: ", ")
+            return result(.failed, "the target fetched what the attacker serves (\(urls))", sent, answer)
         }
         if !item.expect.accepts(response.status) {
             return result(.failed, "answered \(response.status), expected \(item.expect.statusText)", sent, answer)

@@ -26,7 +26,8 @@ public final class EchoUpstream: Sendable {
 
     public let server: ServerSettings
     let attackerJWKS: [UInt8]
-    private let fetched = Atomic<Int>(0)
+    /// The attacker's paths fetched so far, in order.
+    private let fetched = Mutex<[String]>([])
     private let staged = Mutex<[String: Staged]>([:])
 
     struct Staged {
@@ -42,7 +43,13 @@ public final class EchoUpstream: Sendable {
     }
 
     /// How many times the attacker's JWKS or entity was fetched so far.
-    var fetches: Int { fetched.load(ordering: .acquiring) }
+    var fetches: Int { fetched.withLock { $0.count } }
+
+    /// The paths of the attacker's resources fetched after the first `count` fetches, each once.
+    func fetchedPaths(after count: Int) -> [String] {
+        let paths = fetched.withLock { Array($0.dropFirst(count)) }
+        return paths.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    }
 
     /// Its URL as the gateway would reach it.
     public var attackerURL: String { "http://\(server.host):\(server.port)\(Self.attackerPath)" }
@@ -61,11 +68,11 @@ public final class EchoUpstream: Sendable {
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: EdgeRequestContext.self)
         router.get(RouterPath(Self.attackerPath)) { _, _ in
-            self.fetched.add(1, ordering: .acquiringAndReleasing)
+            self.fetched.withLock { $0.append(Self.attackerPath) }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: self.attackerJWKS)))
         }
         router.get(RouterPath(Self.entityPath)) { _, _ in
-            self.fetched.add(1, ordering: .acquiringAndReleasing)
+            self.fetched.withLock { $0.append(Self.entityPath) }
             return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: Self.entityText)))
         }
         router.on("/**", method: .get) { request, _ in Self.echo(request) }
