@@ -18,16 +18,7 @@ mkdir -p "$W/html"
 # nginx started as root serves files as `nobody`: the static file must be readable by it.
 chmod 755 "$W" "$W/html"
 printf '{"status":"ok"}\n' > "$W/html/index.json"
-"$OMS" keys generate --alg ES256 --kid bench --out "$W/keys" >/dev/null
-CLAIMS='{"iss":"https://idp.bench","aud":"oms","sub":"alice","domain":"retail","scope":"documents.read","client_id":"bench"}'
-TOKEN=$("$OMS" token mint --key "$W/keys/private.pem" --kid bench --alg ES256 --ttl 3600 --claims "$CLAIMS")
-"$OMS" token mint --key "$W/keys/private.pem" --kid bench --alg ES256 --ttl 3600 --claims "$CLAIMS" --count "$NEW_TOKENS" > "$W/tokens.txt"
-
-cat > "$W/oidm.yaml" <<YAML
-server: {host: 127.0.0.1, port: 19001}
-jwks: {file: $W/keys/jwks.json}
-log: {level: warning}
-YAML
+issuer_setup documents.read
 cat > "$W/auth.yaml" <<YAML
 server: {host: 127.0.0.1, port: 18081, threads: 1}
 oidm: {url: "http://127.0.0.1:19001/oauth2/rest/rest/token", cache_ttl_s: 300}

@@ -78,3 +78,18 @@ start_postgres() {
     bench_cleanup() { "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$W/pg/data" -m fast stop >/dev/null 2>&1 || true; }
     "${AS_PG[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres oms
 }
+
+# The bench issuer (https://idp.bench, ES256, kid "bench") for tokens with scope "$1": keys in
+# $W/keys, one valid token in $TOKEN, $NEW_TOKENS more in $W/tokens.txt (one per line, for
+# new-tokens.lua), and $W/oidm.yaml for the OIDM emulator on :19001.
+issuer_setup() {
+    "$OMS" keys generate --alg ES256 --kid bench --out "$W/keys" >/dev/null
+    local claims='{"iss":"https://idp.bench","aud":"oms","sub":"alice","domain":"retail","scope":"'"$1"'","client_id":"bench"}'
+    TOKEN=$("$OMS" token mint --key "$W/keys/private.pem" --kid bench --alg ES256 --ttl 3600 --claims "$claims")
+    "$OMS" token mint --key "$W/keys/private.pem" --kid bench --alg ES256 --ttl 3600 --claims "$claims" --count "$NEW_TOKENS" > "$W/tokens.txt"
+    cat > "$W/oidm.yaml" <<YAML
+server: {host: 127.0.0.1, port: 19001}
+jwks: {file: $W/keys/jwks.json}
+log: {level: warning}
+YAML
+}

@@ -51,14 +51,22 @@ routes:
   - {prefix: /refdata, methods: [PUT, DELETE], scopes: [refdata.admin]}
 YAML
 
-cat > "$RUN/soap-bridge.yaml" <<YAML
-server: {host: 127.0.0.1, port: 8082}
+# A bridge on port $1 whose Thunderhead listens on port $2.
+bridge_config() {
+    cat <<YAML
+server: {host: 127.0.0.1, port: $1}
 policies: $PWD/sidecars
 services:
   thunderhead:
-    url: http://127.0.0.1:9002/thunderhead/services/JobAPIWebWrapped
+    url: http://127.0.0.1:$2/thunderhead/services/JobAPIWebWrapped
     timeout_ms: 10000
 YAML
+}
+bridge_config 8082 9002 > "$RUN/soap-bridge.yaml"
+# A second bridge for the attack suite's SOAP cases: its Thunderhead is the suite's echo
+# upstream (:8091, up only while `oms conformance --echo-listen` runs), which plays a hostile
+# SOAP service.
+bridge_config 8092 8091 > "$RUN/soap-bridge-conformance.yaml"
 
 cat > "$RUN/refdata.yaml" <<YAML
 server: {host: 127.0.0.1, port: 8083}
@@ -104,6 +112,9 @@ wait_port 9002
 "$OMS" soap-bridge --config "$RUN/soap-bridge.yaml" >>"$RUN/logs/soap-bridge.log" 2>&1 &
 pids+=($!)
 wait_port 8082
+"$OMS" soap-bridge --config "$RUN/soap-bridge-conformance.yaml" >>"$RUN/logs/soap-bridge-conformance.log" 2>&1 &
+pids+=($!)
+wait_port 8092
 redis-server --port 6390 --bind 127.0.0.1 --save '' --appendonly no --dir "$RUN" >>"$RUN/logs/redis.log" 2>&1 &
 pids+=($!)
 wait_port 6390
@@ -139,6 +150,7 @@ OMS Edge is running (logs in $RUN/logs/):
   oms auth          http://127.0.0.1:8081   (/healthz /readyz /metrics)
   OIDM emulator     http://127.0.0.1:9001
   oms soap-bridge   http://127.0.0.1:8082   (REST/JSON → Thunderhead SOAP; /healthz /readyz /metrics)
+                    http://127.0.0.1:8092   (the same, its Thunderhead the attack suite's echo :8091)
   Thunderhead       http://127.0.0.1:9002/thunderhead/services/JobAPIWebWrapped?wsdl  (SOAP JobAPI emulator)
   oms refdata       http://127.0.0.1:8083   (reference data on ./run/oms.db, Redis :6390; /healthz /readyz /metrics)
   oms core          http://127.0.0.1:8084   (document requests on ./run/oms.db; operator page /ops; /healthz /readyz /metrics)
@@ -165,6 +177,9 @@ The attack suite against this gateway (reports in $RUN/conformance/):
   $OMS conformance --gateway http://127.0.0.1:8080 --valid-token "\$TOKEN" --jwks $RUN/keys/jwks.json \\
        --signing-key $RUN/keys/private.pem --kid oms-dev-1 --alg ES256 --oidm-admin http://127.0.0.1:9001 \\
        --route POST:/v1/documents/conformance:documents.write --out $RUN/conformance
+The SOAP bridge's cases, against the second bridge (:8092) whose Thunderhead is the suite's echo:
+  $OMS conformance --gateway http://127.0.0.1:8080 --valid-token "\$TOKEN" --category soap-bridge \\
+       --soap-bridge http://127.0.0.1:8092 --echo-listen 127.0.0.1:8091 --out $RUN/conformance-bridge
 
 Ctrl-C stops everything.
 TEXT

@@ -4,8 +4,7 @@ soap-bridge cases must fail against it.
 
 Its weaknesses are the usual ones: the envelope is written by string concatenation, the
 answer is parsed with external entities on and no limits, its declared encoding is trusted,
-and a fault's faultstring is relayed to the client. It runs in a process of its own because
-the XML parser's entity loading is global to a process.
+and a fault's faultstring is relayed to the client.
 
 Usage: weak-bridge.py PORT UPSTREAM_URL
 """
