@@ -40,8 +40,7 @@ public struct ConformanceSuite: Sendable {
         try await checkBaseline(http)
         let now = Int64(Date().timeIntervalSince1970)
         var placeholders = template.placeholders(path: settings.path, now: now)
-        placeholders["attacker_jku"] = settings.attackerJWKS
-        placeholders["attacker_entity"] = settings.attackerEntity
+        for resource in AttackerResource.allCases { placeholders[resource.placeholder] = settings.attackerURL(resource) }
         if let route = settings.route {
             // The valid scopes without, and with, the one the route needs.
             let scopes = template.scopes

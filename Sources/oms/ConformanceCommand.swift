@@ -91,7 +91,7 @@ struct ConformanceCommand: AsyncParsableCommand {
             settings.route = parsed
         }
         let echo = try echoUpstream(keys: keys)
-        if let echo { (settings.attackerJWKS, settings.attackerEntity) = (echo.attackerURL, echo.entityURL) }
+        if let echo { settings.attackerURLs = echo.attackerURLs }
         if let unknown = settings.only.subtracting(catalog.cases.map(\.id)).sorted().first { RoleStartup.fail("--only: no case \(unknown)") }
         if let unknown = settings.categories.subtracting(catalog.categories).sorted().first { RoleStartup.fail("--category: no category \(unknown)") }
         let suite = ConformanceSuite(catalog: catalog, settings: settings, template: template, keys: keys, echo: echo)

@@ -82,7 +82,7 @@ import Testing
         // and per-route cases catch that too.
         (.skipsExpiry, ["AVL-01", "AVL-02", "CLM-01", "CLM-02", "CLM-04", "CLM-05", "CLM-06", "CLM-07", "CLM-08", "RTE-01"]),
         (.trustsEmbeddedKey, ["HDR-01"]),
-        (.trustsJKU, ["HDR-02", "HDR-13"]),
+        (.trustsKeyURLs, ["HDR-02", "HDR-03", "HDR-13"]),
         (.failsOpen, ["AVL-01", "AVL-02"]),
         (.ignoresMethods, ["RTE-01"]),
     ])

@@ -19,8 +19,10 @@ struct WeakAuth: Sendable {
         case skipsExpiry
         /// A key embedded in the header (`jwk`) is trusted to verify the token.
         case trustsEmbeddedKey
-        /// The key set a `jku` header points at is fetched and trusted.
-        case trustsJKU
+        /// The key set a `jku` header points at is fetched and trusted, and so is the
+        /// certificate of an `x5u` (fetched only: this verifier reads no certificates, and the
+        /// fetch is the finding).
+        case trustsKeyURLs
         /// When OIDM cannot answer, the local checks alone decide (fails open).
         case failsOpen
         /// Every request is checked as a GET: the scopes other methods need are never asked for.
@@ -98,7 +100,8 @@ struct WeakAuth: Sendable {
                   oidm.status >= 500,
                   (try? JWSVerifier(keys: jwks, algorithms: [.es256, .rs256]).verify(token)) != nil else { return nil }
             return claimsOK(claims, checkExpiry: true) ? claims : nil
-        case .trustsJKU:
+        case .trustsKeyURLs:
+            if let url = header["x5u"]?.stringValue { _ = try? await http.execute(CurlRequest(url: url, timeout: .seconds(5))) }
             guard let url = header["jku"]?.stringValue, let fetched = try? await http.execute(CurlRequest(url: url, timeout: .seconds(5))),
                   let keys = try? JWKS(json: fetched.body),
                   (try? JWSVerifier(keys: keys, algorithms: [.es256, .rs256]).verify(String(authorization.dropFirst(7)))) != nil else { return nil }

@@ -175,8 +175,8 @@ public struct Expectation: Sendable {
     public var wwwAuthenticate: String?
     /// Headers the upstream must have received, with these values (needs the echo upstream).
     public var upstreamHeaders: [(name: String, value: String)] = []
-    /// Nothing the attacker serves (`{{attacker_jku}}`, `{{attacker_entity}}`, both from the
-    /// echo upstream) may be fetched by the target.
+    /// Nothing the attacker serves (`{{attacker_jku}}`, `{{attacker_x5u}}`,
+    /// `{{attacker_entity}}`, all from the echo upstream) may be fetched by the target.
     public var neverFetched = false
     /// Text the answer's body must not hold (a file's content, an entity's expansion).
     public var bodyExcludes: [String] = []

@@ -92,8 +92,7 @@ struct CaseRunner: Sendable {
         )
         // A fetch first: it is the finding that matters most, whatever the status.
         if item.expect.neverFetched, let echo, echo.fetches != fetchesBefore {
-            let urls = echo.fetchedPaths(after: fetchesBefore)
-                .map { $0 == EchoUpstream.attackerPath ? settings.attackerJWKS : settings.attackerEntity }.joined(separator: ", ")
+            let urls = echo.fetched(after: fetchesBefore).map(settings.attackerURL).joined(separator: ", ")
             return result(.failed, "the target fetched what the attacker serves (\(urls))", sent, answer)
         }
         if !item.expect.accepts(response.status) {

@@ -9,25 +9,22 @@ import Synchronization
 /// request with what it received (`{"method", "uri", "headers": {name: [values]}}`), so a
 /// case can check what crossed the gateway, such as identity headers it must have replaced.
 ///
-/// It also plays the attacker's server: `GET /.oms-conformance/jwks.json` serves the
-/// stranger's public key, the address the `jku` case points at, and
-/// `GET /.oms-conformance/entity` a text an external XML entity may point at. It counts every
-/// fetch of either, so a case can tell whether the target went and got it.
+/// It also plays the attacker's server (`AttackerResource`): the stranger's public key at the
+/// address the `jku` cases point at, a certificate for `x5u`, and a text an external XML entity
+/// may point at. It counts every fetch, so a case can tell whether the target went and got one.
 ///
 /// And it plays a hostile SOAP service behind the SOAP bridge: a request whose `X-Request-Id`
 /// a case staged gets that case's answer, and its body is kept for the case to inspect.
 public final class EchoUpstream: Sendable {
-    public static let attackerPath = "/.oms-conformance/jwks.json"
-    public static let entityPath = "/.oms-conformance/entity"
-    /// What the entity path serves: a case finding it in an answer knows the entity was loaded.
+    /// What the entity serves: a case finding it in an answer knows the entity was loaded.
     static let entityText = "OMS-CONFORMANCE-ENTITY-LOADED"
     /// The largest request body kept for a staged answer.
     static let maxKeptBody = 16 << 20
 
     public let server: ServerSettings
     let attackerJWKS: [UInt8]
-    /// The attacker's paths fetched so far, in order.
-    private let fetched = Mutex<[String]>([])
+    /// The attacker's resources fetched so far, in order.
+    private let fetchLog = Mutex<[AttackerResource]>([])
     private let staged = Mutex<[String: Staged]>([:])
 
     struct Staged {
@@ -42,18 +39,19 @@ public final class EchoUpstream: Sendable {
         self.attackerJWKS = keys.strangerJWKS
     }
 
-    /// How many times the attacker's JWKS or entity was fetched so far.
-    var fetches: Int { fetched.withLock { $0.count } }
+    /// How many times any of the attacker's resources was fetched so far.
+    var fetches: Int { fetchLog.withLock { $0.count } }
 
-    /// The paths of the attacker's resources fetched after the first `count` fetches, each once.
-    func fetchedPaths(after count: Int) -> [String] {
-        let paths = fetched.withLock { Array($0.dropFirst(count)) }
-        return paths.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    /// The attacker's resources fetched after the first `count` fetches, each once.
+    func fetched(after count: Int) -> [AttackerResource] {
+        let resources = fetchLog.withLock { Array($0.dropFirst(count)) }
+        return resources.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
-    /// Its URL as the gateway would reach it.
-    public var attackerURL: String { "http://\(server.host):\(server.port)\(Self.attackerPath)" }
-    public var entityURL: String { "http://\(server.host):\(server.port)\(Self.entityPath)" }
+    /// Their URLs as the gateway would reach them.
+    public var attackerURLs: [AttackerResource: String] {
+        Dictionary(uniqueKeysWithValues: AttackerResource.allCases.map { ($0, "http://\(server.host):\(server.port)\($0.path)") })
+    }
 
     /// The answer to the request that carries `X-Request-Id: id`, until `collect(id)`.
     func stage(_ id: String, status: Int, contentType: String, body: [UInt8]) {
@@ -67,13 +65,12 @@ public final class EchoUpstream: Sendable {
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: EdgeRequestContext.self)
-        router.get(RouterPath(Self.attackerPath)) { _, _ in
-            self.fetched.withLock { $0.append(Self.attackerPath) }
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: self.attackerJWKS)))
-        }
-        router.get(RouterPath(Self.entityPath)) { _, _ in
-            self.fetched.withLock { $0.append(Self.entityPath) }
-            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: Self.entityText)))
+        for resource in AttackerResource.allCases {
+            let (contentType, body) = served(resource)
+            router.get(RouterPath(resource.path)) { _, _ in
+                self.fetchLog.withLock { $0.append(resource) }
+                return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            }
         }
         router.on("/**", method: .get) { request, _ in Self.echo(request) }
         router.on("/**", method: .post) { request, _ in
@@ -82,6 +79,15 @@ public final class EchoUpstream: Sendable {
         }
         router.on("/", method: .get) { request, _ in Self.echo(request) }
         return router.application(server: server, logger: logger, onListening: onListening)
+    }
+
+    /// What a resource serves. The certificate is not a real one: the fetch is the finding.
+    private func served(_ resource: AttackerResource) -> (contentType: String, body: [UInt8]) {
+        switch resource {
+        case .jwks: ("application/json", attackerJWKS)
+        case .certificate: ("application/x-pem-file", Array("-----BEGIN CERTIFICATE-----\n\(Self.entityText)\n-----END CERTIFICATE-----\n".utf8))
+        case .entity: ("text/plain", Array(Self.entityText.utf8))
+        }
     }
 
     private func answerStaged(_ id: String, _ request: Request) async -> Response {

@@ -16,14 +16,16 @@ public struct SuiteSettings: Sendable {
     public var route: Route?
     /// The OIDM emulator's base URL (`--oidm-admin`), for the cases that need an OIDM outage.
     public var oidmAdmin: String?
-    /// Where the attacker's JWKS is served (`{{attacker_jku}}`); a name that resolves nowhere
-    /// when the suite runs no echo upstream.
-    public var attackerJWKS = "https://attacker.invalid/jwks.json"
-    /// Where the attacker's external XML entity is served (`{{attacker_entity}}`).
-    public var attackerEntity = "https://attacker.invalid/entity"
+    /// Where the echo upstream serves what the attacker serves; without it, names that
+    /// resolve nowhere.
+    public var attackerURLs: [AttackerResource: String] = [:]
     /// The SOAP bridge's base URL (`--soap-bridge`), directly or through the gateway; nil skips
     /// its cases.
     public var soapBridge: String?
+
+    func attackerURL(_ resource: AttackerResource) -> String {
+        attackerURLs[resource] ?? resource.unreachableURL
+    }
 
     public struct Route: Sendable, Equatable {
         public let method: String
