@@ -158,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "oms",
             dependencies: [
-                "AuthService", "Emulators", "SOAPBridge", "RefData", "Core", "Conformance", "JOSE", "JSON", "EdgeRuntime",
+                "AuthService", "Emulators", "SOAPBridge", "RefData", "Core", "Conformance", "JOSE", "JSON", "Curl", "EdgeRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -214,7 +214,7 @@ let package = Package(
             dependencies: ["AuthService", "Emulators", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport"]
         ),
         // Runs the built `oms` executable as a user would (scripts/test.sh builds it first).
-        .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "Curl", "TestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "JSON", "Curl", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(

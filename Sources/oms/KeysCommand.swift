@@ -31,23 +31,13 @@ struct KeysCommand: ParsableCommand {
             }
             guard !kid.isEmpty else { throw ValidationError("--kid must not be empty") }
             let pair = try SigningKeyPair.generate(algorithm: algorithm)
-            let folder = URL(fileURLWithPath: out)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let keyPath = folder.appendingPathComponent("private.pem").path
-            guard FileManager.default.createFile(atPath: keyPath, contents: Data(pair.privateKeyPEM.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw ValidationError("cannot write \(keyPath)")
+            let (keyPath, jwksPath): (String, String)
+            do {
+                (keyPath, jwksPath) = try SigningKeyFiles.write(pair, kid: kid, folder: out, append: append)
+            } catch let error as SigningKeyFiles.WriteError {
+                throw ValidationError(error.description)
             }
-            let jwksURL = folder.appendingPathComponent("jwks.json")
-            var keys: [JSONValue] = []
-            if append, let existing = FileManager.default.contents(atPath: jwksURL.path) {
-                guard case .array(let list)? = try StrictJSON.parse(Array(existing))["keys"] else {
-                    throw ValidationError("\(jwksURL.path) is not a JWKS ({\"keys\": […]})")
-                }
-                keys = list.filter { $0["kid"]?.stringValue != kid }
-            }
-            keys.append(pair.publicJWK(keyID: kid))
-            try Data((JSONValue.object(["keys": .array(keys)]).serialized() + "\n").utf8).write(to: jwksURL)
-            print("wrote \(keyPath) and \(jwksURL.path) (kid \(kid), \(algorithm.rawValue))")
+            print("wrote \(keyPath) and \(jwksPath) (kid \(kid), \(algorithm.rawValue))")
         }
     }
 }

@@ -9,9 +9,10 @@ struct OMS: AsyncParsableCommand {
         discussion: """
             Each server role is its own process: configure it with a YAML file (--config) and \
             override any key with an environment variable named OMS_ plus the key path in upper \
-            case with underscores (oidm.url → OMS_OIDM_URL).
+            case with underscores (oidm.url → OMS_OIDM_URL). `oms dev` runs them all in one \
+            process, for a laptop.
             """,
-        subcommands: [AuthCommand.self, SOAPBridgeCommand.self, RefDataCommand.self, CoreCommand.self, EmulateCommand.self, KeysCommand.self, TokenCommand.self, ConformanceCommand.self]
+        subcommands: [AuthCommand.self, SOAPBridgeCommand.self, RefDataCommand.self, CoreCommand.self, DevCommand.self, EmulateCommand.self, KeysCommand.self, TokenCommand.self, ConformanceCommand.self]
     )
 
     /// As ArgumentParser's own, except that a usage error (unknown or missing option, bad

@@ -8,12 +8,11 @@ import Testing
 /// suite's echo). The bridge's Thunderhead is the echo too, so that the suite can play it.
 final class GatewayStack: @unchecked Sendable {
     let folder: URL
-    let gatewayPort = Loopback.freePort()
     let upstreamPort = Loopback.freePort()
     let oidmPort = Loopback.freePort()
     let bridgePort = Loopback.freePort()
     private var processes: [Process] = []
-    private var nginx: TestProcess?
+    private var nginx: ShippedGateway?
     private var weakBridge: TestProcess?
 
     static let issuer = "https://idp.conformance.test"
@@ -26,7 +25,7 @@ final class GatewayStack: @unchecked Sendable {
     /// - Parameter weakness: a deliberately weak check in front of `oms auth`.
     init(leeway: Int = 30, weakness: WeakAuth.Weakness? = nil) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-conformance-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("nginx/tmp"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (alg, kid) in [("ES256", "ec-1"), ("RS256", "rsa-1")] {
             let keys = folder.appendingPathComponent(kid).path
             let made = try await OMSCommand.run(["keys", "generate", "--alg", alg, "--kid", kid, "--out", keys])
@@ -73,30 +72,10 @@ final class GatewayStack: @unchecked Sendable {
             self.weak = weak
         }
 
-        let nginxFolder = folder.appendingPathComponent("nginx")
-        for name in ["nginx.conf", "oms-gateway.conf", "oms-protected.conf"] {
-            try FileManager.default.copyItem(at: Self.root.appendingPathComponent("nginx-conf/\(name)"), to: nginxFolder.appendingPathComponent(name))
-        }
-        try write("nginx/listen.conf", "listen 127.0.0.1:\(gatewayPort);\n")
-        try write("nginx/upstreams.conf", """
-            upstream oms_auth { server 127.0.0.1:\(gatePort); keepalive 16; }
-            upstream oms_backend { server 127.0.0.1:\(upstreamPort); }
-            upstream oms_soap_bridge { server 127.0.0.1:\(bridgePort); }
-            upstream oms_refdata { server 127.0.0.1:\(upstreamPort); }
-            upstream oms_core { server 127.0.0.1:\(upstreamPort); }
-
-            """)
-        try write("nginx/demo-backend.conf", "")
-        let binary = ProcessInfo.processInfo.environment["OMS_NGINX"] ?? "/usr/sbin/nginx"
-        nginx = try TestProcess(
-            executable: binary,
-            arguments: ["-p", nginxFolder.path, "-c", nginxFolder.appendingPathComponent("nginx.conf").path, "-g", "daemon off; pid \(nginxFolder.path)/nginx.pid;"],
-            logFile: folder.appendingPathComponent("nginx.log")
+        nginx = try await ShippedGateway(
+            folder: folder.appendingPathComponent("nginx"),
+            upstreams: .init(auth: gatePort, backend: upstreamPort, soapBridge: bridgePort, refdata: upstreamPort, core: upstreamPort)
         )
-        guard await Loopback.waitUntilListening(gatewayPort) else {
-            stop()
-            throw Failure("nginx did not start: \(nginx?.log ?? "")")
-        }
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -105,7 +84,7 @@ final class GatewayStack: @unchecked Sendable {
     }
 
     var jwks: URL { folder.appendingPathComponent("jwks.json") }
-    var gateway: String { "http://127.0.0.1:\(gatewayPort)" }
+    var gateway: String { nginx?.url ?? "" }
     /// Thunderhead's JobAPI as the bridges here see it: the suite's echo upstream.
     var thunderhead: String { "http://127.0.0.1:\(upstreamPort)/thunderhead/services/JobAPIWebWrapped" }
 

@@ -21,8 +21,7 @@ final class AuthStack: @unchecked Sendable {
     private(set) var gatewayPort = 0
     private(set) var role: AuthRole!
     private var emulatorTask: Task<Void, any Error>?
-    private var nginx: TestProcess?
-    private var nginxFolder: URL?
+    private var nginx: ShippedGateway?
 
     static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
@@ -72,62 +71,15 @@ final class AuthStack: @unchecked Sendable {
         })
     }
 
-    /// nginx with the project's nginx.conf, oms-gateway.conf and oms-protected.conf, byte for byte; only the
-    /// addresses (upstreams.conf, listen.conf) and the echo backend are the test's own.
+    /// The shipped nginx config in front of this role, with a backend that echoes what crossed it.
     private func startNginx() async throws {
-        let binary = ProcessInfo.processInfo.environment["OMS_NGINX"] ?? "/usr/sbin/nginx"
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            Issue.record("nginx not found at \(binary): install it (scripts/install-deps.sh) or set OMS_NGINX")
-            throw CancellationError()
-        }
-        let folder = issuer.folder.appendingPathComponent("nginx")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("tmp"), withIntermediateDirectories: true)
-        let shipped = Self.repositoryRoot.appendingPathComponent("nginx-conf")
-        for name in ["nginx.conf", "oms-gateway.conf", "oms-protected.conf"] {
-            try FileManager.default.copyItem(at: shipped.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
-        gatewayPort = Loopback.freePort()
         let backendPort = Loopback.freePort()
-        try write(folder, "listen.conf", "listen 127.0.0.1:\(gatewayPort);\n")
-        try write(folder, "upstreams.conf", """
-            upstream oms_auth { server 127.0.0.1:\(authPort); keepalive 16; }
-            upstream oms_backend { server 127.0.0.1:\(backendPort); }
-            upstream oms_soap_bridge { server 127.0.0.1:\(backendPort); }
-            upstream oms_refdata { server 127.0.0.1:\(backendPort); }
-            upstream oms_core { server 127.0.0.1:\(backendPort); }
-
-            """)
-        // Echoes every header the backend received, so tests see what crossed the gateway.
-        try write(folder, "demo-backend.conf", """
-            server {
-                listen 127.0.0.1:\(backendPort);
-                access_log off;
-                location / {
-                    default_type text/plain;
-                    return 200 "subject=$http_x_auth_subject\\ndomain=$http_x_auth_domain\\nscope=$http_x_auth_scope\\nclient=$http_x_auth_client\\nrequest_id=$http_x_request_id\\nuri=$request_uri\\n";
-                }
-            }
-
-            """)
-        nginxFolder = folder
-        nginx = try TestProcess(
-            executable: binary,
-            arguments: ["-p", folder.path, "-c", folder.appendingPathComponent("nginx.conf").path, "-g", "daemon off; pid \(folder.path)/nginx.pid;"],
-            logFile: folder.appendingPathComponent("nginx.log")
+        let gateway = try await ShippedGateway(
+            folder: issuer.folder.appendingPathComponent("nginx"), upstreams: .init(auth: authPort, others: backendPort),
+            demoBackend: ShippedGateway.headerEcho(port: backendPort)
         )
-        guard await Loopback.waitUntilListening(gatewayPort) else {
-            Issue.record("nginx did not start: \(nginx?.log ?? "")")
-            throw CancellationError()
-        }
-    }
-
-    private func write(_ folder: URL, _ name: String, _ text: String) throws {
-        try Data(text.utf8).write(to: folder.appendingPathComponent(name))
-    }
-
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+        nginx = gateway
+        gatewayPort = gateway.port
     }
 
     func stop() async {

@@ -1,0 +1,103 @@
+import ArgumentParser
+import AuthService
+import Core
+import Curl
+import EdgeRuntime
+import Emulators
+import Foundation
+import Hummingbird
+import JOSE
+import JSON
+import Logging
+import RefData
+import SOAPBridge
+import ServiceLifecycle
+
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Run every role in one process, on SQLite and the emulators, for a laptop.",
+        discussion: """
+            Starts the OIDM emulator (9001), oms auth (8081), the Thunderhead emulator (9002), \
+            oms soap-bridge (8082), oms refdata (8083) and oms core (8084) on the SQLite file \
+            <dir>/oms.db, with an ES256 signing key made on first use in <dir>/keys (kid \
+            oms-dev-1, issuer https://idp.oms.local), and a second bridge (8092) whose Thunderhead \
+            is :8091, where `oms conformance --echo-listen` plays a hostile one. Then it seeds two \
+            demo reference items and prints a token and the lines to try through the gateway \
+            (nginx with nginx-conf/ in front; scripts/run.sh starts both). Redis and Kafka are \
+            used when configured: without Redis refdata reads the database, without Kafka the \
+            core keeps its final statuses in the outbox. Ctrl-C (or SIGTERM) stops every role \
+            gracefully. Each role serves /healthz, /readyz and /metrics on its own port.
+            Keys: dir (oms-dev), host (127.0.0.1), ports.auth, ports.soap_bridge, ports.refdata, \
+            ports.core, ports.oidm, ports.thunderhead, ports.conformance_bridge, \
+            ports.conformance_echo, gateway_url (http://127.0.0.1:8080, for the printed lines), \
+            sidecars (sidecars), redis.url, kafka.brokers, kafka.topic (oms.document.status), \
+            thunderhead.complete_after_ms (2000), log.level. OMS_* variables override them \
+            (OMS_REDIS_URL, OMS_KAFKA_BROKERS, …); the roles' own keys take their dev values.
+            """
+    )
+
+    @Option(name: .long, help: "The YAML configuration file (optional: every key has a default).")
+    var config: String?
+    @Option(name: .long, help: "The folder for keys and the database (overrides dir).")
+    var dir: String?
+
+    func run() async throws {
+        let reader = RoleStartup.reader(file: config)
+        let logger = RoleStartup.logger("oms.dev", reader: reader)
+        var dev = RoleStartup.build(reader) { (reader) throws(ConfigError) in try DevConfiguration(reader: reader) }
+        if let dir { dev.folder = dir }
+        for (key, port) in dev.ports.all where key != "conformance_echo" && !PortCheck.isFree(host: dev.host, port: port) {
+            RoleStartup.fail("ports.\(key): \(dev.host):\(port) is taken (another oms, or scripts/run.sh, may be running)")
+        }
+        let folder = URL(fileURLWithPath: dev.folder).standardizedFileURL.path
+        let stack = DevStack(dev: dev, folder: folder)
+        let keyMade = RoleStartup.orFail { try DevKeys.ensure(stack) }
+
+        let configurations = RoleStartup.orFail { try stack.configurations() }
+        var thunderheadSettings = ThunderheadEmulatorConfiguration(server: ServerSettings(host: dev.host, port: dev.ports.thunderhead), completeAfterMs: dev.completeAfterMs)
+        thunderheadSettings.wsdlFile = "\(dev.sidecars)/thunderhead/JobAPIWebWrapped.wsdl"
+        let oidmSettings = OIDMEmulatorConfiguration(server: ServerSettings(host: dev.host, port: dev.ports.oidm), jwksFile: stack.jwksFile)
+        let oidm = RoleStartup.orFail { try OIDMEmulator(configuration: oidmSettings) }
+        let thunderhead = RoleStartup.orFail { try ThunderheadEmulator(configuration: thunderheadSettings) }
+        let bridge = RoleStartup.orFail { try SOAPBridgeRole(configuration: configurations.bridge) }
+        let conformanceBridge = RoleStartup.orFail { try SOAPBridgeRole(configuration: configurations.conformanceBridge) }
+        let refdata = await RoleStartup.orFail { try await RefDataRole.start(configuration: configurations.refdata, logger: Logger(label: "oms.refdata")) }
+        let core = await RoleStartup.orFail { try await CoreRole.start(configuration: configurations.core, logger: Logger(label: "oms.core")) }
+        let auth = AuthRole(configuration: configurations.auth, logger: Logger(label: "oms.auth"))
+        await RoleStartup.orFail { try await auth.start() }
+
+        let listening = AsyncStream<Int>.makeStream()
+        let onListening: @Sendable (Int) async -> Void = { listening.continuation.yield($0) }
+        var services: [any Service] = [
+            oidm.application(logger: Logger(label: "oms.emulate.oidm"), onListening: onListening),
+            thunderhead.application(logger: Logger(label: "oms.emulate.thunderhead"), onListening: onListening),
+            bridge.application(logger: Logger(label: "oms.soap-bridge"), onListening: onListening),
+            conformanceBridge.application(logger: Logger(label: "oms.soap-bridge.conformance"), onListening: onListening),
+            refdata.application(logger: Logger(label: "oms.refdata"), onListening: onListening),
+            core.application(logger: Logger(label: "oms.core"), onListening: onListening),
+            auth, core.jobs,
+        ]
+        if let relay = core.relay { services.append(relay) }
+        let servers = 6
+        let announcement = Task {
+            var count = 0
+            for await _ in listening.stream {
+                count += 1
+                if count == servers { break }
+            }
+            await DevAnnouncement(stack: stack, keyMade: keyMade, logger: logger).announce()
+        }
+        defer { announcement.cancel() }
+        do {
+            try await RoleRunner.run(services, logger: logger)
+        } catch {
+            RoleStartup.fail("a role stopped: \(error)")
+        }
+        await bridge.shutdown()
+        await conformanceBridge.shutdown()
+        await refdata.shutdown()
+        await core.shutdown()
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,132 @@
+import Curl
+import Foundation
+import JSON
+import TestSupport
+import Testing
+
+/// `oms dev`: every role in one process, behind the shipped nginx config, as a user gets it.
+@Suite(.serialized) struct DevCommandTests {
+    let folder: URL
+    let ports = (auth: Loopback.freePort(), bridge: Loopback.freePort(), refdata: Loopback.freePort(), core: Loopback.freePort(),
+                 oidm: Loopback.freePort(), thunderhead: Loopback.freePort(), conformanceBridge: Loopback.freePort(), echo: Loopback.freePort())
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-dev-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func config(gateway: String = "http://127.0.0.1:8080", extra: String = "") throws -> String {
+        let path = folder.appendingPathComponent("dev-\(UUID().uuidString).yaml").path
+        try Data("""
+            dir: \(folder.appendingPathComponent("data").path)
+            ports: {auth: \(ports.auth), soap_bridge: \(ports.bridge), refdata: \(ports.refdata), core: \(ports.core), oidm: \(ports.oidm), thunderhead: \(ports.thunderhead), conformance_bridge: \(ports.conformanceBridge), conformance_echo: \(ports.echo)}
+            gateway_url: \(gateway)
+            sidecars: \(CommandLineTests.root)/sidecars
+            thunderhead: {complete_after_ms: 150}
+            log: {level: warning}
+            \(extra)
+            """.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Starts `oms dev` and waits for what it prints once every role listens; returns the
+    /// process and the token it printed.
+    func start(_ config: String, log: String) async throws -> (Process, String) {
+        let logFile = folder.appendingPathComponent(log)
+        let dev = try OMSCommand.start(["dev", "--config", config], log: logFile)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline && dev.isRunning {
+            let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+            if text.contains("Ctrl-C stops everything."), let line = text.split(separator: "\n").first(where: { $0.contains("TOKEN=") }) {
+                return (dev, String(line.split(separator: "=", maxSplits: 1)[1]))
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        if dev.isRunning { kill(dev.processIdentifier, SIGKILL) }
+        Issue.record("oms dev did not announce itself: \((try? String(contentsOf: logFile, encoding: .utf8)) ?? "")")
+        throw CancellationError()
+    }
+
+    @Test func everyRoleRunsBehindTheGatewayAndStopsOnSIGTERM() async throws {
+        let backend = Loopback.freePort()
+        let gateway = try await ShippedGateway(
+            folder: folder.appendingPathComponent("nginx"),
+            upstreams: .init(auth: ports.auth, backend: backend, soapBridge: ports.bridge, refdata: ports.refdata, core: ports.core),
+            demoBackend: ShippedGateway.headerEcho(port: backend)
+        )
+        defer { gateway.stop() }
+        let configFile = try config(gateway: gateway.url)
+        let (dev, token) = try await start(configFile, log: "dev.log")
+        defer { if dev.isRunning { kill(dev.processIdentifier, SIGKILL) } }
+        let log = try String(contentsOf: folder.appendingPathComponent("dev.log"), encoding: .utf8)
+        #expect(log.contains("A signing key was made"), "\(log.prefix(600))")
+        #expect(log.contains("curl -i -H \"Authorization: Bearer $TOKEN\" \(gateway.url)/v1/documents/42"), "the printed lines go through the gateway")
+        #expect(log.contains("no Redis") && log.contains("no Kafka"))
+
+        let http = CurlClient()
+        let bearer = [(name: "Authorization", value: "Bearer \(token)")]
+        // Through nginx: auth on every request, then each role.
+        let document = try await http.call(port: gateway.port, "GET", "/v1/documents/42", headers: bearer)
+        #expect(document.status == 200 && document.text.contains("subject=alice"), "\(document.status) \(document.text)")
+        #expect(try await http.call(port: gateway.port, "GET", "/v1/documents/42").status == 401)
+        let seeded = try await http.call(port: gateway.port, "GET", "/refdata/v1/sources/crm", headers: bearer)
+        #expect(seeded.status == 200 && seeded.body?["value"]?["allowed"] == .bool(true), "\(seeded.text)")
+        let batch = try await http.call(port: gateway.port, "POST", "/thunderhead/v1/batches", json: #"{"batchConfigResID": 7001, "batchName": "dev", "projectID": 12, "transactionData": {"customer": 42}}"#, headers: bearer)
+        #expect(batch.status == 201, "\(batch.text)")
+        let accepted = try await http.call(port: gateway.port, "POST", "/v1/requests", json: #"{"source": "crm", "documentType": "invoice", "data": {"customer": 42}}"#, headers: bearer + [(name: "Idempotency-Key", value: "dev-1")])
+        #expect(accepted.status == 202, "\(accepted.text)")
+        let id = accepted.body?["id"]?.stringValue ?? ""
+        var status = ""
+        for _ in 0..<100 where status != "COMPLETED" {
+            try await Task.sleep(for: .milliseconds(100))
+            status = try await http.call(port: gateway.port, "GET", "/v1/requests/\(id)", headers: bearer).body?["status"]?.stringValue ?? ""
+        }
+        #expect(status == "COMPLETED", "the request went through refdata, the bridge and the Thunderhead emulator")
+        // Each role answers for itself on its own port.
+        for port in [ports.auth, ports.bridge, ports.refdata, ports.core, ports.oidm, ports.thunderhead, ports.conformanceBridge] {
+            #expect(try await http.call(port: port, "GET", "/healthz").status == 200, "\(port)")
+            #expect(try await http.call(port: port, "GET", "/metrics").status == 200, "\(port)")
+        }
+        let metrics = try await http.call(port: ports.auth, "GET", "/metrics").text
+        #expect(metrics.contains("oms_auth_decisions_total"), "auth's own metrics")
+        // The second bridge's Thunderhead is the suite's echo, which is not running.
+        #expect(try await http.call(port: ports.conformanceBridge, "GET", "/readyz").status == 503)
+
+        // A second one cannot start while the first holds the ports: one line, exit 2.
+        let second = try await OMSCommand.run(["dev", "--config", configFile])
+        #expect(second.status == 2 && second.error.contains("ports.auth: 127.0.0.1:\(ports.auth) is taken"), "\(second.error)")
+
+        #expect(try await OMSCommand.terminate(dev) && dev.terminationStatus == 0)
+        for port in [ports.auth, ports.core, ports.oidm] { #expect(await !Loopback.waitUntilListening(port, timeout: .milliseconds(200)), "\(port) still listens") }
+
+        // Restarted on the same folder: the same key, so the token minted before still passes.
+        let (again, _) = try await start(configFile, log: "dev-again.log")
+        defer { if again.isRunning { kill(again.processIdentifier, SIGKILL) } }
+        #expect(try String(contentsOf: folder.appendingPathComponent("dev-again.log"), encoding: .utf8).contains("The signing key is in"))
+        #expect(try await http.call(port: gateway.port, "GET", "/v1/documents/42", headers: bearer).status == 200)
+        #expect(try await OMSCommand.terminate(again) && again.terminationStatus == 0)
+        await http.shutdown()
+    }
+
+    @Test func badConfigurationIsOneClearLineAndExitTwo() async throws {
+        let cases: [(extra: String, message: String)] = [
+            ("colour: blue", "colour"),
+            ("redis: {url: \"http://127.0.0.1:6379\"}", "redis.url: expected redis://"),
+            ("kafka: {topic: \"a\\\"b\"}", "kafka.topic: must not contain '\"'"),
+            ("host: \"127.0.0.1 x\"", "host: expected a host name"),
+        ]
+        for (extra, message) in cases {
+            let result = try await OMSCommand.run(["dev", "--config", try config(extra: extra)])
+            #expect(result.status == 2 && result.error.hasPrefix("oms: ") && result.error.contains(message), "\(extra): \(result.error)")
+            #expect(result.error.split(separator: "\n").count == 1, "\(result.error)")
+        }
+        // Two roles on one port.
+        let path = try config()
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "core: \(ports.core)", with: "core: \(ports.auth)")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let clash = try await OMSCommand.run(["dev", "--config", path])
+        #expect(clash.status == 2 && clash.error.contains("ports.core: \(ports.auth) is also ports.auth"), "\(clash.error)")
+        let help = try await OMSCommand.run(["dev", "--help"])
+        for word in ["ports.auth", "redis.url", "kafka.brokers", "OMS_", "Ctrl-C"] { #expect(help.output.contains(word), "\(word)") }
+    }
+}
