@@ -35,11 +35,14 @@ services: {thunderhead: {url: "http://127.0.0.1:19090/thunderhead/services/JobAP
 log: {level: warning}
 YAML
 
-# The gateway: the shipped configuration, with the deployment's two files written here. Its
+# The gateway: the shipped configuration, with the deployment's files written here. Its
 # workers run as `nobody` and buffer large bodies under tmp/: the folders must be reachable.
+# The throttling rates are raised: the baselines send thousands of requests a second from one
+# client, which the shipped limits would (rightly) refuse.
 mkdir -p "$W/gateway/tmp"
 chmod 755 "$W" "$W/gateway"
-cp nginx-conf/nginx.conf nginx-conf/oms-gateway.conf nginx-conf/oms-protected.conf "$W/gateway/"
+cp nginx-conf/*.conf "$W/gateway/"
+sed -i -E 's/rate=[0-9]+r\/s/rate=1000000r\/s/' "$W/gateway/oms-limits.conf"
 echo "listen 127.0.0.1:18080;" > "$W/gateway/listen.conf"
 cat > "$W/gateway/upstreams.conf" <<CONF
 upstream oms_auth { server 127.0.0.1:18081; keepalive 16; }

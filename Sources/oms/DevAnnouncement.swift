@@ -52,7 +52,7 @@ struct DevAnnouncement {
               each role: /healthz /readyz /metrics
             \(keyMade ? "A signing key was made" : "The signing key is") in \(stack.folder)/keys (kid \(DevStack.keyID), issuer \(DevStack.issuer)).
 
-            A token for alice (documents.read documents.write refdata.read refdata.admin, one hour):
+            A token for alice (documents.read documents.write refdata.read refdata.admin operator, one hour):
               TOKEN=\(token)
 
             Through the gateway (nginx with nginx-conf/ at \(gateway)):
@@ -64,6 +64,7 @@ struct DevAnnouncement {
               curl -i -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -X POST \(gateway)/thunderhead/v1/batches \\
                    -d '{"batchConfigResID": 7001, "batchName": "demo", "projectID": 12, "transactionData": {"customer": 42}}'   # 201
               curl -i -H "Authorization: Bearer $TOKEN" \(gateway)/refdata/v1/sources/crm  # 200
+              curl -s -H "Authorization: Bearer $TOKEN" \(gateway)/ops                     # the operator page (scope operator)
 
             The attack suite against the gateway, and the SOAP bridge's cases against the second bridge:
               \(oms) conformance --gateway \(gateway) --valid-token "$TOKEN" --jwks \(stack.jwksFile) \\

@@ -21,7 +21,7 @@ enum DevKeys {
         let signer = try JWSSigner(privateKeyPEM: pem, algorithm: .es256, keyID: DevStack.keyID)
         return try signer.sign(claims: [
             "iss": .string(DevStack.issuer), "aud": .string("oms"), "sub": .string("alice"), "domain": .string(DevStack.domain),
-            "scope": .string("documents.read documents.write refdata.read refdata.admin"), "client_id": .string("demo"),
+            "scope": .string("documents.read documents.write refdata.read refdata.admin operator"), "client_id": .string("demo"),
             "iat": .number(now), "exp": .number(now + Double(ttl)),
         ])
     }

@@ -39,6 +39,7 @@ struct DevStack {
           - {prefix: /v1/requests, methods: [POST], scopes: [documents.write]}
           - {prefix: /refdata, scopes: [refdata.read]}
           - {prefix: /refdata, methods: [PUT, DELETE], scopes: [refdata.admin]}
+          - {prefix: /ops, scopes: [operator]}
         """
     }
 

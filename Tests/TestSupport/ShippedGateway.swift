@@ -1,7 +1,7 @@
 import Foundation
 
-/// nginx with the project's nginx.conf, oms-gateway.conf and oms-protected.conf, byte for byte;
-/// only the addresses (upstreams.conf, listen.conf) and the demo backend are the test's own.
+/// nginx with the project's `nginx-conf/`, byte for byte; only the addresses (upstreams.conf,
+/// listen.conf) and the demo backend are the test's own, and whatever file a test overrides.
 public final class ShippedGateway: @unchecked Sendable {
     // @unchecked: the process is only touched by the test that owns this object.
     public struct Upstreams: Sendable {
@@ -32,9 +32,12 @@ public final class ShippedGateway: @unchecked Sendable {
     public var url: String { "http://127.0.0.1:\(port)" }
     public var log: String { process?.log ?? "" }
 
+    /// The files a deployment writes itself; every other file of `nginx-conf/` is used as is.
+    public static let deploymentFiles: Set<String> = ["listen.conf", "upstreams.conf", "demo-backend.conf"]
+
     /// Starts nginx in `folder` (created), in front of `upstreams`; `demoBackend` is the text of
-    /// demo-backend.conf (see `headerEcho`).
-    public init(folder: URL, upstreams: Upstreams, demoBackend: String = "") async throws {
+    /// demo-backend.conf (see `headerEcho`); `overrides` replace shipped files by name.
+    public init(folder: URL, upstreams: Upstreams, demoBackend: String = "", overrides: [String: String] = [:]) async throws {
         let binary = ProcessInfo.processInfo.environment["OMS_NGINX"] ?? "/usr/sbin/nginx"
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw StartError(description: "nginx not found at \(binary): install it (scripts/install-deps.sh) or set OMS_NGINX")
@@ -42,9 +45,10 @@ public final class ShippedGateway: @unchecked Sendable {
         self.folder = folder
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("tmp"), withIntermediateDirectories: true)
         let shipped = Self.repositoryRoot.appendingPathComponent("nginx-conf")
-        for name in ["nginx.conf", "oms-gateway.conf", "oms-protected.conf"] {
+        for name in try FileManager.default.contentsOfDirectory(atPath: shipped.path) where name.hasSuffix(".conf") && !Self.deploymentFiles.contains(name) {
             try FileManager.default.copyItem(at: shipped.appendingPathComponent(name), to: folder.appendingPathComponent(name))
         }
+        for (name, text) in overrides { try write(name, text) }
         try write("listen.conf", "listen 127.0.0.1:\(port);\n")
         try write("upstreams.conf", """
             upstream oms_auth { server 127.0.0.1:\(upstreams.auth); keepalive 16; }
@@ -83,6 +87,11 @@ public final class ShippedGateway: @unchecked Sendable {
     }
 
     public func stop() { process?.stop() }
+
+    /// A shipped file's text, for a test that overrides part of it.
+    public static func shipped(_ name: String) throws -> String {
+        try String(contentsOf: repositoryRoot.appendingPathComponent("nginx-conf/\(name)"), encoding: .utf8)
+    }
 
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

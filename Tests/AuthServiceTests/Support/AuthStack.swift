@@ -31,6 +31,7 @@ final class AuthStack: @unchecked Sendable {
 
     static func start(
         nginx withNginx: Bool = false,
+        nginxOverrides: [String: String] = [:],
         emulatorDelayMs: Int = 0,
         identityDomain: String? = nil,
         jwksFromEmulator: Bool = false,
@@ -57,7 +58,7 @@ final class AuthStack: @unchecked Sendable {
         configure(&configuration)
         stack.role = AuthRole(configuration: configuration, logger: quiet)
         stack.authPort = try await stack.role.start()
-        if withNginx { try await stack.startNginx() }
+        if withNginx { try await stack.startNginx(overrides: nginxOverrides) }
         return stack
     }
 
@@ -72,11 +73,11 @@ final class AuthStack: @unchecked Sendable {
     }
 
     /// The shipped nginx config in front of this role, with a backend that echoes what crossed it.
-    private func startNginx() async throws {
+    private func startNginx(overrides: [String: String]) async throws {
         let backendPort = Loopback.freePort()
         let gateway = try await ShippedGateway(
             folder: issuer.folder.appendingPathComponent("nginx"), upstreams: .init(auth: authPort, others: backendPort),
-            demoBackend: ShippedGateway.headerEcho(port: backendPort)
+            demoBackend: ShippedGateway.headerEcho(port: backendPort), overrides: overrides
         )
         nginx = gateway
         gatewayPort = gateway.port
