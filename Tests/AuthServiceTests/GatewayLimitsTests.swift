@@ -119,4 +119,29 @@ import Testing
             #expect(try await stack.gateway("/ops", token: try stack.issuer.token(["scope": .string("documents.read operator")])).status == 200)
         }
     }
+
+    /// The access log is one JSON object per line in the services' shape: `ts` with
+    /// milliseconds, a level that follows the status, the request id the roles saw.
+    @Test func theAccessLogHasTheServicesShape() async throws {
+        try await withGateway { stack in
+            let token = try stack.issuer.token()
+            #expect(try await stack.gateway("/v1/documents/7", token: token, headers: [("X-Request-Id", "log-ok")]).status == 200)
+            #expect(try await stack.gateway("/v1/documents/7", token: nil, headers: [("X-Request-Id", "log-denied")]).status == 401)
+            try await Task.sleep(for: .milliseconds(200))
+            var lines: [String: [String: Any]] = [:]
+            for line in stack.nginxLog.split(separator: "\n") where line.hasPrefix("{") {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+                if let id = object["request_id"] as? String { lines[id] = object }
+            }
+            let ok = try #require(lines["log-ok"], "\(stack.nginxLog.suffix(1000))")
+            let denied = try #require(lines["log-denied"])
+            #expect(ok["logger"] as? String == "nginx" && ok["msg"] as? String == "request")
+            #expect(ok["level"] as? String == "info" && denied["level"] as? String == "warning")
+            #expect(ok["method"] as? String == "GET" && ok["uri"] as? String == "/v1/documents/7" && ok["status"] as? String == "200")
+            let ts = ok["ts"] as? String ?? ""
+            // UTC as the services write it, or (when nginx does not run in UTC) local time with its offset.
+            #expect(ts.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3}Z|[+-]\d{2}:\d{2})$"#, options: .regularExpression) != nil, "\(ts)")
+            if TimeZone.current.secondsFromGMT() == 0 { #expect(ts.hasSuffix("Z"), "\(ts)") }
+        }
+    }
 }
