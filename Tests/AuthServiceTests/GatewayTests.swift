@@ -12,15 +12,7 @@ import Testing
         configure: (inout AuthConfiguration) -> Void = { _ in },
         _ body: (AuthStack) async throws -> Void
     ) async throws {
-        let stack = try await AuthStack.start(nginx: true, emulatorDelayMs: emulatorDelayMs, configure: configure)
-        do {
-            try await body(stack)
-        } catch {
-            Issue.record("nginx log:\n\(stack.nginxLog.suffix(2000))")
-            await stack.stop()
-            throw error
-        }
-        await stack.stop()
+        try await AuthStack.withGateway(emulatorDelayMs: emulatorDelayMs, configure: configure, body)
     }
 
     func lines(_ response: CurlResponse) -> [String: String] {

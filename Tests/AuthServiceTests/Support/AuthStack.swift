@@ -62,6 +62,25 @@ final class AuthStack: @unchecked Sendable {
         return stack
     }
 
+    /// A stack with nginx in front, for `body`; stopped afterwards, with nginx's log recorded
+    /// when `body` throws.
+    static func withGateway(
+        nginxOverrides: [String: String] = [:],
+        emulatorDelayMs: Int = 0,
+        configure: (inout AuthConfiguration) -> Void = { _ in },
+        _ body: (AuthStack) async throws -> Void
+    ) async throws {
+        let stack = try await start(nginx: true, nginxOverrides: nginxOverrides, emulatorDelayMs: emulatorDelayMs, configure: configure)
+        do {
+            try await body(stack)
+        } catch {
+            Issue.record("nginx log:\n\(stack.nginxLog.suffix(2000))")
+            await stack.stop()
+            throw error
+        }
+        await stack.stop()
+    }
+
     private func startEmulator(delayMs: Int, identityDomain: String?) async throws {
         let emulator = try OIDMEmulator(configuration: OIDMEmulatorConfiguration(
             server: ServerSettings(host: "127.0.0.1", port: 0), jwksFile: issuer.jwksFile,
