@@ -48,7 +48,8 @@ final class AuthHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case "/auth":
             let request = AuthRequest(
                 authorization: requestHead.headers["Authorization"],
-                originalURI: requestHead.headers.first(name: "X-Original-URI"),
+                // nginx-conf sends X-Original-URI; ingress-nginx's auth-url sends X-Original-URL.
+                originalURI: requestHead.headers.first(name: "X-Original-URI") ?? AuthRequest.target(ofURL: requestHead.headers.first(name: "X-Original-URL")),
                 originalMethod: requestHead.headers.first(name: "X-Original-Method"),
                 requestID: RequestID.accept(requestHead.headers.first(name: "X-Request-Id"))
             )
