@@ -215,6 +215,9 @@ let package = Package(
         ),
         // Runs the built `oms` executable as a user would (scripts/test.sh builds it first).
         .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "JSON", "Curl", "TestSupport"]),
+        // Renders helm/oms with the real Helm and checks the wiring (and each role's config with
+        // the built `oms --check`).
+        .testTarget(name: "HelmTests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(

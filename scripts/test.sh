@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+# Helm, for the chart's tests (helm lint and helm template; no cluster).
+scripts/install-helm.sh
+export OMS_HELM="${OMS_HELM:-$PWD/.tools/helm/helm}"
 export OMS_NGINX="${OMS_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
 # The Kafka tests' broker, and the librdkafka that talks to it (see install-kafka-tools.sh).
 export OMS_TANSU="${OMS_TANSU:-$PWD/.tools/kafka/tansu}"

@@ -23,11 +23,14 @@ struct AuthCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The YAML configuration file.")
     var config: String?
+    @Flag(name: .long, help: "Check the configuration (file and OMS_* variables) and exit: 0 when it is valid.")
+    var check = false
 
     func run() async throws {
         let reader = RoleStartup.reader(file: config)
         let logger = RoleStartup.logger("oms.auth", reader: reader)
         let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try AuthConfiguration(reader: reader) }
+        if check { return RoleStartup.configurationIsValid() }
         let role = AuthRole(configuration: configuration, logger: logger)
         do {
             try await role.start()

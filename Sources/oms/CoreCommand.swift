@@ -29,11 +29,14 @@ struct CoreCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The YAML configuration file.")
     var config: String?
+    @Flag(name: .long, help: "Check the configuration (file and OMS_* variables) and exit: 0 when it is valid.")
+    var check = false
 
     func run() async throws {
         let reader = RoleStartup.reader(file: config)
         let logger = RoleStartup.logger("oms.core", reader: reader)
         let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try CoreConfiguration(reader: reader) }
+        if check { return RoleStartup.configurationIsValid() }
         let role = await RoleStartup.orFail { try await CoreRole.start(configuration: configuration, logger: logger) }
         var services: [any Service] = [role.application(logger: logger)]
         if configuration.jobs.enabled { services.append(role.jobs) }

@@ -25,11 +25,14 @@ struct RefDataCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The YAML configuration file.")
     var config: String?
+    @Flag(name: .long, help: "Check the configuration (file and OMS_* variables) and exit: 0 when it is valid.")
+    var check = false
 
     func run() async throws {
         let reader = RoleStartup.reader(file: config)
         let logger = RoleStartup.logger("oms.refdata", reader: reader)
         let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try RefDataConfiguration(reader: reader) }
+        if check { return RoleStartup.configurationIsValid() }
         let role = await RoleStartup.orFail { try await RefDataRole.start(configuration: configuration, logger: logger) }
         try await role.application(logger: logger).runService()
         await role.shutdown()

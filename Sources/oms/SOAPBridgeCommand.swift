@@ -21,11 +21,14 @@ struct SOAPBridgeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The YAML configuration file.")
     var config: String?
+    @Flag(name: .long, help: "Check the configuration (file and OMS_* variables) and exit: 0 when it is valid.")
+    var check = false
 
     func run() async throws {
         let reader = RoleStartup.reader(file: config)
         let logger = RoleStartup.logger("oms.soap-bridge", reader: reader)
         let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try BridgeConfiguration(reader: reader) }
+        if check { return RoleStartup.configurationIsValid() }
         let role = RoleStartup.orFail { try SOAPBridgeRole(configuration: configuration) }
         try await role.application(logger: logger).runService()
         await role.shutdown()

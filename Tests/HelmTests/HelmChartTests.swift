@@ -1,0 +1,161 @@
+import Foundation
+import TestSupport
+import Testing
+import Yams
+
+/// `helm/oms`, rendered by the real Helm (no cluster): it lints, and what it renders is wired
+/// as the gateway needs it.
+@Suite struct HelmChartTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let chart = root.appendingPathComponent("helm/oms").path
+    static let roles = ["auth", "soap-bridge", "refdata", "core"]
+
+    static func helm(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let binary = ProcessInfo.processInfo.environment["OMS_HELM"] ?? root.appendingPathComponent(".tools/helm/helm").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            Issue.record("helm not found at \(binary): run scripts/install-helm.sh (scripts/test.sh does) or set OMS_HELM")
+            throw CancellationError()
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// The rendered documents, by kind; `set` adds `--set` values.
+    static func render(_ set: [String] = []) throws -> [String: [[String: Any]]] {
+        let rendered = try helm(["template", "edge", chart, "--namespace", "edge"] + set.flatMap { ["--set", $0] })
+        try #require(rendered.status == 0, "\(rendered.output)")
+        var byKind: [String: [[String: Any]]] = [:]
+        for document in try Yams.load_all(yaml: rendered.output) {
+            guard let object = document as? [String: Any], let kind = object["kind"] as? String else { continue }
+            byKind[kind, default: []].append(object)
+        }
+        return byKind
+    }
+
+    static func name(_ object: [String: Any]) -> String { (object["metadata"] as? [String: Any])?["name"] as? String ?? "" }
+
+    @Test func itLints() throws {
+        let lint = try Self.helm(["lint", "--strict", Self.chart])
+        #expect(lint.status == 0, "\(lint.output)")
+    }
+
+    /// Every role: probes on its port, resources, a non-root read-only container, Prometheus
+    /// annotations, its configuration mounted at /etc/oms, its role as the first argument,
+    /// secrets only by reference, and a graceful stop.
+    @Test func everyDeploymentIsWired() throws {
+        let rendered = try Self.render()
+        let deployments = rendered["Deployment"] ?? []
+        #expect(deployments.map(Self.name).sorted() == Self.roles.map { "edge-oms-\($0)" }.sorted())
+        #expect(rendered["Secret"] == nil, "no secret values are rendered")
+        for deployment in deployments {
+            let name = Self.name(deployment)
+            let role = String(name.dropFirst("edge-oms-".count))
+            let template = ((deployment["spec"] as? [String: Any])?["template"] as? [String: Any]) ?? [:]
+            let annotations = ((template["metadata"] as? [String: Any])?["annotations"] as? [String: Any]) ?? [:]
+            let pod = (template["spec"] as? [String: Any]) ?? [:]
+            let container = try #require((pod["containers"] as? [[String: Any]])?.first, "\(name)")
+            let port = try #require(((container["ports"] as? [[String: Any]])?.first?["containerPort"]) as? Int)
+            #expect(annotations["prometheus.io/scrape"] as? String == "true" && annotations["prometheus.io/port"] as? String == "\(port)", "\(name)")
+            for (probe, path) in [("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")] {
+                let get = ((container[probe] as? [String: Any])?["httpGet"] as? [String: Any]) ?? [:]
+                #expect(get["path"] as? String == path && get["port"] as? String == "http", "\(name) \(probe)")
+            }
+            let resources = (container["resources"] as? [String: Any]) ?? [:]
+            #expect(resources["requests"] != nil && resources["limits"] != nil, "\(name) resources")
+            let podSecurity = (pod["securityContext"] as? [String: Any]) ?? [:]
+            let security = (container["securityContext"] as? [String: Any]) ?? [:]
+            #expect(podSecurity["runAsNonRoot"] as? Bool == true && (podSecurity["runAsUser"] as? Int ?? 0) > 0, "\(name)")
+            #expect(security["readOnlyRootFilesystem"] as? Bool == true && security["allowPrivilegeEscalation"] as? Bool == false, "\(name)")
+            #expect((container["args"] as? [String]) == [role, "--config", "/etc/oms/config.yaml"], "\(name)")
+            let mounts = (container["volumeMounts"] as? [[String: Any]]) ?? []
+            #expect(mounts.contains { $0["mountPath"] as? String == "/etc/oms" }, "\(name)")
+            #expect((pod["terminationGracePeriodSeconds"] as? Int ?? 0) > 10, "longer than the roles' 10 s drain")
+            for variable in (container["env"] as? [[String: Any]]) ?? [] {
+                #expect(variable["value"] == nil || !(variable["name"] as? String ?? "").contains("PASSWORD"), "\(name): a secret as a value")
+            }
+        }
+        let bridgeEnv = (((rendered["Deployment"] ?? []).first { Self.name($0).hasSuffix("soap-bridge") }?["spec"] as? [String: Any]).flatMap {
+            (($0["template"] as? [String: Any])?["spec"] as? [String: Any])?["containers"] as? [[String: Any]]
+        }?.first?["env"] as? [[String: Any]]) ?? []
+        let password = bridgeEnv.first { $0["name"] as? String == "OMS_SERVICES_THUNDERHEAD_PASSWORD" }
+        let reference = ((password?["valueFrom"] as? [String: Any])?["secretKeyRef"] as? [String: Any]) ?? [:]
+        #expect(reference["name"] as? String == "oms-thunderhead" && reference["key"] as? String == "password")
+    }
+
+    /// The Ingress sends each path to a role other than auth, asks oms auth first (auth-url on
+    /// the auth Service's /auth) and passes its identity headers on; no snippets anywhere.
+    @Test func theIngressAsksOmsAuthFirst() throws {
+        let rendered = try Self.render()
+        let ingress = try #require(rendered["Ingress"]?.first)
+        let annotations = ((ingress["metadata"] as? [String: Any])?["annotations"] as? [String: Any]) ?? [:]
+        #expect(annotations["nginx.ingress.kubernetes.io/auth-url"] as? String == "http://edge-oms-auth.edge.svc.cluster.local:8081/auth")
+        #expect(annotations["nginx.ingress.kubernetes.io/auth-response-headers"] as? String == "X-Auth-Subject,X-Auth-Domain,X-Auth-Scope,X-Auth-Client")
+        let services = Dictionary(uniqueKeysWithValues: (rendered["Service"] ?? []).map { (Self.name($0), $0) })
+        let rules = ((ingress["spec"] as? [String: Any])?["rules"] as? [[String: Any]]) ?? []
+        let paths = rules.flatMap { (($0["http"] as? [String: Any])?["paths"] as? [[String: Any]]) ?? [] }
+        #expect(paths.count == 4)
+        for path in paths {
+            let service = ((path["backend"] as? [String: Any])?["service"] as? [String: Any]) ?? [:]
+            let target = service["name"] as? String ?? ""
+            #expect(services[target] != nil && !target.hasSuffix("-auth"), "\(path["path"] ?? "") → \(target)")
+            let port = (service["port"] as? [String: Any])?["number"] as? Int
+            let servicePort = (((services[target]?["spec"] as? [String: Any])?["ports"] as? [[String: Any]])?.first?["port"]) as? Int
+            #expect(port != nil && port == servicePort, "\(target)")
+        }
+        let all = try Self.helm(["template", "edge", Self.chart]).output
+        #expect(!all.contains("snippet"), "no snippet annotations")
+        // Routing to oms auth from outside is refused at render time.
+        let exposed = try Self.helm(["template", "edge", Self.chart, "--set", "ingress.paths[0].path=/auth", "--set", "ingress.paths[0].role=auth"])
+        #expect(exposed.status != 0 && exposed.output.contains("never routed to from outside"), "\(exposed.output)")
+    }
+
+    @Test func autoscalingAndDisruptionBudgetsOnlyWhenAsked() throws {
+        let plain = try Self.render()
+        #expect(plain["HorizontalPodAutoscaler"] == nil && plain["PodDisruptionBudget"] == nil)
+        let asked = try Self.render(Self.roles.flatMap { ["roles.\($0).autoscaling.enabled=true", "roles.\($0).pdb.enabled=true"] })
+        #expect(asked["HorizontalPodAutoscaler"]?.count == 4 && asked["PodDisruptionBudget"]?.count == 4)
+        for deployment in asked["Deployment"] ?? [] {
+            #expect((deployment["spec"] as? [String: Any])?["replicas"] == nil, "the autoscaler owns replicas")
+        }
+    }
+
+    /// Each role's rendered config.yaml is accepted by the built role itself (`--check`), with
+    /// its Secrets' variables set as the pod sets them; a key no role knows is refused.
+    @Test func everyRenderedConfigurationIsValidForItsRole() async throws {
+        let rendered = try Self.render(["roles.soap-bridge.config.policies=\(Self.root.appendingPathComponent("sidecars").path)"])
+        let maps = rendered["ConfigMap"] ?? []
+        #expect(maps.count == 4)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-helm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var secretVariables: [String: [String]] = [:]
+        for deployment in rendered["Deployment"] ?? [] {
+            let containers = (((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])?["containers"] as? [[String: Any]]
+            let env = (containers?.first?["env"] as? [[String: Any]]) ?? []
+            secretVariables[Self.name(deployment)] = env.filter { $0["valueFrom"] != nil }.compactMap { $0["name"] as? String }
+        }
+        for map in maps {
+            let role = String(Self.name(map).dropFirst("edge-oms-".count))
+            // Stand-ins for what the Secrets hold.
+            let environment = Dictionary(uniqueKeysWithValues: (secretVariables[Self.name(map)] ?? []).map {
+                ($0, $0.hasSuffix("DATABASE_URL") ? "postgres://oms:secret@db.example:5432/oms" : "secret")
+            })
+            let text = try #require((map["data"] as? [String: Any])?["config.yaml"] as? String)
+            let file = folder.appendingPathComponent("\(role).yaml")
+            try Data(text.utf8).write(to: file)
+            let checked = try await OMSCommand.run([role, "--config", file.path, "--check"], environment: environment)
+            #expect(checked.status == 0 && checked.output.contains("configuration is valid"), "\(role): \(checked.error)\n\(text)")
+            try Data((text + "\nunknown_key: 1\n").utf8).write(to: file)
+            let refused = try await OMSCommand.run([role, "--config", file.path, "--check"], environment: environment)
+            #expect(refused.status == 2 && refused.error.contains("unknown_key"), "\(role): \(refused.error)")
+        }
+    }
+}

@@ -1,0 +1,24 @@
+{{- define "oms.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "oms.labels" -}}
+app.kubernetes.io/part-of: oms-edge
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{/* Selector labels of one role: (dict "root" $ "role" "auth") */}}
+{{- define "oms.selector" -}}
+app.kubernetes.io/name: oms-{{ .role }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- end -}}
+
+{{/* The auth Service's /auth, as ingress-nginx reaches it. */}}
+{{- define "oms.authURL" -}}
+http://{{ include "oms.fullname" . }}-auth.{{ .Release.Namespace }}.svc.cluster.local:{{ .Values.roles.auth.port }}/auth
+{{- end -}}
