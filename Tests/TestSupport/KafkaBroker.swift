@@ -86,9 +86,12 @@ public final class KafkaBroker: @unchecked Sendable {
 
     /// Creates `name` with `partitions` partitions (producing to an unknown topic would create
     /// one with tansu's default of 4).
-    public func createTopic(_ name: String, partitions: Int = 1) throws {
+    /// Creates `name`; with `orFind`, a topic that already exists is fine too (a client that
+    /// asked the broker for its metadata may have had it created first).
+    public func createTopic(_ name: String, partitions: Int = 1, orFind: Bool = false) throws {
         let output = folder.appendingPathComponent("topic-\(name).log").path
         let status = try ChildProcess.run([executable, "topic", "create", name, "--broker", url, "--partitions", String(partitions)], output: output)
+        if status != 0, orFind, ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("already exists") { return }
         guard status == 0 else {
             throw Failure(description: "creating topic \(name) failed (\(status)): \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
         }
