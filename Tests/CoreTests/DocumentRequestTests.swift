@@ -32,6 +32,9 @@ import Testing
         (#"{"source":"a b","documentType":"t","data":{}}"#, "invalid_request"),
         (#"{"source":"a/b","documentType":"t","data":{}}"#, "invalid_request"),
         (#"{"source":"","documentType":"t","data":{}}"#, "invalid_request"),
+        // `.` would make the core ask refdata for /sources/. — the list endpoint, once normalised.
+        (#"{"source":".","documentType":"t","data":{}}"#, "invalid_request"),
+        (#"{"source":"s","documentType":"..","data":{}}"#, "invalid_request"),
         (#"{"source":"s","documentType":"t","data":{},"recipient":"x"}"#, "invalid_request"),
         (#"{"source":"s","documentType":"t","data":{},"correlationId":7}"#, "invalid_request"),
         (#"{"source":"s","documentType":"t","data":{},"correlationId":""}"#, "invalid_request"),

@@ -11,10 +11,11 @@ import Testing
         for kind in ["", "A", "9a", "-a", "a_b", "a.b", "a/b", "é", String(repeating: "k", count: 65), "a\u{0}"] {
             #expect(throws: APIError.self, "\(kind.debugDescription)") { try ItemName.checkKind(kind) }
         }
-        for key in ["a", "A-Z_0.9:x", String(repeating: "k", count: 128)] {
+        for key in ["a", "A-Z_0.9:x", String(repeating: "k", count: 128), ".a", "a.", "..a", "a..b", "-", "_.:"] {
             #expect(throws: Never.self) { try ItemName.checkKey(key) }
         }
-        for key in ["", "a b", "a/b", "a%2Fb", "é", "a\u{0}", String(repeating: "k", count: 129), "a\nb"] {
+        // Dots alone are dot segments: `/sources/.` is the list endpoint once a URL is normalised.
+        for key in ["", "a b", "a/b", "a%2Fb", "é", "a\u{0}", String(repeating: "k", count: 129), "a\nb", ".", "..", "...", String(repeating: ".", count: 128)] {
             #expect(throws: APIError.self, "\(key.debugDescription)") { try ItemName.checkKey(key) }
         }
     }

@@ -65,6 +65,17 @@ import Testing
         #expect(key(Self.good + "\n    response: {fields: [{name: a, path: x, type: date}]}") == "routes[0].response.fields[0].type")
         #expect(key(Self.good + "\n  - {method: GET, path: \"/svc/v1/things/{id}\", operation: o, soap_action: a, request: {from_path: [{parameter: id}]}}") == "routes[1]")
         #expect(key(Self.good + "\ntypo: 1") == "typo")
+        #expect(key(Self.good + "\n      additional: reject") == "routes[0].request.additional")
+        #expect(key(Self.good + "\n      order: [a]\n      additional: drop") == "routes[0].request.additional")
+    }
+
+    @Test func unknownMembersAreRefusedWhereAnOrderIsGiven() throws {
+        #expect(try load(Self.good).routes[0].requestMapping.additional == .pass)
+        #expect(try load(Self.good + "\n      order: [a]").routes[0].requestMapping.additional == .reject)
+        #expect(try load(Self.good + "\n      order: [a]\n      additional: pass").routes[0].requestMapping.additional == .pass)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let shipped = try PolicyLoader.load(service: "thunderhead", folder: root.appendingPathComponent("sidecars").path)
+        #expect(shipped.routes.filter(\.takesBody).allSatisfy { $0.requestMapping.additional == .reject })
     }
 
     @Test func configurationNeedsAnURLPerPolicyAndTakesEnvironmentOverrides() throws {

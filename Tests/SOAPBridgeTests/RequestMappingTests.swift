@@ -11,10 +11,25 @@ struct RequestMappingTests {
         #expect(childNames(try mapToTree(#"{"c": 1, "a": 2, "b": 3}"#)) == ["c", "a", "b"])
     }
 
-    @Test("order puts listed members first, the rest in document order; absent ones are skipped")
+    @Test("order puts listed members first; with additional: pass the rest follow in document order; absent ones are skipped")
     func order() throws {
-        let mapping = RequestMapping(order: ["a", "missing", "b"])
+        let mapping = RequestMapping(order: ["a", "missing", "b"], additional: .pass)
         #expect(childNames(try mapToTree(#"{"z": 0, "b": [1, 2], "c": 3, "a": {"x": 1}}"#, mapping)) == ["a", "b", "b", "z", "c"])
+        #expect(childNames(try mapToTree(#"{"b": 1, "a": 2}"#, RequestMapping(order: ["a", "b"]))) == ["a", "b"])
+    }
+
+    @Test("with order given, a member the route does not name is refused by name")
+    func unknownMembers() throws {
+        let mapping = RequestMapping(order: ["a", "b"], required: ["r"], base64: ["data"], entries: ["props": EntryShape(key: "name", value: "value")])
+        #expect(mapping.additional == .reject)
+        #expect(childNames(try mapToTree(#"{"r": 1, "data": "x", "props": {"k": "v"}, "a": 1}"#, mapping)) == ["a", "r", "data", "props"])
+        for body in [#"{"r": 1, "evil": {"x": 1}}"#, #"{"evil": 1, "r": 1}"#, #"{"r": 1, "A": 1}"#, #"{"r": 1, "a ": 1}"#] {
+            let error = mappingError(body, mapping)
+            #expect(error?.code == .unknownMember, "\(body)")
+        }
+        #expect(mappingError(#"{"r": 1, "evil": {"x": 1}}"#, mapping)?.message.contains("\"evil\"") == true)
+        // Without order there is nothing to tell known from unknown: everything is written.
+        #expect(RequestMapping().additional == .pass)
     }
 
     @Test("required members must be present and not null")

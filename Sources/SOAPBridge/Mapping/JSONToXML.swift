@@ -27,6 +27,12 @@ public enum JSONToXML {
         // Base64 members travel as the caller's JSON text: no tree for them.
         let verbatim = mapping.base64.subtracting(mapping.entries.keys)
         let members = try JSONNode.parseObject(body, verbatim: verbatim)
+        if mapping.additional == .reject {
+            let named = mapping.named
+            if let unknown = members.first(where: { !named.contains($0.name) }) {
+                throw MappingError(.unknownMember, "member \(MappingError.quoted(unknown.name)) is not one this operation takes")
+            }
+        }
         for name in mapping.required {
             let member = members.first { $0.name == name }
             guard let member else {

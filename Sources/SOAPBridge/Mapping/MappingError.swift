@@ -14,6 +14,7 @@ public struct MappingError: Error, Sendable, CustomStringConvertible {
             case invalidName = "invalid_name"
             case invalidCharacter = "invalid_character"
             case missingField = "missing_field"
+            case unknownMember = "unknown_member"
             case unsupportedShape = "unsupported_shape"
             case invalidValue = "invalid_value"
         }
@@ -32,6 +33,8 @@ public struct MappingError: Error, Sendable, CustomStringConvertible {
         public static let invalidCharacter = Code(.invalidCharacter)
         /// A required member is absent or null.
         public static let missingField = Code(.missingField)
+        /// A top-level member the route does not name, where the route refuses those.
+        public static let unknownMember = Code(.unknownMember)
         /// A JSON shape the convention cannot express (an array inside an array, an object
         /// as an attribute value, …) or a mapping that cannot be applied.
         public static let unsupportedShape = Code(.unsupportedShape)

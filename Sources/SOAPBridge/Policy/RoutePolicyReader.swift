@@ -38,8 +38,14 @@ enum RoutePolicyReader {
             guard let member = try entry.nonEmptyString("member") else { throw fail("request.entries[\(entryIndex)].member", "is required") }
             entries[member] = EntryShape(key: try entry.nonEmptyString("key") ?? "name", value: try entry.nonEmptyString("value") ?? "value")
         }
+        let order = try reader.stringList("request.order")
+        let additional = try reader.choice("request.additional", default: order.isEmpty ? "pass" : "reject", allowed: ["reject", "pass"])
+        if additional == "reject" && order.isEmpty {
+            throw fail("request.additional", "reject needs request.order to name the members the operation takes")
+        }
         let mapping = RequestMapping(
-            order: try reader.stringList("request.order"),
+            order: order,
+            additional: RequestMapping.Additional(rawValue: additional),
             required: try reader.stringList("request.required"),
             base64: Set(try reader.stringList("request.base64")),
             entries: entries
