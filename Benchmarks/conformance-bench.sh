@@ -24,7 +24,7 @@ jwks: {file: $W/keys/jwks.json}
 token: {algorithms: [ES256], issuers: ["https://idp.bench"], audiences: [oms], allowed_domains: [retail]}
 routes:
   - {prefix: /v1/documents, scopes: [documents.read]}
-  - {prefix: /v1/documents, methods: [POST, PUT, DELETE], scopes: [documents.write]}
+  - {prefix: /v1/documents, methods: [POST, PUT, PATCH, DELETE], scopes: [documents.write]}
 log: {level: warning}
 YAML
 # The bridge's Thunderhead is the suite's echo upstream, which plays the hostile SOAP service.

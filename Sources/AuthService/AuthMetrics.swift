@@ -7,6 +7,8 @@ struct AuthMetrics: Sendable {
     let denied: [DenyReason: Counter]
     let cacheHits: Counter
     let cacheMisses: Counter
+    let cacheEntries: Gauge
+    let cacheBytes: Gauge
     let oidmValid: Counter
     let oidmInvalid: Counter
     let oidmUnavailable: Counter
@@ -24,6 +26,8 @@ struct AuthMetrics: Sendable {
         self.denied = denied
         cacheHits = registry.counter("oms_auth_cache_total", [("result", "hit")])
         cacheMisses = registry.counter("oms_auth_cache_total", [("result", "miss")])
+        cacheEntries = registry.gauge("oms_auth_cache_entries")
+        cacheBytes = registry.gauge("oms_auth_cache_bytes")
         oidmValid = registry.counter("oms_auth_oidm_calls_total", [("result", "valid")])
         oidmInvalid = registry.counter("oms_auth_oidm_calls_total", [("result", "invalid")])
         oidmUnavailable = registry.counter("oms_auth_oidm_calls_total", [("result", "unavailable")])

@@ -33,7 +33,10 @@ public final class AuthRole: Service, Sendable {
         let breaker = CircuitBreaker(failures: configuration.oidm.breakerFailures, openFor: .seconds(configuration.oidm.breakerOpenSeconds))
         let decider = AuthDecider(
             configuration: configuration, keys: keys, oidm: OIDMClient(settings: configuration.oidm, http: http),
-            cache: TokenCache(capacity: configuration.cache.maxEntries), breaker: breaker, metrics: authMetrics, logger: logger
+            cache: TokenCache(
+                capacity: configuration.cache.maxEntries, maxBytes: configuration.cache.maxBytes,
+                gauges: (authMetrics.cacheEntries, authMetrics.cacheBytes)
+            ), breaker: breaker, metrics: authMetrics, logger: logger
         )
         self.http = http
         self.oidmProbe = ReachabilityProbe(url: configuration.oidm.url, timeout: .milliseconds(configuration.oidm.timeoutMs), http: http)
@@ -42,8 +45,11 @@ public final class AuthRole: Service, Sendable {
         self.breaker = breaker
         let readiness = ReadinessBox()
         self.server = AuthHTTPServer(
-            settings: configuration.server, threads: configuration.threads, idleTimeoutSeconds: configuration.idleTimeoutSeconds,
-            endpoints: AuthEndpoints(decider: decider, metrics: metrics, readiness: { await readiness.check() }),
+            configuration: configuration,
+            endpoints: AuthEndpoints(
+                decider: decider, pathHeader: configuration.pathHeader, connections: ConnectionMetrics(registry: metrics),
+                metrics: metrics, readiness: { await readiness.check() }
+            ),
             logger: logger
         )
         readiness.role.withLock { $0.value = self }

@@ -8,16 +8,18 @@ struct AuthCommand: AsyncParsableCommand {
         abstract: "Run the auth_request decision service (GET /auth → 200, 401 or 403).",
         discussion: """
             nginx calls GET /auth on every request with the client's Authorization header, \
-            X-Original-URI and X-Original-Method. The token must pass both the OIDM token \
+            X-Original-URI (or X-Original-URL, as ingress-nginx sends it: server.path_header \
+            names the one read) and X-Original-Method. The token must pass both the OIDM token \
             endpoint and the local checks (signature against the JWKS, alg allowlist, exp/nbf/iat, \
             iss, aud, domain, scopes for the route). Also serves /healthz, /readyz and /metrics.
-            Keys: server.host, server.port (8081), server.threads, server.idle_timeout_s, oidm.url, oidm.method (get|post), \
+            Keys: server.host, server.port (8081), server.threads, server.idle_timeout_s, \
+            server.header_timeout_ms, server.max_connections, server.path_header, oidm.url, oidm.method (get|post), \
             oidm.identity_domain, oidm.timeout_ms, oidm.cache_ttl_s, oidm.negative_cache_ttl_s, \
             oidm.breaker.failures, oidm.breaker.open_s, jwks.file | jwks.url, \
             jwks.min_refresh_interval_s, token.algorithms, token.issuers, token.audiences, \
             token.leeway_s, token.domain_claim, token.allowed_domains, token.scope_claim, \
             token.required_scopes, token.max_bytes, routes[{prefix, methods, scopes}], \
-            cache.max_entries, log.level.
+            cache.max_entries, cache.max_bytes, log.level.
             """
     )
 

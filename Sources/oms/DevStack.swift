@@ -32,13 +32,13 @@ struct DevStack {
           allowed_domains: [\(Self.domain)]
         routes:
           - {prefix: /v1/documents, scopes: [documents.read]}
-          - {prefix: /v1/documents, methods: [POST, PUT, DELETE], scopes: [documents.write]}
+          - {prefix: /v1/documents, methods: [POST, PUT, PATCH, DELETE], scopes: [documents.write]}
           - {prefix: /v1/admin, scopes: [admin]}
           - {prefix: /thunderhead, scopes: [documents.write]}
           - {prefix: /v1/requests, scopes: [documents.read]}
           - {prefix: /v1/requests, methods: [POST], scopes: [documents.write]}
           - {prefix: /refdata, scopes: [refdata.read]}
-          - {prefix: /refdata, methods: [PUT, DELETE], scopes: [refdata.admin]}
+          - {prefix: /refdata, methods: [PUT, PATCH, DELETE], scopes: [refdata.admin]}
           - {prefix: /ops, scopes: [operator]}
         """
     }

@@ -39,6 +39,31 @@ import Testing
         #expect(configuration.token.scopeClaim == "scope")
         #expect(configuration.jwks.source == .file("/etc/oms/jwks.json"))
         #expect(!configuration.token.algorithms.contains(.hs256))
+        #expect(configuration.pathHeader == .originalURI)
+        #expect(configuration.headerTimeoutMs == 5_000)
+        #expect(configuration.maxConnections == 10_000)
+        #expect(configuration.cache.maxBytes == 64 << 20)
+    }
+
+    @Test func connectionLimitsAndThePathHeader() throws {
+        let configuration = try load(minimal + "\nserver: {path_header: x-original-url, header_timeout_ms: 2500, max_connections: 500}\ncache: {max_bytes: 1048576}")
+        #expect(configuration.pathHeader == .originalURL)
+        #expect(configuration.headerTimeoutMs == 2_500)
+        #expect(configuration.maxConnections == 500)
+        #expect(configuration.cache.maxBytes == 1 << 20)
+        #expect(try load(minimal, ["OMS_SERVER_PATH_HEADER": "X-Original-URL"]).pathHeader == .originalURL)
+    }
+
+    @Test(arguments: [
+        ("server: {path_header: X-Forwarded-Uri}", "server.path_header"),
+        ("server: {path_header: ''}", "server.path_header"),
+        ("server: {header_timeout_ms: 0}", "server.header_timeout_ms"),
+        ("server: {max_connections: 0}", "server.max_connections"),
+        ("cache: {max_bytes: 10}", "cache.max_bytes"),
+    ])
+    func badConnectionSettingsAreRefusedByName(_ extra: String, _ key: String) {
+        let failure = error(minimal + "\n" + extra)
+        #expect(failure?.description.contains(key) == true, "\(failure?.description ?? "accepted")")
     }
 
     @Test func environmentOverridesSingleKeys() throws {

@@ -9,7 +9,7 @@ import Testing
         let stack = try await AuthStack.start(emulatorDelayMs: 100)
         let slow = try stack.issuer.token()           // needs an OIDM call
         let request = { (token: String?) -> String in
-            "GET /auth HTTP/1.1\r\nHost: x\r\nX-Original-URI: /v1/documents\r\n" + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "") + "\r\n"
+            "GET /auth HTTP/1.1\r\nHost: x\r\nX-Original-URI: /v1/documents\r\nX-Original-Method: GET\r\n" + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "") + "\r\n"
         }
         let answer = RawHTTP.exchange(port: stack.authPort, Array((request(slow) + request(nil) + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").utf8), timeout: .seconds(20), readUntilClose: true)
         let statuses = answer.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }

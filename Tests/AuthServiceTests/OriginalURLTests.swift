@@ -1,27 +1,44 @@
 import Curl
+import TestSupport
 import Testing
 @testable import AuthService
 
-/// ingress-nginx's `auth-url` sends `X-Original-URL` (the whole URL) and no `X-Original-URI`:
-/// the route is taken from it, and anything that is not an http(s) URL gives no route at all.
+/// ingress-nginx's `auth-url` sends `X-Original-URL` (`$scheme://$http_host$request_uri`) and
+/// passes the client's own headers on. With `server.path_header: X-Original-URL` the route is
+/// taken from that URL alone, and a URL whose authority could move the path is refused.
 @Suite struct OriginalURLTests {
     @Test(arguments: [
         ("https://oms.example.com/v1/documents/7?x=1", "/v1/documents/7?x=1"),
         ("http://oms.example.com:8080/refdata/", "/refdata/"),
-        ("HTTPS://oms.example.com", "/"),
-        ("http://oms.example.com?q=1", "/?q=1"),
+        ("HTTPS://oms.example.com/", "/"),
+        ("http://[::1]:8443/ops#frag", "/ops#frag"),
+        ("http://oms_internal.svc/x", "/x"),
     ])
     func theTargetOfAURL(_ url: String, _ target: String) {
         #expect(AuthRequest.target(ofURL: url) == target)
     }
 
-    @Test(arguments: ["", "/v1/documents", "ftp://x/y", "http://", "http:///v1/admin", "javascript:alert(1)", "https:/x/y"])
-    func notAnHTTPURLGivesNoTarget(_ url: String) {
+    @Test(arguments: [
+        "", "/v1/documents", "ftp://x/y", "http://", "http:///v1/admin", "javascript:alert(1)", "https:/x/y",
+        // No path at all: ingress-nginx always sends one, so anything else is not its URL.
+        "HTTPS://oms.example.com", "http://oms.example.com?q=1",
+        // A Host that ends the authority early: `Host: x#` and `Host: x?` made the path `/`.
+        "http://x#/ops/rerun/1", "http://x?/ops/rerun/1", "http://x#", "http://x?y",
+        "http://user@x/ops", "http://x\\y/ops", "http://x y/ops", "http://x%23/ops", "http://x\t/ops",
+        " http://x/ops", "httpx://x/ops", "http//x/ops",
+    ])
+    func aURLThatIsNotPlainHTTPGivesNoTarget(_ url: String) {
         #expect(AuthRequest.target(ofURL: url) == nil, "\(url)")
     }
 
-    @Test func theAuthServiceRoutesOnXOriginalURL() async throws {
-        let stack = try await AuthStack.start()
+    @Test func onlyTheConfiguredHeaderIsRead() {
+        #expect(PathHeader.originalURI.target(of: "/v1/documents") == "/v1/documents")
+        #expect(PathHeader.originalURL.target(of: "/v1/documents") == nil)
+        #expect(PathHeader.originalURL.target(of: "https://h/v1/documents") == "/v1/documents")
+    }
+
+    @Test func theAuthServiceRoutesOnlyOnXOriginalURLWhenToldTo() async throws {
+        let stack = try await AuthStack.start { $0.pathHeader = .originalURL }
         let token = try stack.issuer.token()
         func ask(_ headers: [(String, String)]) async throws -> Int {
             try await stack.http.execute(CurlRequest(
@@ -30,8 +47,40 @@ import Testing
         }
         #expect(try await ask([("X-Original-URL", "https://oms.example.com/v1/documents/7"), ("X-Original-Method", "GET")]) == 200)
         #expect(try await ask([("X-Original-URL", "https://oms.example.com/v1/admin/users"), ("X-Original-Method", "GET")]) == 403)
-        // X-Original-URI, which nginx-conf sets, wins over a URL.
-        #expect(try await ask([("X-Original-URI", "/v1/admin/users"), ("X-Original-URL", "https://oms.example.com/v1/documents/7")]) == 403)
+        // A client-sent X-Original-URI is not read at all.
+        #expect(try await ask([("X-Original-URI", "/v1/documents/7"), ("X-Original-URL", "https://oms.example.com/v1/admin/users")]) == 403)
+        #expect(try await ask([("X-Original-URI", "/v1/documents/7")]) == 403)
+        #expect(try await ask([("X-Original-URL", "http://x#/v1/admin/users")]) == 403)
         await stack.stop()
+    }
+
+    @Test func theDefaultReadsOnlyXOriginalURI() async throws {
+        let stack = try await AuthStack.start()
+        let token = try stack.issuer.token()
+        let url = try await stack.http.execute(CurlRequest(
+            url: "http://127.0.0.1:\(stack.authPort)/auth",
+            headers: [("Authorization", "Bearer \(token)"), ("X-Original-URL", "https://oms.example.com/v1/documents/7")], timeout: .seconds(10)
+        ))
+        #expect(url.status == 403)
+        await stack.stop()
+    }
+
+    @Test func behindAnIngressLikeFrontTheClientCannotChooseThePath() async throws {
+        try await AuthStack.withGateway(nginxOverrides: try ShippedGateway.ingressLike(), configure: { $0.pathHeader = .originalURL }) { stack in
+            let token = try stack.issuer.token()  // documents.read and documents.write, no admin
+            #expect(try await stack.gateway("/v1/documents/1", token: token).status == 200)
+            #expect(try await stack.gateway("/v1/admin/users", token: token).status == 403)
+            // The client names a path it may use in the header the front does not set.
+            let spoofed = try await stack.gateway("/v1/admin/users", token: token, headers: [("X-Original-URI", "/v1/documents/1")])
+            #expect(spoofed.status == 403)
+            // A Host that ends the URL's authority early: the path would have become `/`.
+            for host in ["x#", "x?", "x@y", "x\\y"] {
+                let tricked = try await stack.gateway("/v1/admin/users", token: token, headers: [("Host", host)])
+                #expect(tricked.status == 403 || tricked.status == 400, "Host: \(host) → \(tricked.status)")
+                #expect(tricked.status != 200)
+            }
+            let hashed = try await stack.gateway("/v1/admin/users", token: token, headers: [("Host", "x#")])
+            #expect(hashed.status == 403, "nginx accepts Host: x#, so oms auth must refuse it")
+        }
     }
 }

@@ -46,8 +46,11 @@ import Testing
         globalScopes: ["oms"]
     )
 
-    func scopes(_ path: String, _ method: String) throws -> [String] {
-        table.requiredScopes(segments: try PathNormalizer.segments(of: path), method: method)
+    func scopes(_ path: String, _ method: String) throws -> [String]? {
+        switch table.requirement(segments: try PathNormalizer.segments(of: path), method: method) {
+        case .scopes(let scopes): scopes
+        case .methodNotRouted: nil
+        }
     }
 
     @Test func matchesWholeSegmentsOnly() throws {
@@ -61,7 +64,38 @@ import Testing
         #expect(try scopes("/v1/requests/admin/x", "GET") == ["oms", "requests.admin"])
         #expect(try scopes("/v1/requests/7", "POST") == ["oms", "requests.write"])
         #expect(try scopes("/v1/requests/7", "post") == ["oms", "requests.write"])
-        #expect(try scopes("/v1/requests/7", "DELETE") == ["oms", "requests.read"])
+        #expect(try scopes("/v1/requests/7", "GET") == ["oms", "requests.read"])
+    }
+
+    /// PATCH next to a POST rule once fell to the read rule: an unsafe method that the path's
+    /// method rules do not name is refused, whatever the token holds.
+    @Test(arguments: ["DELETE", "PATCH", "PUT", "TRACE", "CONNECT", "PROPFIND", "", "patch"])
+    func anUnsafeMethodNoRuleNamesIsRefused(_ method: String) throws {
+        #expect(try scopes("/v1/requests/7", method) == nil, "\(method)")
+        #expect(try scopes("/v1/requests", method) == nil, "\(method)")
+    }
+
+    @Test func safeMethodsFallToTheRuleForEveryMethod() throws {
+        #expect(try scopes("/v1/requests/7", "HEAD") == ["oms", "requests.read"])
+        #expect(try scopes("/v1/requests/7", "OPTIONS") == ["oms", "requests.read"])
+        // Without method rules at the longest prefix, every method takes its rule.
+        #expect(try scopes("/v1/requests/admin/x", "PATCH") == ["oms", "requests.admin"])
+        // Paths outside every prefix need only the global scopes, whatever the method.
+        #expect(try scopes("/v2/x", "PATCH") == ["oms"])
+    }
+
+    @Test func aRuleForGETCoversHEADAndShorterPrefixesDecideOtherSafeMethods() {
+        let table = RouteTable(rules: [
+            RouteRule(prefix: "/a", scopes: ["a"]),
+            RouteRule(prefix: "/a/b", methods: ["GET"], scopes: ["b.read"]),
+            RouteRule(prefix: "/a/b", methods: ["POST"], scopes: ["b.write"]),
+            RouteRule(prefix: "/a/b", methods: ["POST"], scopes: ["b.audit"]),
+        ], globalScopes: [])
+        #expect(table.requirement(segments: ["a", "b"], method: "HEAD") == .scopes(["b.read"]))
+        #expect(table.requirement(segments: ["a", "b"], method: "OPTIONS") == .scopes(["a"]))
+        #expect(table.requirement(segments: ["a", "b"], method: "POST") == .scopes(["b.write", "b.audit"]))
+        #expect(table.requirement(segments: ["a", "b"], method: "PUT") == .methodNotRouted)
+        #expect(table.requirement(segments: ["a", "c"], method: "PUT") == .scopes(["a"]))
     }
 
     @Test func dotSegmentsCannotDodgeARule() throws {

@@ -46,6 +46,18 @@ import Testing
         stack.stop()
     }
 
+    /// Built like ingress-nginx's `auth-url`, with `oms auth` reading X-Original-URL: every
+    /// gateway case passes, the path tricks among them.
+    @Test func anIngressLikeGatewayPassesEveryCase() async throws {
+        let stack = try await GatewayStack(ingressLike: true)
+        let (result, report) = try await stack.conformance()
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        let outcomes = Self.outcomes(report)
+        #expect(outcomes.filter { $0.value == "failed" }.isEmpty, "\(Self.failures(report))")
+        for id in ["RTE-01", "RTE-02", "RTE-03", "RTE-04", "RTE-05", "RTE-06"] { #expect(outcomes[id] == "passed", "\(id)") }
+        stack.stop()
+    }
+
     /// A gateway whose leeway is an hour: the not-yet-valid and issued-in-the-future cases must
     /// fail (the OIDM check still refuses the expired ones), with exit status 1.
     @Test func aLaxClockFailsTheLeewayCases() async throws {
@@ -80,14 +92,16 @@ import Testing
         (WeakAuth.Weakness.acceptsNone, ["ALG-01", "ALG-02", "ALG-03", "ALG-04", "ALG-05"]),
         // It also decides on its own, without OIDM and with one scope for every route: the outage
         // and per-route cases catch that too.
-        (.skipsExpiry, ["AVL-01", "AVL-02", "CLM-01", "CLM-02", "CLM-04", "CLM-05", "CLM-06", "CLM-07", "CLM-08", "RTE-01"]),
+        (.skipsExpiry, ["AVL-01", "AVL-02", "CLM-01", "CLM-02", "CLM-04", "CLM-05", "CLM-06", "CLM-07", "CLM-08", "RTE-01", "RTE-03", "RTE-04", "RTE-05", "RTE-06"]),
         (.trustsEmbeddedKey, ["HDR-01"]),
         (.trustsKeyURLs, ["HDR-02", "HDR-03", "HDR-13"]),
         (.failsOpen, ["AVL-01", "AVL-02"]),
-        (.ignoresMethods, ["RTE-01"]),
+        (.ignoresMethods, ["RTE-01", "RTE-03", "RTE-04", "RTE-05", "RTE-06"]),
+        // Behind an ingress-like front: the client's X-Original-URI, and a Host that ends the URL's authority.
+        (.trustsClientPath, ["RTE-03", "RTE-05", "RTE-06"]),
     ])
     func aWeakVerifierFailsItsCases(_ weakness: WeakAuth.Weakness, _ expected: [String]) async throws {
-        let stack = try await GatewayStack(weakness: weakness)
+        let stack = try await GatewayStack(weakness: weakness, ingressLike: weakness == .trustsClientPath)
         let (result, report) = try await stack.conformance()
         #expect(result.status == 1, "\(result.output)\(result.error)")
         let failed = Self.outcomes(report).filter { $0.value == "failed" }.keys.sorted()
@@ -121,7 +135,7 @@ import Testing
         let (result, report) = try await stack.conformance(soapBridge: bridge, extra: ["--category", "soap-bridge"])
         #expect(result.status == 1, "\(result.output)\(result.error)")
         let failed = Self.outcomes(report).filter { $0.value == "failed" }.keys.sorted()
-        let expected = ["02", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "20", "21", "22", "23", "24", "25", "26", "27", "31", "33", "34"].map { "XML-\($0)" }
+        let expected = ["02", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "20", "21", "22", "23", "24", "25", "26", "27", "31", "33", "34", "35"].map { "XML-\($0)" }
         #expect(failed == expected, "\(Self.failures(report))")
         let reasons = Dictionary(uniqueKeysWithValues: ((report?["cases"] as? [[String: Any]]) ?? []).compactMap { item in
             (item["id"] as? String).map { ($0, item["reason"] as? String ?? "") }

@@ -23,7 +23,9 @@ final class GatewayStack: @unchecked Sendable {
 
     /// - Parameter leeway: the auth service's clock leeway (`token.leeway_s`).
     /// - Parameter weakness: a deliberately weak check in front of `oms auth`.
-    init(leeway: Int = 30, weakness: WeakAuth.Weakness? = nil) async throws {
+    /// - Parameter ingressLike: nginx built like ingress-nginx's `auth-url` (X-Original-URL from
+    ///   the client's Host, the client's headers passed on), `oms auth` reading that header.
+    init(leeway: Int = 30, weakness: WeakAuth.Weakness? = nil, ingressLike: Bool = false) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-conformance-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (alg, kid) in [("ES256", "ec-1"), ("RS256", "rsa-1")] {
@@ -38,9 +40,11 @@ final class GatewayStack: @unchecked Sendable {
         try JSONSerialization.data(withJSONObject: ["keys": keys]).write(to: jwks)
 
         let authPort = Loopback.freePort()
+        // Behind a weak check, that check chooses the path and passes it as X-Original-URI.
+        let pathHeader = ingressLike && weakness == nil ? "X-Original-URL" : "X-Original-URI"
         try write("oidm.yaml", "server: {host: 127.0.0.1, port: \(oidmPort)}\njwks: {file: \(jwks.path)}\nlog: {level: error}\n")
         try write("auth.yaml", """
-            server: {host: 127.0.0.1, port: \(authPort)}
+            server: {host: 127.0.0.1, port: \(authPort), path_header: \(pathHeader)}
             oidm: {url: "http://127.0.0.1:\(oidmPort)/oauth2/rest/rest/token", timeout_ms: 3000}
             jwks: {file: \(jwks.path)}
             token:
@@ -51,7 +55,7 @@ final class GatewayStack: @unchecked Sendable {
               leeway_s: \(leeway)
             routes:
               - {prefix: /v1/documents, scopes: [documents.read]}
-              - {prefix: /v1/documents, methods: [POST, PUT, DELETE], scopes: [documents.write]}
+              - {prefix: /v1/documents, methods: [POST, PUT, PATCH, DELETE], scopes: [documents.write]}
             log: {level: error}
             """)
         try write("soap-bridge.yaml", """
@@ -74,7 +78,8 @@ final class GatewayStack: @unchecked Sendable {
 
         nginx = try await ShippedGateway(
             folder: folder.appendingPathComponent("nginx"),
-            upstreams: .init(auth: gatePort, backend: upstreamPort, soapBridge: bridgePort, refdata: upstreamPort, core: upstreamPort)
+            upstreams: .init(auth: gatePort, backend: upstreamPort, soapBridge: bridgePort, refdata: upstreamPort, core: upstreamPort),
+            overrides: ingressLike ? try ShippedGateway.ingressLike() : [:]
         )
     }
 

@@ -27,6 +27,10 @@ struct WeakAuth: Sendable {
         case failsOpen
         /// Every request is checked as a GET: the scopes other methods need are never asked for.
         case ignoresMethods
+        /// Behind an ingress-like front (which sets X-Original-URL and passes the client's
+        /// headers on): the path is a client-sent X-Original-URI when there is one, else the
+        /// URL's from the first `/`, `?` or `#` after the scheme. What `oms auth` once did.
+        case trustsClientPath
 
         var description: String { rawValue }
     }
@@ -67,6 +71,10 @@ struct WeakAuth: Sendable {
         if weakness == .ignoresMethods {
             headers = headers.map { $0.0.lowercased() == "x-original-method" ? ($0.0, "GET") : $0 }
         }
+        if weakness == .trustsClientPath, !headers.contains(where: { $0.0.lowercased() == "x-original-uri" }),
+           let url = request.headers[HTTPField.Name("X-Original-URL")!] {
+            headers.append(("X-Original-URI", Self.lenientTarget(url)))
+        }
         let answer = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(authPort)/auth", headers: headers, timeout: .seconds(10)))
         var fields = HTTPFields()
         for (name, value) in answer.headers where name.lowercased().hasPrefix("x-auth-") || name.lowercased() == "www-authenticate" {
@@ -92,7 +100,7 @@ struct WeakAuth: Sendable {
             guard let jwk = header["jwk"], let keys = try? JWKS(json: JSONValue.object(["keys": .array([jwk])]).serializedBytes()),
                   (try? JWSVerifier(keys: keys, algorithms: [.es256, .rs256]).verify(String(authorization.dropFirst(7)))) != nil else { return nil }
             return claims
-        case .ignoresMethods:
+        case .ignoresMethods, .trustsClientPath:
             return nil
         case .failsOpen:
             let token = String(authorization.dropFirst(7))
@@ -107,6 +115,13 @@ struct WeakAuth: Sendable {
                   (try? JWSVerifier(keys: keys, algorithms: [.es256, .rs256]).verify(String(authorization.dropFirst(7)))) != nil else { return nil }
             return claims
         }
+    }
+
+    /// The authority ends at the first `/`, `?` or `#`: `http://x#/ops` has the path `/`.
+    static func lenientTarget(_ url: String) -> String {
+        let rest = url.split(separator: "://", maxSplits: 1).last ?? ""
+        guard let end = rest.firstIndex(where: { "/?#".contains($0) }) else { return "/" }
+        return rest[end] == "/" ? String(rest[end...]) : "/"
     }
 
     /// The stack's policy, written out plainly (issuer, audience, domain, scope, nbf, iat).

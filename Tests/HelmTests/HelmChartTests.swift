@@ -112,9 +112,23 @@ import Yams
         }
         let all = try Self.helm(["template", "edge", Self.chart]).output
         #expect(!all.contains("snippet"), "no snippet annotations")
+        // auth-url sends the path as X-Original-URL and passes the client's headers: oms auth
+        // reads that header alone (a client-sent X-Original-URI chose the path it checked).
+        #expect(try Self.authServer(rendered)["path_header"] as? String == "X-Original-URL")
+        let chosen = try Self.authServer(try Self.render(["roles.auth.config.server.path_header=X-Original-URI"]))
+        #expect(chosen["path_header"] as? String == "X-Original-URL", "the ingress decides which header oms auth reads")
+        let noIngress = try Self.authServer(try Self.render(["ingress.enabled=false"]))
+        #expect(noIngress["path_header"] == nil && noIngress["port"] as? Int == 8081)
         // Routing to oms auth from outside is refused at render time.
         let exposed = try Self.helm(["template", "edge", Self.chart, "--set", "ingress.paths[0].path=/auth", "--set", "ingress.paths[0].role=auth"])
         #expect(exposed.status != 0 && exposed.output.contains("never routed to from outside"), "\(exposed.output)")
+    }
+
+    /// The `server` block of the auth role's rendered config.yaml.
+    static func authServer(_ rendered: [String: [[String: Any]]]) throws -> [String: Any] {
+        let map = try #require((rendered["ConfigMap"] ?? []).first { name($0) == "edge-oms-auth" })
+        let text = try #require((map["data"] as? [String: Any])?["config.yaml"] as? String)
+        return ((try Yams.load(yaml: text) as? [String: Any])?["server"] as? [String: Any]) ?? [:]
     }
 
     @Test func autoscalingAndDisruptionBudgetsOnlyWhenAsked() throws {

@@ -88,6 +88,16 @@ public final class ShippedGateway: @unchecked Sendable {
 
     public func stop() { process?.stop() }
 
+    /// The shipped gateway rebuilt the way ingress-nginx's `auth-url` works: the auth request
+    /// carries `X-Original-URL` built from the client's Host, next to every header the client
+    /// sent (the shipped `proxy_set_header X-Original-URI` is gone).
+    public static func ingressLike() throws -> [String: String] {
+        let shipped = try shipped("oms-gateway.conf")
+        let line = "proxy_set_header X-Original-URI $request_uri;"
+        guard shipped.contains(line) else { throw StartError(description: "oms-gateway.conf no longer holds '\(line)'") }
+        return ["oms-gateway.conf": shipped.replacingOccurrences(of: line, with: "proxy_set_header X-Original-URL $scheme://$http_host$request_uri;")]
+    }
+
     /// A shipped file's text, for a test that overrides part of it.
     public static func shipped(_ name: String) throws -> String {
         try String(contentsOf: repositoryRoot.appendingPathComponent("nginx-conf/\(name)"), encoding: .utf8)

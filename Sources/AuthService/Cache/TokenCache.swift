@@ -1,3 +1,4 @@
+import CoreMetrics
 import EdgeRuntime
 import JOSE
 import NIOCore
@@ -19,36 +20,63 @@ struct TokenCacheEntry: Sendable {
     var expiresAt: Double
 }
 
-/// The size-bounded (LRU), time-bounded token cache, shared by every event loop.
+/// The token cache, shared by every event loop: bounded in entries and in bytes (LRU), and in
+/// time. Bytes matter because an issuer may sign tokens with claims of any size: 3,000 tokens
+/// with a 10 KB `sub` once held 75 MB.
 final class TokenCache: Sendable {
     private let entries: Mutex<LRUCache<TokenDigest, TokenCacheEntry>>
+    private let gauges: (entries: Gauge, bytes: Gauge)?
 
-    init(capacity: Int) {
-        entries = Mutex(LRUCache(capacity: capacity))
+    init(capacity: Int, maxBytes: Int = .max, gauges: (entries: Gauge, bytes: Gauge)? = nil) {
+        entries = Mutex(LRUCache(capacity: capacity, maxCost: maxBytes))
+        self.gauges = gauges
+    }
+
+    /// Only after a change in size: a cache hit records nothing.
+    private func recordSize(_ size: (count: Int, bytes: Int)) {
+        gauges?.entries.record(size.count)
+        gauges?.bytes.record(size.bytes)
+    }
+
+    /// The bytes the cached entries hold, as estimated by `cost(of:)`.
+    var bytes: Int { entries.withLock { $0.totalCost } }
+    var count: Int { entries.withLock { $0.count } }
+
+    /// An entry's own size (digest, state, links) plus what its identity's text holds.
+    static func cost(of identity: TokenIdentity?) -> Int {
+        let base = 192
+        guard let identity else { return base }
+        return base + identity.subject.utf8.count + identity.domain.utf8.count + identity.client.utf8.count
+            + 2 * identity.scopeHeader.utf8.count + 48 * identity.scopes.count + identity.allowResponse.count
     }
 
     /// The live entry for `digest`, or — when there is none — `start()`'s pending entry is
     /// stored atomically, so exactly one caller starts the OIDM call.
     func entry(for digest: TokenDigest, now: Double, orInsert start: () -> TokenCacheEntry?) -> (entry: TokenCacheEntry?, inserted: Bool) {
-        entries.withLock { cache in
+        let (found, size) = entries.withLock { cache -> ((TokenCacheEntry?, Bool), (Int, Int)?) in
             if let entry = cache.value(for: digest) {
-                if case .pending = entry.oidm { return (entry, false) }
-                if entry.expiresAt > now { return (entry, false) }
+                if case .pending = entry.oidm { return ((entry, false), nil) }
+                if entry.expiresAt > now { return ((entry, false), nil) }
             }
-            guard let fresh = start() else { return (nil, false) }
-            cache.set(fresh, for: digest)
-            return (fresh, true)
+            guard let fresh = start() else { return ((nil, false), nil) }
+            cache.set(fresh, for: digest, cost: Self.cost(of: fresh.identity))
+            return ((fresh, true), (cache.count, cache.totalCost))
         }
+        if let size { recordSize(size) }
+        return found
     }
 
     func setIdentity(_ identity: TokenIdentity, for digest: TokenDigest) {
-        entries.withLock { cache in cache.update(digest) { $0.identity = identity } }
+        recordSize(entries.withLock { cache in
+            cache.update(digest, cost: Self.cost(of: identity)) { $0.identity = identity }
+            return (cache.count, cache.totalCost)
+        })
     }
 
     /// Records OIDM's verdict: valid answers live until `validUntil`, invalid ones until
     /// `invalidUntil`; an unavailable OIDM leaves nothing behind. A valid entry never outlives its token's `exp` (plus leeway).
     func resolve(_ digest: TokenDigest, verdict: OIDMVerdict, validUntil: Double, leeway: Double, invalidUntil: Double) {
-        entries.withLock { cache in
+        recordSize(entries.withLock { cache in
             switch verdict {
             case .valid:
                 cache.update(digest) { entry in
@@ -60,6 +88,7 @@ final class TokenCache: Sendable {
             case .unavailable:
                 cache.removeValue(for: digest)
             }
-        }
+            return (cache.count, cache.totalCost)
+        })
     }
 }

@@ -9,6 +9,15 @@ public struct AuthConfiguration: Sendable {
     /// A connection with no bytes for this long is closed (idle keep-alive connections from
     /// nginx are reopened on demand; a client holding sockets open gets nothing).
     public var idleTimeoutSeconds: Int = 60
+    /// A request (head, and a body if one is sent) must arrive whole within this long of its
+    /// first byte, or the connection is closed: a client trickling header lines cannot hold a
+    /// connection by resetting the idle timer. Idle keep-alive connections are not affected.
+    public var headerTimeoutMs: Int = 5_000
+    /// Open connections beyond this are accepted and closed at once (and counted), so a
+    /// flood of connections cannot take the descriptors the gateway's own ones need.
+    public var maxConnections: Int = 10_000
+    /// The header the original request's path is read from; the other one is ignored.
+    public var pathHeader: PathHeader = .originalURI
     public var oidm: OIDMSettings
     public var jwks: JWKSSettings
     public var token: TokenPolicy
@@ -29,6 +38,10 @@ public struct AuthConfiguration: Sendable {
         server = try ServerSettings(reader: reader, defaultPort: 8081)
         threads = try reader.int("server.threads", default: 0, in: 0...256)
         idleTimeoutSeconds = try reader.int("server.idle_timeout_s", default: idleTimeoutSeconds, in: 1...3600)
+        headerTimeoutMs = try reader.int("server.header_timeout_ms", default: headerTimeoutMs, in: 100...600_000)
+        maxConnections = try reader.int("server.max_connections", default: maxConnections, in: 1...1_000_000)
+        let header = try reader.choice("server.path_header", default: "x-original-uri", allowed: PathHeader.allCases.map { $0.rawValue.lowercased() })
+        pathHeader = PathHeader.allCases.first { $0.rawValue.lowercased() == header }!
         oidm = try OIDMSettings(reader: reader)
         jwks = try JWKSSettings(reader: reader)
         token = try TokenPolicy(reader: reader)
@@ -90,10 +103,17 @@ public struct JWKSSettings: Sendable {
 public struct CacheSettings: Sendable {
     /// Upper bound of cached tokens; the least recently used are evicted beyond it.
     public var maxEntries: Int = 100_000
+    /// Upper bound of the bytes the cached entries hold (their identities' text, estimated):
+    /// issuer-signed tokens with huge claims cannot grow the cache past it.
+    public var maxBytes: Int = 64 << 20
 
-    public init(maxEntries: Int = 100_000) { self.maxEntries = maxEntries }
+    public init(maxEntries: Int = 100_000, maxBytes: Int = 64 << 20) {
+        self.maxEntries = maxEntries
+        self.maxBytes = maxBytes
+    }
 
     init(reader: ConfigReader) throws(ConfigError) {
         maxEntries = try reader.int("cache.max_entries", default: maxEntries, in: 1...10_000_000)
+        maxBytes = try reader.int("cache.max_bytes", default: maxBytes, in: 1 << 16...1 << 40)
     }
 }

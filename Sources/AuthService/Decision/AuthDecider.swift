@@ -140,7 +140,11 @@ final class AuthDecider: Sendable {
             guard let uri = request.originalURI, let segments = try? PathNormalizer.segments(of: uri) else {
                 return .deny(.badPath)
             }
-            required = routes.requiredScopes(segments: segments, method: request.originalMethod ?? "")
+            // A missing method is not a safe one: fail closed where methods matter.
+            switch routes.requirement(segments: segments, method: request.originalMethod ?? "") {
+            case .scopes(let scopes): required = scopes
+            case .methodNotRouted: return .deny(.methodNotRouted)
+            }
         }
         for scope in required where !identity.scopes.contains(scope) {
             return .deny(.insufficientScope, scopes: required)

@@ -12,18 +12,42 @@ public struct AuthRequest: Sendable {
         self.requestID = requestID
     }
 
-    /// The request-target of an absolute URL (`X-Original-URL`, which ingress-nginx sends
-    /// instead of `X-Original-URI`): everything from the first `/` after the authority, `/`
-    /// when there is none; nil unless it is an http(s) URL.
+    /// The request-target of an absolute URL (`X-Original-URL`, as ingress-nginx sends it):
+    /// everything from the first `/` after the authority. nil unless the URL is plainly
+    /// `http(s)://host[:port]/…`: the authority comes from the client's Host header, and a
+    /// `#`, `?`, `@`, `/`, `\` or space in it would move where the path seems to start
+    /// (`Host: x#` turns `http://x#/ops` into the path `/`).
     public static func target(ofURL url: String?) -> String? {
         guard let url else { return nil }
-        let lower = url.prefix(8).lowercased()
+        let bytes = url.utf8
         let schemeLength: Int
-        if lower.hasPrefix("https://") { schemeLength = 8 } else if lower.hasPrefix("http://") { schemeLength = 7 } else { return nil }
-        let rest = url.dropFirst(schemeLength)
-        guard let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) else { return rest.isEmpty ? nil : "/" }
-        guard authorityEnd > rest.startIndex else { return nil }
-        let target = rest[authorityEnd...]
-        return target.first == "/" ? String(target) : "/" + target
+        if bytes.starts(with: "https://".utf8, by: { ascii($0) == $1 }) {
+            schemeLength = 8
+        } else if bytes.starts(with: "http://".utf8, by: { ascii($0) == $1 }) {
+            schemeLength = 7
+        } else {
+            return nil
+        }
+        let rest = bytes.dropFirst(schemeLength)
+        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")), slash > rest.startIndex,
+              rest[..<slash].allSatisfy(isAuthorityByte) else { return nil }
+        return String(Substring(url.utf8[slash...]))
+    }
+
+    /// RFC 3986 §3.2.2–3.2.3: a reg-name or IP literal and a port, with no percent-encoding
+    /// (a Host that needs it is not one a gateway should route on).
+    private static func isAuthorityByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"):
+            true
+        default:
+            false
+        }
+    }
+
+    private static func ascii(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
     }
 }

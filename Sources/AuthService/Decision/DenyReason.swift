@@ -32,11 +32,13 @@ public struct DenyReason: Error, Sendable, Hashable, CustomStringConvertible {
     public static let oidmUnavailable = DenyReason("oidm_unavailable", 401)
     public static let insufficientScope = DenyReason("insufficient_scope", 403)
     public static let badPath = DenyReason("bad_path", 403)
+    /// An unsafe method that the path's method-specific routes do not name.
+    public static let methodNotRouted = DenyReason("method_not_routed", 403)
 
     public static let all: [DenyReason] = [
         .missingToken, .badScheme, .duplicateAuthorization, .tokenTooLarge, .malformed,
         .algorithmNotAllowed, .unknownKey, .keyMismatch, .badSignature, .unsupportedHeader, .expired,
         .notYetValid, .issuedInFuture, .badClaim, .wrongIssuer, .wrongAudience, .wrongDomain,
-        .oidmRejected, .oidmUnavailable, .insufficientScope, .badPath,
+        .oidmRejected, .oidmUnavailable, .insufficientScope, .badPath, .methodNotRouted,
     ]
 }

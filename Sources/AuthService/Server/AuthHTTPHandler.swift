@@ -5,18 +5,35 @@ import NIOHTTP1
 /// The whole HTTP surface of `oms auth` on one connection: `/auth` plus the operational
 /// endpoints. No router or middleware chain: this is the hottest path of the gateway.
 /// Requests on one connection are answered in order (a pipelined request waits its turn).
-final class AuthHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// A client that sends requests without reading the answers gets backpressure: no answer is
+/// made while the socket cannot take it, the connection is not read while answers wait, and
+/// a connection with more waiting requests than any real client pipelines is closed. Memory
+/// per connection stays bounded however fast a client writes.
+final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let endpoints: AuthEndpoints
-    private var head: HTTPRequestHead?
-    private var waiting: [HTTPRequestHead] = []
-    private var busy = false
-    private var quiescing = false
+    /// Requests waiting for their turn at which the connection is no longer read.
+    static let readPauseAt = 8
+    /// Requests waiting at which the connection is closed. nginx never pipelines; the requests
+    /// decoded from one read (at most `AuthHTTPServer`'s read size) can still exceed the pause.
+    static let maxWaiting = 256
 
-    init(endpoints: AuthEndpoints) {
+    private let endpoints: AuthEndpoints
+    private let deadline: RequestDeadlineHandler
+    private var head: HTTPRequestHead?
+    private var waiting = CircularBuffer<HTTPRequestHead>(initialCapacity: 4)
+    private var busy = false
+    private var draining = false
+    private var readHeld = false
+    private var quiescing = false
+    private var closing = false
+
+    init(endpoints: AuthEndpoints, deadline: RequestDeadlineHandler) {
         self.endpoints = endpoints
+        self.deadline = deadline
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -26,13 +43,57 @@ final class AuthHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .body:
             break  // auth subrequests carry no body; anything sent is ignored
         case .end:
-            guard let requestHead = head else { return }
+            deadline.requestEnded()
+            guard let requestHead = head, !closing else { return }
             head = nil
-            if busy {
-                waiting.append(requestHead)
-            } else {
-                handle(requestHead, context: context)
+            guard waiting.count < Self.maxWaiting else {
+                endpoints.connections.pipelineOverflow.increment()
+                closing = true
+                waiting.removeAll()
+                context.close(promise: nil)
+                return
             }
+            waiting.append(requestHead)
+            drain(context: context)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if mustHoldReads(context: context) {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { drain(context: context) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func mustHoldReads(context: ChannelHandlerContext) -> Bool {
+        waiting.count >= Self.readPauseAt || !context.channel.isWritable
+    }
+
+    /// Answers waiting requests in order while nothing is in hand and the socket takes more;
+    /// then reads again if reading was held. Called again when an answer completes or the
+    /// socket drains, never recursively.
+    private func drain(context: ChannelHandlerContext) {
+        guard !draining else { return }
+        draining = true
+        defer { draining = false }
+        while !busy, !closing, context.channel.isWritable, let next = waiting.popFirst() {
+            handle(next, context: context)
+        }
+        if quiescing && !busy && !closing && waiting.isEmpty && head == nil {
+            // Shutdown arrived while requests were in hand: now the connection is idle.
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        if readHeld && !closing && !mustHoldReads(context: context) {
+            readHeld = false
+            context.read()
         }
     }
 
@@ -48,8 +109,7 @@ final class AuthHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case "/auth":
             let request = AuthRequest(
                 authorization: requestHead.headers["Authorization"],
-                // nginx-conf sends X-Original-URI; ingress-nginx's auth-url sends X-Original-URL.
-                originalURI: requestHead.headers.first(name: "X-Original-URI") ?? AuthRequest.target(ofURL: requestHead.headers.first(name: "X-Original-URL")),
+                originalURI: endpoints.pathHeader.target(of: requestHead.headers.first(name: endpoints.pathHeader.rawValue)),
                 originalMethod: requestHead.headers.first(name: "X-Original-Method"),
                 requestID: RequestID.accept(requestHead.headers.first(name: "X-Request-Id"))
             )
@@ -87,18 +147,14 @@ final class AuthHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         buffer.writeBytes(bytes)
         busy = false
         if close {
+            closing = true
+            waiting.removeAll()
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
-            waiting.removeAll()
             return
         }
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-        if !waiting.isEmpty {
-            handle(waiting.removeFirst(), context: context)
-        } else if quiescing && head == nil {
-            // Shutdown arrived while this request was in hand: now the connection is idle.
-            context.close(promise: nil)
-        }
+        drain(context: context)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -108,9 +164,9 @@ final class AuthHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         if event is ChannelShouldQuiesceEvent {
-            // Graceful shutdown: finish the request in hand, then close.
+            // Graceful shutdown: finish the requests in hand, then close.
             quiescing = true
-            if !busy && head == nil { context.close(promise: nil) }
+            if !busy && waiting.isEmpty && head == nil { context.close(promise: nil) }
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -118,7 +174,8 @@ final class AuthHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Unparseable input (a 100 KB header, garbage) is still only ever a 401.
-        if let parserError = error as? HTTPParserError, !busy {
+        // Only when nothing earlier waits, or the 401 would answer an earlier request.
+        if let parserError = error as? HTTPParserError, !busy, !closing, waiting.isEmpty {
             endpoints.decider.recordUnparseable(String(describing: parserError))
             respond(ResponseBytes.deny(.malformed, scopes: [], close: true), close: true, context: context)
             return
@@ -130,6 +187,8 @@ final class AuthHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 /// What the handler serves; shared by every connection.
 struct AuthEndpoints: Sendable {
     let decider: AuthDecider
+    let pathHeader: PathHeader
+    let connections: ConnectionMetrics
     let metrics: MetricsRegistry
     let readiness: @Sendable () async -> Readiness
 }

@@ -11,15 +11,20 @@ import Synchronization
 final class AuthHTTPServer: Sendable {
     private let settings: ServerSettings
     private let idleTimeout: TimeAmount
+    private let requestTimeout: TimeAmount
+    private let maxConnections: Int
     private let group: any EventLoopGroup
     private let ownsGroup: Bool
     private let endpoints: AuthEndpoints
     private let logger: Logger
     private let state = Mutex<(channel: (any Channel)?, children: [ObjectIdentifier: any Channel])>((nil, [:]))
 
-    init(settings: ServerSettings, threads: Int, idleTimeoutSeconds: Int, endpoints: AuthEndpoints, logger: Logger) {
-        self.settings = settings
-        self.idleTimeout = .seconds(Int64(idleTimeoutSeconds))
+    init(configuration: AuthConfiguration, endpoints: AuthEndpoints, logger: Logger) {
+        self.settings = configuration.server
+        self.idleTimeout = .seconds(Int64(configuration.idleTimeoutSeconds))
+        self.requestTimeout = .milliseconds(Int64(configuration.headerTimeoutMs))
+        self.maxConnections = configuration.maxConnections
+        let threads = configuration.threads
         if threads > 0 {
             self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
             self.ownsGroup = true
@@ -36,18 +41,26 @@ final class AuthHTTPServer: Sendable {
     func start() async throws -> Int {
         if let channel = state.withLock({ $0.channel }) { return channel.localAddress?.port ?? settings.port }
         let endpoints = self.endpoints
-        let idleTimeout = self.idleTimeout
+        let (idleTimeout, requestTimeout) = (self.idleTimeout, self.requestTimeout)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // What one connection can make the server hold before backpressure applies: 16
+            // reads of at most 16 KiB each (auth requests are well under 1 KiB).
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 16384))
             .childChannelInitializer { [weak self] channel in
-                self?.track(channel)
+                guard let self, self.admit(channel) else {
+                    // Over server.max_connections: accepted only to be closed at once.
+                    return channel.close()
+                }
                 return channel.eventLoop.makeCompletedFuture {
+                    let deadline = RequestDeadlineHandler(timeout: requestTimeout) { endpoints.connections.requestTimedOut.increment() }
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                    try channel.pipeline.syncOperations.addHandler(deadline)
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try channel.pipeline.syncOperations.addHandler(AuthHTTPHandler(endpoints: endpoints))
+                    try channel.pipeline.syncOperations.addHandler(AuthHTTPHandler(endpoints: endpoints, deadline: deadline))
                 }
             }
             .bind(host: settings.host, port: settings.port)
@@ -58,12 +71,28 @@ final class AuthHTTPServer: Sendable {
         return port
     }
 
-    private func track(_ channel: any Channel) {
+    /// Tracks a new connection, or refuses it (counted) when `server.max_connections` are open.
+    private func admit(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
-        state.withLock { $0.children[id] = channel }
-        channel.closeFuture.whenComplete { [weak self] _ in
-            self?.state.withLock { _ = $0.children.removeValue(forKey: id) }
+        let open = state.withLock { state -> Int? in
+            guard state.children.count < maxConnections else { return nil }
+            state.children[id] = channel
+            return state.children.count
         }
+        guard let open else {
+            endpoints.connections.refused.increment()
+            return false
+        }
+        endpoints.connections.open.record(open)
+        channel.closeFuture.whenComplete { [weak self] _ in
+            guard let self else { return }
+            let open = self.state.withLock { state in
+                state.children.removeValue(forKey: id)
+                return state.children.count
+            }
+            self.endpoints.connections.open.record(open)
+        }
+        return true
     }
 
     /// Stops accepting, asks open connections to finish the request in hand, and waits (at

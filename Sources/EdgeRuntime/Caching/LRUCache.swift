@@ -1,19 +1,25 @@
-/// A fixed-capacity least-recently-used map: O(1) lookup, insert and eviction, with the
-/// recency list kept in arrays (no per-entry allocation). Not thread-safe: callers hold a lock.
+/// A least-recently-used map bounded by entries and, optionally, by a cost (bytes, say) that
+/// the caller states per entry: O(1) lookup, insert and eviction, with the recency list kept
+/// in arrays (no per-entry allocation). Not thread-safe: callers hold a lock.
 public struct LRUCache<Key: Hashable, Value> {
     private var slots: [Key: Int] = [:]
     private var keys: [Key?] = []
     private var values: [Value?] = []
+    private var costs: [Int] = []
     private var previous: [Int] = []
     private var next: [Int] = []
     private var head = -1  // most recently used
     private var tail = -1  // least recently used
     private var free: [Int] = []
     public let capacity: Int
+    public let maxCost: Int
+    /// The sum of the costs of the entries held.
+    public private(set) var totalCost = 0
 
-    public init(capacity: Int) {
-        precondition(capacity > 0)
+    public init(capacity: Int, maxCost: Int = .max) {
+        precondition(capacity > 0 && maxCost > 0)
         self.capacity = capacity
+        self.maxCost = maxCost
     }
 
     public var count: Int { slots.count }
@@ -25,10 +31,13 @@ public struct LRUCache<Key: Hashable, Value> {
         return values[slot]
     }
 
-    public mutating func set(_ value: Value, for key: Key) {
+    /// Stores `value`, evicting the least recently used entries while more than `capacity`
+    /// entries or `maxCost` would be held. An entry costing more than `maxCost` is not kept.
+    public mutating func set(_ value: Value, for key: Key, cost: Int = 0) {
         if let slot = slots[key] {
             values[slot] = value
             moveToFront(slot)
+            setCost(cost, of: slot)
             return
         }
         if slots.count >= capacity, tail >= 0 { removeSlot(tail) }
@@ -41,18 +50,33 @@ public struct LRUCache<Key: Hashable, Value> {
             slot = keys.count
             keys.append(key)
             values.append(value)
+            costs.append(0)
             previous.append(-1)
             next.append(-1)
         }
         slots[key] = slot
         link(slot)
+        setCost(cost, of: slot)
     }
 
-    /// Changes a value in place without touching its recency.
-    public mutating func update(_ key: Key, _ change: (inout Value) -> Void) {
+    /// Changes a value in place without touching its recency; with `cost`, its new cost
+    /// (which may evict others, or this entry when it alone is over `maxCost`).
+    public mutating func update(_ key: Key, cost: Int? = nil, _ change: (inout Value) -> Void) {
         guard let slot = slots[key], var value = values[slot] else { return }
         change(&value)
         values[slot] = value
+        if let cost { setCost(cost, of: slot) }
+    }
+
+    private mutating func setCost(_ cost: Int, of slot: Int) {
+        totalCost += cost - costs[slot]
+        costs[slot] = cost
+        guard cost <= maxCost else {
+            removeSlot(slot)
+            return
+        }
+        // The least recently used go first, never the entry just set.
+        while totalCost > maxCost, tail >= 0, tail != slot { removeSlot(tail) }
     }
 
     public mutating func removeValue(for key: Key) {
@@ -60,10 +84,12 @@ public struct LRUCache<Key: Hashable, Value> {
     }
 
     public mutating func removeAll() {
-        self = LRUCache(capacity: capacity)
+        self = LRUCache(capacity: capacity, maxCost: maxCost)
     }
 
     private mutating func removeSlot(_ slot: Int) {
+        totalCost -= costs[slot]
+        costs[slot] = 0
         unlink(slot)
         if let key = keys[slot] { slots[key] = nil }
         keys[slot] = nil

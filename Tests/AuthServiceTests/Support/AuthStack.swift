@@ -25,6 +25,12 @@ final class AuthStack: @unchecked Sendable {
 
     static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
+    /// The document routes as `oms dev` and the Helm chart ship them, PATCH named.
+    static let shippedDocumentRoutes = [
+        RouteRule(prefix: "/v1/documents", scopes: ["documents.read"]),
+        RouteRule(prefix: "/v1/documents", methods: ["POST", "PUT", "PATCH", "DELETE"], scopes: ["documents.write"]),
+    ]
+
     private init(issuer: TestIssuer) {
         self.issuer = issuer
     }
