@@ -58,6 +58,18 @@ import Testing
         stack.stop()
     }
 
+    /// PATCH once fell to the read rule, and RTE-01 failed with `--route PATCH:…`: now every
+    /// route case passes for each method the routes name.
+    @Test(arguments: ["PATCH", "PUT", "DELETE"])
+    func everyUnsafeMethodIsChecked(_ method: String) async throws {
+        let stack = try await GatewayStack()
+        let (result, report) = try await stack.conformance(route: "\(method):/v1/documents/conformance:documents.write", extra: ["--category", "routes"])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        let outcomes = Self.outcomes(report)
+        #expect(outcomes.count == 6 && outcomes.values.allSatisfy { $0 == "passed" }, "\(Self.failures(report))")
+        stack.stop()
+    }
+
     /// A gateway whose leeway is an hour: the not-yet-valid and issued-in-the-future cases must
     /// fail (the OIDM check still refuses the expired ones), with exit status 1.
     @Test func aLaxClockFailsTheLeewayCases() async throws {

@@ -117,7 +117,10 @@ final class GatewayStack: @unchecked Sendable {
 
     /// `oms conformance` against this stack with the issuer key of `kid` and the echo upstream;
     /// the SOAP bridge's cases go to `soapBridge` when given.
-    func conformance(kid: String = "ec-1", token: String? = nil, gateway: String? = nil, soapBridge: String? = nil, extra: [String] = []) async throws -> (result: OMSCommand.Result, report: [String: Any]?) {
+    func conformance(
+        kid: String = "ec-1", token: String? = nil, gateway: String? = nil, soapBridge: String? = nil,
+        route: String = "POST:/v1/documents/conformance:documents.write", extra: [String] = []
+    ) async throws -> (result: OMSCommand.Result, report: [String: Any]?) {
         let alg = kid == "ec-1" ? "ES256" : "RS256"
         let out = folder.appendingPathComponent("report-\(UUID().uuidString)").path
         let valid: String
@@ -126,7 +129,7 @@ final class GatewayStack: @unchecked Sendable {
             "conformance", "--gateway", gateway ?? self.gateway, "--valid-token", valid, "--jwks", jwks.path,
             "--signing-key", path("\(kid)/private.pem"), "--kid", kid, "--alg", alg,
             "--echo-listen", "127.0.0.1:\(upstreamPort)", "--oidm-admin", "http://127.0.0.1:\(oidmPort)",
-            "--route", "POST:/v1/documents/conformance:documents.write", "--cases", Self.root.appendingPathComponent("conformance/cases").path, "--out", out,
+            "--route", route, "--cases", Self.root.appendingPathComponent("conformance/cases").path, "--out", out,
         ] + (soapBridge.map { ["--soap-bridge", $0] } ?? []) + extra)
         let data = FileManager.default.contents(atPath: "\(out)/results.json")
         return (result, data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })

@@ -7,9 +7,10 @@ import NIOHTTP1
 /// Requests on one connection are answered in order (a pipelined request waits its turn).
 ///
 /// A client that sends requests without reading the answers gets backpressure: no answer is
-/// made while the socket cannot take it, the connection is not read while answers wait, and
-/// a connection with more waiting requests than any real client pipelines is closed. Memory
-/// per connection stays bounded however fast a client writes.
+/// made while the socket cannot take it, and the connection is not read while answers wait.
+/// What one connection holds is then what one read cycle brought (`AuthHTTPServer` bounds
+/// it), however fast the client writes; a paused client costs no CPU, and is closed by the
+/// idle timer once nothing has been read from it for that long.
 final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = ByteBuffer
@@ -17,9 +18,6 @@ final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Requests waiting for their turn at which the connection is no longer read.
     static let readPauseAt = 8
-    /// Requests waiting at which the connection is closed. nginx never pipelines; the requests
-    /// decoded from one read (at most `AuthHTTPServer`'s read size) can still exceed the pause.
-    static let maxWaiting = 256
 
     private let endpoints: AuthEndpoints
     private let deadline: RequestDeadlineHandler
@@ -46,13 +44,6 @@ final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             deadline.requestEnded()
             guard let requestHead = head, !closing else { return }
             head = nil
-            guard waiting.count < Self.maxWaiting else {
-                endpoints.connections.pipelineOverflow.increment()
-                closing = true
-                waiting.removeAll()
-                context.close(promise: nil)
-                return
-            }
             waiting.append(requestHead)
             drain(context: context)
         }

@@ -46,10 +46,13 @@ final class AuthHTTPServer: Sendable {
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            // What one connection can make the server hold before backpressure applies: 16
-            // reads of at most 16 KiB each (auth requests are well under 1 KiB).
-            .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 16384))
+            // What one connection can make the server hold before backpressure applies: one
+            // read cycle, two reads of at most 8 KiB. Every request in them is decoded at
+            // once: at most about a thousand of the smallest, a few hundred KiB. nginx sends
+            // one request at a time (auth requests are well under 1 KiB), so this costs it
+            // nothing.
+            .childChannelOption(.maxMessagesPerRead, value: 2)
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 8192))
             .childChannelInitializer { [weak self] channel in
                 guard let self, self.admit(channel) else {
                     // Over server.max_connections: accepted only to be closed at once.

@@ -9,13 +9,10 @@ struct ConnectionMetrics: Sendable {
     let refused: Counter
     /// A request that did not arrive whole within `server.header_timeout_ms`.
     let requestTimedOut: Counter
-    /// More pipelined requests than a connection may have waiting.
-    let pipelineOverflow: Counter
 
     init(registry: MetricsRegistry) {
         open = registry.gauge("oms_auth_connections_open")
         refused = registry.counter("oms_auth_connections_closed_total", [("reason", "max_connections")])
         requestTimedOut = registry.counter("oms_auth_connections_closed_total", [("reason", "request_timeout")])
-        pipelineOverflow = registry.counter("oms_auth_connections_closed_total", [("reason", "pipeline_overflow")])
     }
 }

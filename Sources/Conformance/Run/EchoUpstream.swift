@@ -72,12 +72,15 @@ public final class EchoUpstream: Sendable {
                 return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: body)))
             }
         }
-        router.on("/**", method: .get) { request, _ in Self.echo(request) }
         router.on("/**", method: .post) { request, _ in
             guard let id = request.headers[HTTPField.Name("X-Request-Id")!], self.staged.withLock({ $0[id] != nil }) else { return Self.echo(request) }
             return await self.answerStaged(id, request)
         }
-        router.on("/", method: .get) { request, _ in Self.echo(request) }
+        // Any other method a route case may be given (`--route PATCH:…`) is echoed as well.
+        for method in [HTTPRequest.Method.get, .put, .patch, .delete, .options] {
+            router.on("/**", method: method) { request, _ in Self.echo(request) }
+            router.on("/", method: method) { request, _ in Self.echo(request) }
+        }
         return router.application(server: server, logger: logger, onListening: onListening)
     }
 
