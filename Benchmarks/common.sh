@@ -93,3 +93,25 @@ jwks: {file: $W/keys/jwks.json}
 log: {level: warning}
 YAML
 }
+
+# The shipped nginx-conf/ copied into folder $1 with the deployment's files written there:
+# the public listener on port $2, oms auth on 18081, the backend and every other role on port
+# $3, the demo backend empty. The throttling rates are raised: the benchmarks send thousands of
+# requests a second from one client, which the shipped limits would (rightly) refuse. Its
+# workers run as `nobody` and buffer under tmp/: the folders must be reachable.
+shipped_gateway() {
+    local folder="$1" port="$2" others="$3"
+    mkdir -p "$folder/tmp"
+    chmod 755 "$W" "$folder"
+    cp nginx-conf/*.conf "$folder/"
+    echo "listen 127.0.0.1:$port;" > "$folder/listen.conf"
+    cat > "$folder/upstreams.conf" <<CONF
+upstream oms_auth { server 127.0.0.1:18081; keepalive 64; }
+upstream oms_backend { server 127.0.0.1:$others; keepalive 64; }
+upstream oms_soap_bridge { server 127.0.0.1:$others; }
+upstream oms_refdata { server 127.0.0.1:$others; }
+upstream oms_core { server 127.0.0.1:$others; }
+CONF
+    : > "$folder/demo-backend.conf"
+    sed -i -E 's/rate=[0-9]+r\/s/rate=1000000r\/s/' "$folder/oms-limits.conf"
+}

@@ -29,24 +29,12 @@ YAML
 # One shipped gateway per case: folder $1, port $2, micro-cache switch $3 (1 = off).
 gateway() {
     local folder="$W/$1"
-    mkdir -p "$folder/tmp"
-    cp nginx-conf/*.conf "$folder/"
-    echo "listen 127.0.0.1:$2;" > "$folder/listen.conf"
-    cat > "$folder/upstreams.conf" <<CONF
-upstream oms_auth { server 127.0.0.1:18081; keepalive 64; }
-upstream oms_backend { server 127.0.0.1:18090; keepalive 64; }
-upstream oms_soap_bridge { server 127.0.0.1:18090; }
-upstream oms_refdata { server 127.0.0.1:18090; }
-upstream oms_core { server 127.0.0.1:18090; }
-CONF
-    : > "$folder/demo-backend.conf"
-    sed -i -E 's/rate=[0-9]+r\/s/rate=1000000r\/s/' "$folder/oms-limits.conf"
+    shipped_gateway "$folder" "$2" 18090
     sed -i -E "/oms_auth_cache_off/,/}/ s/default [01];/default $3;/" "$folder/oms-limits.conf"
     grep -q "default $3;" "$folder/oms-limits.conf" || { echo "cannot set the micro-cache switch in $folder"; exit 1; }
     taskset -c 0 "$NGINX" -p "$folder" -c "$folder/nginx.conf" -g "daemon off; pid $folder/nginx.pid;" >/dev/null 2>"$W/logs/$1.log" &
     pids+=($!)
 }
-chmod 755 "$W"
 gateway cache-off 18080 1
 gateway cache-on 18082 0
 # The backend, alone.
