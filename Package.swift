@@ -211,7 +211,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AuthServiceTests",
-            dependencies: ["AuthService", "Emulators", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport"]
+            dependencies: [
+                "AuthService", "Emulators", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         // Runs the built `oms` executable as a user would (scripts/test.sh builds it first).
         .testTarget(name: "CommandLineTests", dependencies: ["JOSE", "JSON", "Curl", "TestSupport"]),

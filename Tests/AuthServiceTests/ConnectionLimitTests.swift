@@ -14,7 +14,7 @@ import Testing
         let port = Loopback.freePort()
         let process: Process
 
-        init(extra: String = "") async throws {
+        init(extra: String = "", logLevel: String = "error") async throws {
             issuer = try TestIssuer()
             let config = issuer.folder.appendingPathComponent("auth.yaml")
             try Data("""
@@ -22,7 +22,7 @@ import Testing
                 oidm: {url: "http://127.0.0.1:\(Loopback.freePort())/oauth2/rest/rest/token"}
                 jwks: {file: "\(issuer.jwksFile)"}
                 token: {issuers: ["\(TestIssuer.issuer)"], audiences: [oms], allowed_domains: [retail]}
-                log: {level: error}
+                log: {level: \(logLevel)}
                 """.utf8).write(to: config)
             process = try OMSCommand.start(["auth", "--config", config.path], log: issuer.folder.appendingPathComponent("auth.log"))
             guard await Loopback.waitUntilListening(port) else {
@@ -154,6 +154,22 @@ import Testing
         }
         #expect(kept == Array(repeating: "HTTP/1.1 200", count: 3))
         await stack.stop()
+    }
+
+    /// A cap the open-file limit cannot reach is said at start: accept() would fail first.
+    @Test func aCapAboveTheOpenFileLimitIsWarnedAbout() async throws {
+        var limit = rlimit()
+        try #require(getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0)
+        try #require(limit.rlim_cur < 900_000, "the open-file limit here is too high for this test")
+        let above = try await AuthProcess(extra: ", max_connections: 1000000", logLevel: "warning")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(above.log.contains("server.max_connections is above what the open-file limit allows"), "\(above.log)")
+        #expect(above.log.contains("\"open_file_limit\":\"\(limit.rlim_cur)\""), "\(above.log)")
+        above.stop()
+        let within = try await AuthProcess(extra: ", max_connections: 100", logLevel: "warning")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!within.log.contains("open-file limit"), "\(within.log)")
+        within.stop()
     }
 
     /// Beyond server.max_connections a connection is accepted and closed at once, and counted;

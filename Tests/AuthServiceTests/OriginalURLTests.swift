@@ -1,4 +1,5 @@
 import Curl
+import NIOHTTP1
 import TestSupport
 import Testing
 @testable import AuthService
@@ -37,6 +38,17 @@ import Testing
         #expect(PathHeader.originalURL.target(of: "https://h/v1/documents") == "/v1/documents")
     }
 
+    /// Two fields of the path header (a front that adds its own beside the client's): neither.
+    @Test func aPathHeaderSentTwiceNamesNoPath() {
+        let once = HTTPHeaders([("x-original-uri", "/v1/documents"), ("X-Original-URL", "https://h/v1/admin")])
+        #expect(PathHeader.originalURI.target(in: once) == "/v1/documents")
+        #expect(PathHeader.originalURL.target(in: once) == "/v1/admin")
+        let twice = HTTPHeaders([("X-Original-URI", "/v1/documents"), ("X-ORIGINAL-URI", "/v1/admin")])
+        #expect(PathHeader.originalURI.target(in: twice) == nil)
+        #expect(PathHeader.originalURL.target(in: twice) == nil)
+        #expect(PathHeader.originalURI.target(in: HTTPHeaders([("X-Original-URIs", "/a"), ("X-Original-UR", "/b")])) == nil)
+    }
+
     @Test func theAuthServiceRoutesOnlyOnXOriginalURLWhenToldTo() async throws {
         let stack = try await AuthStack.start { $0.pathHeader = .originalURL }
         let token = try stack.issuer.token()
@@ -51,6 +63,8 @@ import Testing
         #expect(try await ask([("X-Original-URI", "/v1/documents/7"), ("X-Original-URL", "https://oms.example.com/v1/admin/users")]) == 403)
         #expect(try await ask([("X-Original-URI", "/v1/documents/7")]) == 403)
         #expect(try await ask([("X-Original-URL", "http://x#/v1/admin/users")]) == 403)
+        let twice = [("X-Original-URL", "https://oms.example.com/v1/documents/7"), ("X-Original-URL", "https://oms.example.com/v1/admin/users"), ("X-Original-Method", "GET")]
+        #expect(try await ask(twice) == 403)
         await stack.stop()
     }
 

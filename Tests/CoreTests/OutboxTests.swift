@@ -129,6 +129,34 @@ import Testing
         await upstreams.stop()
     }
 
+    /// A producer that delivers nothing round after round, without a fatal error (a broker
+    /// that refuses its producer id on every retry, or no broker at all), is replaced by a new
+    /// one after three such rounds; the events stay unsent meanwhile.
+    @Test func aProducerThatDeliversNothingIsReplaced() async throws {
+        var outbox = OutboxSettings()
+        outbox.brokers = ["127.0.0.1:\(Loopback.freePort())"]
+        outbox.messageTimeout = .milliseconds(300)
+        outbox.interval = .milliseconds(50)
+        let upstreams = try await Upstreams.start()
+        let core = try await CoreStack.start(jobs: upstreams.jobSettings, outbox: outbox)
+        core.runJobs()
+        core.runRelay()
+        let id = try #require(try await core.submit(PipelineTests.body(source: "nobody"), key: "stalled").body?["id"]?.stringValue)
+        #expect(try await core.waitForFinal(id).body?["status"] == "REJECTED")
+        let series = #"oms_core_kafka_producers_replaced_total{reason="stalled"}"#
+        var replaced = 0
+        let end = ContinuousClock.now + .seconds(20)
+        while replaced < 2, ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(200))
+            let metrics = try await core.call("GET", "/metrics").text
+            replaced = metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
+        }
+        #expect(replaced >= 2, "replaced \(replaced) times")
+        #expect(try await core.role.store.unsentEvents(limit: 10).map(\.requestID) == [id])
+        await core.stop()
+        await upstreams.stop()
+    }
+
     /// The backlog counts what waits; retention deletes only events sent before its cut-off,
     /// never one still unsent.
     @Test(arguments: TestDatabase.allCases)

@@ -98,6 +98,10 @@ import Yams
         let annotations = ((ingress["metadata"] as? [String: Any])?["annotations"] as? [String: Any]) ?? [:]
         #expect(annotations["nginx.ingress.kubernetes.io/auth-url"] as? String == "http://edge-oms-auth.edge.svc.cluster.local:8081/auth")
         #expect(annotations["nginx.ingress.kubernetes.io/auth-response-headers"] as? String == "X-Auth-Subject,X-Auth-Domain,X-Auth-Scope,X-Auth-Client")
+        // One address's requests in progress are capped, as nginx-conf's limit_conn does.
+        #expect(annotations["nginx.ingress.kubernetes.io/limit-connections"] as? String == "128")
+        let unlimited = try #require(try Self.render(["ingress.limitConnections=0"])["Ingress"]?.first)
+        #expect(((unlimited["metadata"] as? [String: Any])?["annotations"] as? [String: Any])?["nginx.ingress.kubernetes.io/limit-connections"] == nil)
         let services = Dictionary(uniqueKeysWithValues: (rendered["Service"] ?? []).map { (Self.name($0), $0) })
         let rules = ((ingress["spec"] as? [String: Any])?["rules"] as? [[String: Any]]) ?? []
         let paths = rules.flatMap { (($0["http"] as? [String: Any])?["paths"] as? [[String: Any]]) ?? [] }

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// The one header `oms auth` takes the original request's path from (`server.path_header`).
 /// Exactly one is read and the other ignored: a front that sets one of them passes the
 /// client's own headers on to the auth request, so a client could send the other one.
@@ -14,6 +16,25 @@ public enum PathHeader: String, Sendable, CaseIterable {
         switch self {
         case .originalURI: value
         case .originalURL: AuthRequest.target(ofURL: value)
+        }
+    }
+
+    /// The request-target of the one field of this header in `headers`; nil when there is
+    /// none, or more than one: a front that adds its field beside the client's, instead of
+    /// replacing it, leaves two, and neither can be trusted.
+    func target(in headers: HTTPHeaders) -> String? {
+        var value: String?
+        for (name, field) in headers where Self.sameName(name, rawValue) {
+            guard value == nil else { return nil }
+            value = field
+        }
+        return target(of: value)
+    }
+
+    /// RFC 9110 §5.1: field names are case-insensitive (ASCII), compared without allocating.
+    private static func sameName(_ name: String, _ expected: String) -> Bool {
+        name.utf8.count == expected.utf8.count && zip(name.utf8, expected.utf8).allSatisfy { a, b in
+            a == b || (a | 0x20 == b | 0x20 && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(a | 0x20))
         }
     }
 }

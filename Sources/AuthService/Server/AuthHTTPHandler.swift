@@ -100,7 +100,7 @@ final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case "/auth":
             let request = AuthRequest(
                 authorization: requestHead.headers["Authorization"],
-                originalURI: endpoints.pathHeader.target(of: requestHead.headers.first(name: endpoints.pathHeader.rawValue)),
+                originalURI: endpoints.pathHeader.target(in: requestHead.headers),
                 originalMethod: requestHead.headers.first(name: "X-Original-Method"),
                 requestID: RequestID.accept(requestHead.headers.first(name: "X-Request-Id"))
             )

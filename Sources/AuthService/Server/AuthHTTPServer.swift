@@ -1,4 +1,5 @@
 import EdgeRuntime
+import Glibc
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -71,7 +72,20 @@ final class AuthHTTPServer: Sendable {
         state.withLock { $0.channel = channel }
         let port = channel.localAddress?.port ?? settings.port
         logger.info("listening", metadata: ["host": .string(settings.host), "port": .stringConvertible(port)])
+        if let files = Self.openFileLimit(), files < maxConnections + 64 {
+            // accept() fails with EMFILE before the cap is reached, and the cap does not help.
+            logger.warning("server.max_connections is above what the open-file limit allows: raise the limit (ulimit -n) or lower server.max_connections", metadata: [
+                "max_connections": .stringConvertible(maxConnections), "open_file_limit": .stringConvertible(files),
+            ])
+        }
         return port
+    }
+
+    /// The process's soft limit of open descriptors; nil when unlimited (RLIM_INFINITY) or unknown.
+    private static func openFileLimit() -> Int? {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+        return Int(clamping: limit.rlim_cur)
     }
 
     /// Tracks a new connection, or refuses it (counted) when `server.max_connections` are open.

@@ -24,6 +24,12 @@ public final class OutboxRelay: Service, Sendable {
     private let producer: Mutex<KafkaProducer>
     /// When sent events were last pruned (0: not yet).
     private let prunedAtMs = Atomic<Int64>(0)
+    /// Rounds in a row in which Kafka took none of the events.
+    private let failedRounds = Atomic<Int>(0)
+    /// After this many such rounds the producer is replaced even without a fatal error: an
+    /// idempotent producer whose broker lost its state can be refused (UnknownProducerId) on
+    /// every retry of its producer id, while a new producer gets a new id at once.
+    static let failedRoundsBeforeReplacing = 3
 
     /// Creates the producer; settings librdkafka refuses stop start-up.
     init(store: any CoreStore, settings: OutboxSettings, metrics: MetricsRegistry, logger: Logger) throws(KafkaError) {
@@ -86,8 +92,10 @@ public final class OutboxRelay: Service, Sendable {
             logger.warning("events not published; kept for the next round", metadata: [
                 "count": .stringConvertible(events.count - sent.count), "error": .string(firstFailure.message),
             ])
-            replaceIfFatal(producer)
+            let failed = sent.isEmpty ? failedRounds.add(1, ordering: .relaxed).newValue : 0
+            replaceIfStuck(producer, failedRounds: failed)
         }
+        if !sent.isEmpty { failedRounds.store(0, ordering: .relaxed) }
         if !sent.isEmpty {
             do {
                 try await store.markSent(sent, nowMs: WallClock.millisecondsNow())
@@ -124,10 +132,19 @@ public final class OutboxRelay: Service, Sendable {
         )
     }
 
-    /// An idempotent producer that hit a fatal error sends nothing more: start a new one.
-    private func replaceIfFatal(_ current: KafkaProducer) {
-        guard let fatal = current.fatalError else { return }
-        logger.error("the Kafka producer failed for good; starting a new one", metadata: ["error": .string(fatal.message)])
+    /// An idempotent producer that hit a fatal error sends nothing more, and one that got
+    /// nothing through for several rounds may never again: start a new one.
+    private func replaceIfStuck(_ current: KafkaProducer, failedRounds failed: Int) {
+        if let fatal = current.fatalError {
+            logger.error("the Kafka producer failed for good; starting a new one", metadata: ["error": .string(fatal.message)])
+            registry.counter("oms_core_kafka_producers_replaced_total", [("reason", "fatal")]).increment()
+        } else if failed >= Self.failedRoundsBeforeReplacing {
+            logger.warning("the Kafka producer delivered nothing for several rounds; starting a new one", metadata: ["rounds": .stringConvertible(failed)])
+            registry.counter("oms_core_kafka_producers_replaced_total", [("reason", "stalled")]).increment()
+        } else {
+            return
+        }
+        failedRounds.store(0, ordering: .relaxed)
         do {
             let fresh = try KafkaProducer(settings: settings.producer, logger: logger)
             producer.withLock { $0 = fresh }
