@@ -178,7 +178,11 @@ import Testing
         let stack = try await AuthStack.start { $0.maxConnections = 5 }
         let result = try await OffPool.run { () -> (held: Int, refusedClosed: Bool, answered: String) in
             let held = (0..<5).compactMap { _ in RawConnection(port: stack.authPort) }
-            usleep(200_000)
+            // Each is served, so each has been admitted before the sixth arrives.
+            for connection in held {
+                connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                _ = connection.receive(timeout: .seconds(5)) { $0.hasSuffix("{\"status\":\"ok\"}") }
+            }
             guard let extra = RawConnection(port: stack.authPort) else { return (held.count, false, "") }
             extra.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
             let refused = extra.receive(timeout: .seconds(3))

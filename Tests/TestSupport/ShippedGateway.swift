@@ -64,7 +64,8 @@ public final class ShippedGateway: @unchecked Sendable {
             arguments: ["-p", folder.path, "-c", folder.appendingPathComponent("nginx.conf").path, "-g", "daemon off; pid \(folder.path)/nginx.pid;"],
             logFile: folder.appendingPathComponent("nginx.log")
         )
-        guard await Loopback.waitUntilListening(port) else {
+        // A loaded machine (the whole suite at once) has been seen to take over 10 s here.
+        guard await Loopback.waitUntilListening(port, timeout: .seconds(30)) else {
             process?.stop()
             throw StartError(description: "nginx did not start: \(log)")
         }
