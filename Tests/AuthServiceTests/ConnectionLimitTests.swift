@@ -40,10 +40,12 @@ import Testing
             return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
         }
 
-        func metric(_ series: String) -> Int {
-            let answer = RawHTTP.exchange(port: port, Array("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), timeout: .seconds(5), readUntilClose: true)
-            let line = answer.split(separator: "\n").first { $0.hasPrefix(series + " ") }
-            return line.flatMap { Double($0.split(separator: " ").last ?? "").map { Int($0) } } ?? 0
+        /// One request on a connection of its own, off the cooperative pool.
+        func get(_ path: String) async throws -> String {
+            let port = self.port
+            return try await OffPool.run {
+                RawHTTP.exchange(port: port, Array("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), timeout: .seconds(5), readUntilClose: true)
+            }
         }
 
         func stop() {
@@ -65,7 +67,7 @@ import Testing
         let auth = try await AuthProcess()
         defer { auth.stop() }
         // Warm up what every answer allocates once, then take the baseline.
-        for _ in 0..<20 { _ = RawHTTP.exchange(port: auth.port, Array("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), timeout: .seconds(5), readUntilClose: true) }
+        for _ in 0..<20 { _ = try await auth.get("/metrics") }
         let before = auth.residentBytes
         #expect(before > 0, "no VmRSS for the auth process")
         let flood = Array(String(repeating: "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", count: 300_000).utf8)
@@ -95,7 +97,7 @@ import Testing
         let grown = peak - before
         #expect(grown < 50 << 20, "RSS grew by \(grown >> 20) MB (\(before >> 20) → \(peak >> 20) MB) for \(sent) bytes of requests")
         // The process still answers, and afterwards holds no more than it did.
-        let health = RawHTTP.exchange(port: auth.port, Array("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), timeout: .seconds(5), readUntilClose: true)
+        let health = try await auth.get("/healthz")
         #expect(RawHTTP.status(of: health) == 200, "\(health.prefix(200))")
         #expect(auth.residentBytes - before < 50 << 20)
     }
