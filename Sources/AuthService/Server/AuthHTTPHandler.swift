@@ -20,7 +20,7 @@ final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     static let readPauseAt = 8
 
     private let endpoints: AuthEndpoints
-    private let deadline: RequestDeadlineHandler
+    private let timers: ConnectionTimersHandler
     private var head: HTTPRequestHead?
     private var waiting = CircularBuffer<HTTPRequestHead>(initialCapacity: 4)
     private var busy = false
@@ -29,9 +29,9 @@ final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var quiescing = false
     private var closing = false
 
-    init(endpoints: AuthEndpoints, deadline: RequestDeadlineHandler) {
+    init(endpoints: AuthEndpoints, timers: ConnectionTimersHandler) {
         self.endpoints = endpoints
-        self.deadline = deadline
+        self.timers = timers
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -41,7 +41,7 @@ final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .body:
             break  // auth subrequests carry no body; anything sent is ignored
         case .end:
-            deadline.requestEnded()
+            timers.requestEnded()
             guard let requestHead = head, !closing else { return }
             head = nil
             waiting.append(requestHead)

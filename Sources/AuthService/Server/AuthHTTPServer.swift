@@ -60,11 +60,12 @@ final class AuthHTTPServer: Sendable {
                     return channel.close()
                 }
                 return channel.eventLoop.makeCompletedFuture {
-                    let deadline = RequestDeadlineHandler(timeout: requestTimeout) { endpoints.connections.requestTimedOut.increment() }
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                    try channel.pipeline.syncOperations.addHandler(deadline)
+                    let timers = ConnectionTimersHandler(idle: idleTimeout, request: requestTimeout) {
+                        endpoints.connections.requestTimedOut.increment()
+                    }
+                    try channel.pipeline.syncOperations.addHandler(timers)
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try channel.pipeline.syncOperations.addHandler(AuthHTTPHandler(endpoints: endpoints, deadline: deadline))
+                    try channel.pipeline.syncOperations.addHandler(AuthHTTPHandler(endpoints: endpoints, timers: timers))
                 }
             }
             .bind(host: settings.host, port: settings.port)
