@@ -71,7 +71,8 @@ import Testing
     /// /v1/requestsX are other paths and go where other paths go.
     @Test func onlyTheCoresOwnPathsReachTheCore() async throws {
         let stack = try await AuthStack.start { $0.routes.append(RouteRule(prefix: "/ops", scopes: ["operator"])) }
-        let (backendPort, corePort) = (Loopback.freePort(), Loopback.freePort())
+        let free = Loopback.freePorts(2)
+        let (backendPort, corePort) = (free[0], free[1])
         let echo = { (port: Int, name: String) in
             "server { listen 127.0.0.1:\(port); access_log off; location / { default_type text/plain; return 200 \"\(name) $request_uri\"; } }\n"
         }

@@ -7,8 +7,11 @@ import Testing
 /// `oms dev`: every role in one process, behind the shipped nginx config, as a user gets it.
 @Suite(.serialized) struct DevCommandTests {
     let folder: URL
-    let ports = (auth: Loopback.freePort(), bridge: Loopback.freePort(), refdata: Loopback.freePort(), core: Loopback.freePort(),
-                 oidm: Loopback.freePort(), thunderhead: Loopback.freePort(), conformanceBridge: Loopback.freePort(), echo: Loopback.freePort())
+    // All different: two roles given one port is a configuration error of its own.
+    let ports: (auth: Int, bridge: Int, refdata: Int, core: Int, oidm: Int, thunderhead: Int, conformanceBridge: Int, echo: Int) = {
+        let free = Loopback.freePorts(8)
+        return (free[0], free[1], free[2], free[3], free[4], free[5], free[6], free[7])
+    }()
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-dev-\(UUID().uuidString)")
