@@ -24,17 +24,10 @@ public enum PathHeader: String, Sendable, CaseIterable {
     /// replacing it, leaves two, and neither can be trusted.
     func target(in headers: HTTPHeaders) -> String? {
         var value: String?
-        for (name, field) in headers where Self.sameName(name, rawValue) {
+        for (name, field) in headers where ASCIICase.equal(name, rawValue) {
             guard value == nil else { return nil }
             value = field
         }
         return target(of: value)
-    }
-
-    /// RFC 9110 §5.1: field names are case-insensitive (ASCII), compared without allocating.
-    private static func sameName(_ name: String, _ expected: String) -> Bool {
-        name.utf8.count == expected.utf8.count && zip(name.utf8, expected.utf8).allSatisfy { a, b in
-            a == b || (a | 0x20 == b | 0x20 && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(a | 0x20))
-        }
     }
 }

@@ -21,9 +21,9 @@ public struct AuthRequest: Sendable {
         guard let url else { return nil }
         let bytes = url.utf8
         let schemeLength: Int
-        if bytes.starts(with: "https://".utf8, by: { ascii($0) == $1 }) {
+        if ASCIICase.hasPrefix(bytes, "https://") {
             schemeLength = 8
-        } else if bytes.starts(with: "http://".utf8, by: { ascii($0) == $1 }) {
+        } else if ASCIICase.hasPrefix(bytes, "http://") {
             schemeLength = 7
         } else {
             return nil
@@ -45,9 +45,5 @@ public struct AuthRequest: Sendable {
         default:
             false
         }
-    }
-
-    private static func ascii(_ byte: UInt8) -> UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
     }
 }

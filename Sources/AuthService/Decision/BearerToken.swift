@@ -7,8 +7,7 @@ enum BearerToken {
         let utf8 = header.utf8
         guard utf8.count > 7 else { return .failure(header.isEmpty ? .missingToken : .badScheme) }
         // RFC 7235 §2.1: the scheme is case-insensitive.
-        let scheme = header.utf8.prefix(6)
-        guard scheme.elementsEqual("bearer".utf8, by: { ($0 | 0x20) == $1 }) else { return .failure(.badScheme) }
+        guard ASCIICase.hasPrefix(utf8, "bearer") else { return .failure(.badScheme) }
         var rest = Substring(header).utf8.dropFirst(6)
         guard rest.first == UInt8(ascii: " ") else { return .failure(.badScheme) }
         rest = rest.drop(while: { $0 == UInt8(ascii: " ") })

@@ -87,15 +87,20 @@ public final class OutboxRelay: Service, Sendable {
             }
         }
         registry.counter("oms_core_events_published_total").increment(by: sent.count)
+        let failedInARow: Int
+        if sent.isEmpty {
+            failedInARow = failedRounds.add(1, ordering: .relaxed).newValue
+        } else {
+            failedInARow = 0
+            failedRounds.store(0, ordering: .relaxed)
+        }
         if let firstFailure {
             registry.counter("oms_core_events_unpublished_total").increment(by: events.count - sent.count)
             logger.warning("events not published; kept for the next round", metadata: [
                 "count": .stringConvertible(events.count - sent.count), "error": .string(firstFailure.message),
             ])
-            let failed = sent.isEmpty ? failedRounds.add(1, ordering: .relaxed).newValue : 0
-            replaceIfStuck(producer, failedRounds: failed)
+            replaceIfStuck(producer, failedRounds: failedInARow)
         }
-        if !sent.isEmpty { failedRounds.store(0, ordering: .relaxed) }
         if !sent.isEmpty {
             do {
                 try await store.markSent(sent, nowMs: WallClock.millisecondsNow())
