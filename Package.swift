@@ -35,12 +35,14 @@ let package = Package(
 
         // Wrappers.
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
-        .target(name: "Curl", dependencies: ["CCurl"]),
+        // Client TLS settings and OpenSSL sessions over sockets we own (Redis).
+        .target(name: "TLS", dependencies: ["COpenSSL"]),
+        .target(name: "Curl", dependencies: ["CCurl", "TLS"]),
         .target(name: "XML", dependencies: ["CXML2"]),
         .target(
             name: "Redis",
             dependencies: [
-                "CHiredis",
+                "CHiredis", "TLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -60,7 +62,7 @@ let package = Package(
         .target(
             name: "EdgeRuntime",
             dependencies: [
-                "JSON",
+                "JSON", "TLS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -77,7 +79,7 @@ let package = Package(
         .target(
             name: "AuthService",
             dependencies: [
-                "JOSE", "JSON", "Curl", "EdgeRuntime",
+                "JOSE", "JSON", "Curl", "EdgeRuntime", "TLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -95,7 +97,7 @@ let package = Package(
         .target(
             name: "SOAPBridge",
             dependencies: [
-                "XML", "SOAP", "JSON", "Curl", "EdgeRuntime",
+                "XML", "SOAP", "JSON", "Curl", "EdgeRuntime", "TLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
@@ -131,7 +133,7 @@ let package = Package(
         .target(
             name: "Core",
             dependencies: [
-                "Database", "JSON", "Curl", "Kafka", "EdgeRuntime",
+                "Database", "JSON", "Curl", "Kafka", "EdgeRuntime", "TLS",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -198,7 +200,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime"]),
+        .testTarget(name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime", "TLS", "TestSupport"]),
         // Loopback sockets and child processes for the tests that need real servers.
         .target(
             name: "TestSupport",
@@ -212,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "AuthServiceTests",
             dependencies: [
-                "AuthService", "Emulators", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport",
+                "AuthService", "Emulators", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport", "TLS",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),

@@ -13,6 +13,7 @@ struct AuthMetrics: Sendable {
     let oidmInvalid: Counter
     let oidmUnavailable: Counter
     let oidmBreakerRejected: Counter
+    let oidmTLSFailures: Counter
     let oidmLatency: Timer
     let jwksLoaded: Counter
     let jwksErrors: Counter
@@ -32,6 +33,7 @@ struct AuthMetrics: Sendable {
         oidmInvalid = registry.counter("oms_auth_oidm_calls_total", [("result", "invalid")])
         oidmUnavailable = registry.counter("oms_auth_oidm_calls_total", [("result", "unavailable")])
         oidmBreakerRejected = registry.counter("oms_auth_oidm_breaker_rejections_total")
+        oidmTLSFailures = registry.counter("oms_auth_oidm_tls_failures_total")
         oidmLatency = registry.timer("oms_auth_oidm_latency_seconds")
         jwksLoaded = registry.counter("oms_auth_jwks_loads_total", [("result", "ok")])
         jwksErrors = registry.counter("oms_auth_jwks_loads_total", [("result", "error")])
@@ -41,7 +43,9 @@ struct AuthMetrics: Sendable {
         switch verdict {
         case .valid: oidmValid.increment()
         case .invalid: oidmInvalid.increment()
-        case .unavailable: oidmUnavailable.increment()
+        case .unavailable:
+            oidmUnavailable.increment()
+            if verdict.isTLSFailure { oidmTLSFailures.increment() }
         }
     }
 }

@@ -11,6 +11,7 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
             case cancelled
             case shutdown
             case invalidRequest
+            case tls
             case transport
         }
 
@@ -32,6 +33,9 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
         public static let shutdown = Code(.shutdown)
         /// The request was rejected before anything was sent (bad URL, scheme, method or header).
         public static let invalidRequest = Code(.invalidRequest)
+        /// The TLS handshake failed: the server's certificate or name did not verify, the
+        /// client certificate was refused or unusable, or no common protocol version.
+        public static let tls = Code(.tls)
         /// Any other libcurl failure; `message` carries libcurl's explanation.
         public static let transport = Code(.transport)
 
@@ -43,6 +47,7 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
             case .cancelled: "cancelled"
             case .shutdown: "shutdown"
             case .invalidRequest: "invalidRequest"
+            case .tls: "tls"
             case .transport: "transport"
             }
         }

@@ -4,7 +4,7 @@ extension CurlRequest {
     /// Rejects requests libcurl would misinterpret or that could smuggle extra header lines,
     /// on the caller's task, before anything is queued for the loop thread.
     func validate() throws(CurlError) {
-        try Self.validateURL(self.url)
+        try self.validateURL(self.url)
         guard Self.isToken(self.method) else {
             throw CurlError(code: .invalidRequest, message: "invalid HTTP method \"\(self.method)\"")
         }
@@ -25,28 +25,21 @@ extension CurlRequest {
     /// Parses with libcurl's own URL parser so that what we accept is exactly what it will
     /// accept, and checks the scheme here to give a clear error instead of
     /// CURLE_UNSUPPORTED_PROTOCOL later.
-    private static func validateURL(_ url: String) throws(CurlError) {
+    private func validateURL(_ url: String) throws(CurlError) {
         guard !url.utf8.contains(0) else {
             throw CurlError(code: .invalidRequest, message: "URL contains a NUL byte")
         }
-        CurlGlobal.ensureInitialized()
-        guard let handle = curl_url() else {
-            throw CurlError(code: .transport, message: "curl_url() failed (out of memory)")
-        }
-        defer { curl_url_cleanup(handle) }
-        let setResult = curl_url_set(handle, CURLUPART_URL, url, 0)
-        guard setResult == CURLUE_OK else {
-            let reason = String(cString: curl_url_strerror(setResult))
-            throw CurlError(code: .invalidRequest, message: "invalid URL \"\(url)\": \(reason)")
-        }
-        var scheme: UnsafeMutablePointer<CChar>? = nil
-        guard curl_url_get(handle, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK, let scheme else {
+        let parts = try CurlURLParts(url)
+        guard let scheme = parts.scheme else {
             throw CurlError(code: .invalidRequest, message: "URL has no scheme: \"\(url)\"")
         }
-        defer { curl_free(scheme) }
-        let name = String(cString: scheme).lowercased()
-        guard name == "http" || name == "https" else {
-            throw CurlError(code: .invalidRequest, message: "unsupported URL scheme \"\(name)\" (only http and https)")
+        guard scheme == "http" || scheme == "https" else {
+            throw CurlError(code: .invalidRequest, message: "unsupported URL scheme \"\(scheme)\" (only http and https)")
+        }
+        if let serverName = self.tls.serverName, scheme == "https" {
+            // The rewrite the transfer will do, tried here so a bad name fails on the caller.
+            var named = try CurlURLParts(url)
+            try named.setHost(serverName)
         }
     }
 

@@ -1,3 +1,5 @@
+import TLS
+
 /// One HTTP request. A plain value: the client copies everything it needs into libcurl
 /// before the transfer starts.
 public struct CurlRequest: Sendable {
@@ -16,6 +18,9 @@ public struct CurlRequest: Sendable {
     public var connectTimeout: Duration?
     /// Larger response bodies fail with `.responseTooLarge`.
     public var maxResponseBytes: Int
+    /// For `https://`: whom to trust, the client certificate and the name to verify.
+    /// TLS 1.2 is the minimum and verification is on unless `insecureSkipVerify`.
+    public var tls: TLSSettings
 
     public init(
         url: String,
@@ -24,7 +29,8 @@ public struct CurlRequest: Sendable {
         body: [UInt8]? = nil,
         timeout: Duration = .seconds(10),
         connectTimeout: Duration? = nil,
-        maxResponseBytes: Int = 10 << 20
+        maxResponseBytes: Int = 10 << 20,
+        tls: TLSSettings = TLSSettings()
     ) {
         self.url = url
         self.method = method
@@ -33,5 +39,6 @@ public struct CurlRequest: Sendable {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.maxResponseBytes = maxResponseBytes
+        self.tls = tls
     }
 }

@@ -7,6 +7,7 @@ extension CurlTransfer {
         // NOSIGNAL: libcurl must not use signals/alarms, it runs on a thread it does not own.
         try self.set(CURLOPT_NOSIGNAL, 1)
         try self.set(CURLOPT_URL, request.url)
+        try self.configureTLS()
         // Only http(s), also after any redirect, and no redirects are followed at all: the
         // caller decides what a 3xx means.
         try self.set(CURLOPT_PROTOCOLS_STR, "http,https")
@@ -77,6 +78,42 @@ extension CurlTransfer {
         } else {
             try self.set(CURLOPT_CUSTOMREQUEST, method)
         }
+    }
+
+    /// Set on every transfer, not only for https: an easy handle is reused, and `reset`
+    /// restores libcurl's defaults, which are the system store and verification on.
+    private func configureTLS() throws(CurlError) {
+        let tls = self.request.tls
+        try self.set(CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2)
+        try self.set(CURLOPT_SSL_VERIFYPEER, tls.insecureSkipVerify ? 0 : 1)
+        try self.set(CURLOPT_SSL_VERIFYHOST, tls.insecureSkipVerify ? 0 : 2)
+        if let caFile = tls.caFile {
+            try self.set(CURLOPT_CAINFO, caFile)
+        }
+        if let certFile = tls.certFile, let keyFile = tls.keyFile {
+            try self.set(CURLOPT_SSLCERTTYPE, "PEM")
+            try self.set(CURLOPT_SSLCERT, certFile)
+            try self.set(CURLOPT_SSLKEY, keyFile)
+        }
+        if let serverName = tls.serverName {
+            // libcurl verifies (and sends as SNI) the URL's host. To verify another name,
+            // the URL names that one and CONNECT_TO sends the connection where the URL
+            // pointed: "server_name:port:original_host:port".
+            let target = try CurlURLParts(self.request.url)
+            var named = try CurlURLParts(self.request.url)
+            try named.setHost(serverName)
+            try self.set(CURLOPT_URL, try named.url())
+            let entry = "\(Self.bracketed(serverName)):\(target.port):\(Self.bracketed(target.host)):\(target.port)"
+            guard let list = curl_slist_append(nil, entry) else {
+                throw CurlError(code: .transport, message: "curl_slist_append failed (out of memory)")
+            }
+            self.connectToList = list
+            try self.check(oms_curl_easy_setopt_slist(self.easy, CURLOPT_CONNECT_TO, list))
+        }
+    }
+
+    private static func bracketed(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     }
 
     private func configureHeaders() throws(CurlError) {

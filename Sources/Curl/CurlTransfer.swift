@@ -19,6 +19,8 @@ final class CurlTransfer {
     /// libcurl keeps pointers to these until the handle is reset, so they live as long as
     /// the transfer and are freed in `deinit`, after the runner has reset the handle.
     var headerList: UnsafeMutablePointer<curl_slist>?
+    /// CURLOPT_CONNECT_TO's one entry when `tls.serverName` names the host to verify.
+    var connectToList: UnsafeMutablePointer<curl_slist>?
     let errorBuffer: UnsafeMutablePointer<CChar>
 
     private var responseHeaders: [(name: String, value: String)] = []
@@ -44,6 +46,7 @@ final class CurlTransfer {
     deinit {
         precondition(self.continuation == nil, "CurlTransfer released without resuming its caller")
         curl_slist_free_all(self.headerList)
+        curl_slist_free_all(self.connectToList)
         self.errorBuffer.deallocate()
     }
 
@@ -121,6 +124,12 @@ final class CurlTransfer {
             return .failure(CurlError(code: .responseTooLarge, message: "response body exceeds \(limit) bytes"))
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return .failure(self.error(.invalidRequest, code))
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CRL_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+             CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,
+             CURLE_SSL_ENGINE_INITFAILED, CURLE_USE_SSL_FAILED:
+            let failure = self.error(.tls, code)
+            return .failure(CurlError(code: .tls, message: "tls: \(failure.message)"))
         default:
             return .failure(self.error(.transport, code))
         }

@@ -17,6 +17,10 @@ enum RoleStartup {
         do {
             let value = try make(reader)
             try reader.checkNoUnknownKeys()
+            let logger = Logger(label: "oms.config")
+            for warning in reader.warnings {
+                logger.warning("\(warning)")
+            }
             return value
         } catch {
             fail(error.description)

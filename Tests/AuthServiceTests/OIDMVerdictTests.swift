@@ -28,6 +28,13 @@ import Testing
         }
     }
 
+    @Test func a400ThatIsNotOIDMsJSONIsAFaultNotAVerdict() {
+        #expect(verdict(400, "{\"errorCode\":\"OAMRS-10001\",\"errorDesc\":\"invalid\"}") == .invalid)
+        for body in ["", "<html><head><title>400 No required SSL certificate was sent</title></head></html>", "[]"] {
+            #expect(!verdict(400, body).isAnswer, "\(body)")
+        }
+    }
+
     @Test func formEncodingKeepsOnlyUnreservedCharacters() {
         #expect(FormEncoding.encode("a.b_c-d~e") == "a.b_c-d~e")
         #expect(FormEncoding.encode("a+b/c=&d e") == "a%2Bb%2Fc%3D%26d%20e")

@@ -1,5 +1,6 @@
 import EdgeRuntime
 import JOSE
+import TLS
 
 /// Everything `oms auth` is configured with, validated once at start-up.
 public struct AuthConfiguration: Sendable {
@@ -61,6 +62,8 @@ public struct OIDMSettings: Sendable {
     public var negativeCacheTTLSeconds: Int = 5
     public var breakerFailures: Int = 5
     public var breakerOpenSeconds: Int = 10
+    /// `oidm.tls.*`: an HTTPS OIDM's trust, client certificate and name.
+    public var tls = TLSSettings()
 
     public init() {}
 
@@ -73,6 +76,7 @@ public struct OIDMSettings: Sendable {
         negativeCacheTTLSeconds = try reader.int("oidm.negative_cache_ttl_s", default: negativeCacheTTLSeconds, in: 0...3_600)
         breakerFailures = try reader.int("oidm.breaker.failures", default: breakerFailures, in: 1...10_000)
         breakerOpenSeconds = try reader.int("oidm.breaker.open_s", default: breakerOpenSeconds, in: 1...3_600)
+        tls = try reader.tls("oidm")
     }
 }
 
@@ -81,10 +85,13 @@ public struct JWKSSettings: Sendable {
 
     public var source: Source
     public var minRefreshIntervalSeconds: Int = 30
+    /// `jwks.tls.*`, for an HTTPS `jwks.url`.
+    public var tls: TLSSettings
 
-    public init(source: Source, minRefreshIntervalSeconds: Int = 30) {
+    public init(source: Source, minRefreshIntervalSeconds: Int = 30, tls: TLSSettings = TLSSettings()) {
         self.source = source
         self.minRefreshIntervalSeconds = minRefreshIntervalSeconds
+        self.tls = tls
     }
 
     init(reader: ConfigReader) throws(ConfigError) {
@@ -97,6 +104,7 @@ public struct JWKSSettings: Sendable {
         case (.some, .some): throw ConfigError(key: "jwks", "set only one of jwks.file and jwks.url")
         }
         minRefreshIntervalSeconds = try reader.int("jwks.min_refresh_interval_s", default: 30, in: 0...86_400)
+        tls = try reader.tls("jwks")
     }
 }
 

@@ -98,7 +98,7 @@ final class KeySetProvider: Sendable {
             return Array(data)
         case .url(let url):
             do {
-                let response = try await http.execute(CurlRequest(url: url, timeout: .seconds(5), maxResponseBytes: 1 << 20))
+                let response = try await http.execute(CurlRequest(url: url, timeout: .seconds(5), maxResponseBytes: 1 << 20, tls: settings.tls))
                 guard response.status == 200 else { throw LoadError(description: "\(sourceName): HTTP \(response.status)") }
                 return response.body
             } catch let error as LoadError {

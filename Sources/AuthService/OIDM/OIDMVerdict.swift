@@ -10,4 +10,11 @@ enum OIDMVerdict: Sendable, Equatable {
         if case .unavailable = self { return false }
         return true
     }
+
+    /// The call failed in its TLS handshake (certificate, name, client certificate refused):
+    /// usually a configuration or certificate rotation problem, so it is counted on its own.
+    var isTLSFailure: Bool {
+        if case .unavailable(let detail) = self { return detail.hasPrefix("tls: ") }
+        return false
+    }
 }

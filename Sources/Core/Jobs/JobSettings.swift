@@ -1,4 +1,5 @@
 import EdgeRuntime
+import TLS
 
 /// `jobs.*`, `refdata.url` and `soap_bridge.url`: how the jobs run and whom they call.
 public struct JobSettings: Sendable, Equatable {
@@ -6,6 +7,9 @@ public struct JobSettings: Sendable, Equatable {
     public var enabled = true
     public var refdataURL = "http://127.0.0.1:8083"
     public var bridgeURL = "http://127.0.0.1:8082"
+    /// `refdata.tls.*` and `soap_bridge.tls.*`, for HTTPS URLs.
+    public var refdataTLS = TLSSettings()
+    public var bridgeTLS = TLSSettings()
     /// Pause between rounds when nothing was due (`jobs.interval_ms`).
     public var interval: Duration = .milliseconds(200)
     /// Requests claimed, and worked on at once, per round (`jobs.batch_size`).

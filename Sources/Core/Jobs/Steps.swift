@@ -103,7 +103,8 @@ struct Steps: Sendable {
         do {
             let response = try await http.execute(CurlRequest(
                 url: url, method: method, headers: body == nil ? [] : [("Content-Type", "application/json")],
-                body: body.map { Array($0.utf8) }, timeout: settings.callTimeout
+                body: body.map { Array($0.utf8) }, timeout: settings.callTimeout,
+                tls: service == "refdata" ? settings.refdataTLS : settings.bridgeTLS
             ))
             return .success(response)
         } catch {

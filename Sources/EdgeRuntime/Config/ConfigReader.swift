@@ -9,6 +9,7 @@ public final class ConfigReader {
     private final class Tracker {
         var present: Set<String> = []
         var consumed: Set<String> = []
+        var warnings: [String] = []
     }
 
     private let root: ConfigValue
@@ -57,7 +58,15 @@ public final class ConfigReader {
         "OMS_" + key.uppercased().map { $0 == "." || $0 == "-" ? "_" : $0 }.map(String.init).joined()
     }
 
-    private func fullKey(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
+    func fullKey(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
+
+    /// Settings that are valid but unsafe (`insecure_skip_verify`): the role logs each of
+    /// these at every start, and `--check` prints them.
+    public var warnings: [String] { tracker.warnings }
+
+    public func warn(_ key: String, _ message: String) {
+        tracker.warnings.append("\(fullKey(key)): \(message)")
+    }
 
     /// The raw value for `key`: the environment first, then the file.
     private func raw(_ key: String) throws(ConfigError) -> ConfigValue? {

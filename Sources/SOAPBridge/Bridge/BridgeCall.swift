@@ -66,7 +66,7 @@ struct BridgeCall: Sendable {
         }
         let request = CurlRequest(
             url: upstream.url, method: "POST", headers: headers, body: Array(soap.utf8),
-            timeout: .milliseconds(upstream.timeoutMs), maxResponseBytes: limits.maxBytes
+            timeout: .milliseconds(upstream.timeoutMs), maxResponseBytes: limits.maxBytes, tls: upstream.tls
         )
         do {
             return try await http.execute(request)

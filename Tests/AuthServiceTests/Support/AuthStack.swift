@@ -8,6 +8,7 @@ import JSON
 import Logging
 import TestSupport
 import Testing
+import TLS
 @testable import AuthService
 
 /// A real stack on loopback for integration tests: the OIDM emulator and `oms auth` in this
@@ -22,6 +23,8 @@ final class AuthStack: @unchecked Sendable {
     private(set) var role: AuthRole!
     private var emulatorTask: Task<Void, any Error>?
     private var nginx: ShippedGateway?
+    /// HTTPS in front of the emulator, requiring a client certificate (`oidmFront:`).
+    private(set) var oidmFront: TLSFront?
 
     static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
@@ -41,10 +44,14 @@ final class AuthStack: @unchecked Sendable {
         emulatorDelayMs: Int = 0,
         identityDomain: String? = nil,
         jwksFromEmulator: Bool = false,
+        oidmFront pki: TestPKI? = nil,
         configure: (inout AuthConfiguration) -> Void = { _ in }
     ) async throws -> AuthStack {
         let stack = AuthStack(issuer: try TestIssuer())
         try await stack.startEmulator(delayMs: emulatorDelayMs, identityDomain: identityDomain)
+        if let pki {
+            stack.oidmFront = try await TLSFront(.https(upstream: stack.oidmPort, clientCertificate: true), pki: pki)
+        }
         var token = TokenPolicy(issuers: [TestIssuer.issuer], audiences: [TestIssuer.audience], allowedDomains: [TestIssuer.domain])
         token.algorithms = [.es256, .rs256]
         var configuration = AuthConfiguration(
@@ -60,6 +67,13 @@ final class AuthStack: @unchecked Sendable {
         )
         configuration.oidm.url = "http://127.0.0.1:\(stack.oidmPort)/oauth2/rest/rest/token"
         if jwksFromEmulator { configuration.jwks.source = .url("http://127.0.0.1:\(stack.oidmPort)/jwks") }
+        if let pki, let front = stack.oidmFront {
+            // The emulator only through HTTPS with the test CA's client certificate.
+            let tls = TLSSettings(caFile: pki.caFile, certFile: pki.clientCert, keyFile: pki.clientKey)
+            configuration.oidm.url = "https://localhost:\(front.port)/oauth2/rest/rest/token"
+            configuration.oidm.tls = tls
+            if jwksFromEmulator { configuration.jwks = JWKSSettings(source: .url("https://localhost:\(front.port)/jwks"), tls: tls) }
+        }
         configuration.oidm.timeoutMs = 5000
         configure(&configuration)
         stack.role = AuthRole(configuration: configuration, logger: quiet)
@@ -110,6 +124,7 @@ final class AuthStack: @unchecked Sendable {
 
     func stop() async {
         nginx?.stop()
+        oidmFront?.stop()
         await role?.stop()
         emulatorTask?.cancel()
         _ = try? await emulatorTask?.value
