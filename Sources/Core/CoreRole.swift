@@ -49,8 +49,13 @@ public struct CoreRole: Sendable {
         router.add(middleware: NotFoundAsJSON())
         let store = self.store
         router.addOperationalRoutes(metrics: metrics) {
-            let reachable = (try? await store.list(status: nil, after: nil, limit: 1)) != nil
-            return Readiness(ready: reachable, checks: ["database": reachable ? "ok" : "unreachable"])
+            do {
+                _ = try await store.list(status: nil, after: nil, limit: 1)
+                return Readiness(ready: true, checks: ["database": "ok"])
+            } catch {
+                // The reason (a TLS or authentication failure, a timeout), never a secret.
+                return Readiness(ready: false, checks: ["database": String(describing: error)])
+            }
         }
         CoreRoutes(store: store, maxBodyBytes: configuration.maxBodyBytes).add(to: router)
         OpsRoutes(store: store, page: page).add(to: router)

@@ -33,7 +33,7 @@ extension DatabaseURL {
     public func open(timeout: Duration, logger: Logger) async throws(DatabaseError) -> OpenedDatabase {
         switch self {
         case .sqlite(let path): .sqlite(try await SQLiteFile.open(path: path, logger: logger))
-        case .postgres(let endpoint): .postgres(PostgresPool(endpoint: endpoint, timeout: timeout, logger: logger))
+        case .postgres(let endpoint): .postgres(try PostgresPool(endpoint: endpoint, timeout: timeout, logger: logger))
         }
     }
 }

@@ -1,21 +1,48 @@
-/// `database.url`: `sqlite:PATH` (the embedded default) or `postgres://user:password@host:port/database`.
+import TLS
+
+/// `database.url`: `sqlite:PATH` (the embedded default) or
+/// `postgres://user[:password]@host[:port]/database[?sslmode=…&sslrootcert=…]`.
 public enum DatabaseURL: Sendable, Equatable {
     case sqlite(path: String)
     case postgres(PostgresEndpoint)
 
-    public struct PostgresEndpoint: Sendable, Equatable {
+    /// libpq's `sslmode`, with libpq's meanings: `disable` never encrypts; `prefer` (the
+    /// default) encrypts when the server offers it and verifies nothing; `require` always
+    /// encrypts and verifies the chain only when a root certificate is given; `verify-ca`
+    /// verifies the chain; `verify-full` the chain and the host name. From `require` up,
+    /// the connection never falls back to plain text.
+    public enum SSLMode: String, Sendable, Equatable, CaseIterable {
+        case disable
+        case prefer
+        case require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
+    }
+
+    public struct PostgresEndpoint: Sendable, Equatable, CustomStringConvertible {
         public var host: String
         public var port: Int
         public var username: String
         public var password: String?
         public var database: String
+        public var sslMode: SSLMode
+        /// Trust (`sslrootcert` or `database.tls.ca_file`), client certificate and server name.
+        public var tls: TLSSettings
 
-        public init(host: String, port: Int, username: String, password: String?, database: String) {
+        public init(host: String, port: Int, username: String, password: String?, database: String, sslMode: SSLMode = .prefer, tls: TLSSettings = TLSSettings()) {
             self.host = host
             self.port = port
             self.username = username
             self.password = password
             self.database = database
+            self.sslMode = sslMode
+            self.tls = tls
+        }
+
+        /// Without the password: this is what logs and error messages may show.
+        public var description: String {
+            let address = host.contains(":") ? "[\(host)]" : host
+            return "postgres://\(username)@\(address):\(port)/\(database)?sslmode=\(sslMode.rawValue)"
         }
     }
 
@@ -36,8 +63,11 @@ public enum DatabaseURL: Sendable, Equatable {
             throw DatabaseURLError("must start with sqlite: or postgres://")
         }
         var rest = text.dropFirst(scheme.count)
-        guard !rest.contains("?"), !rest.contains("#") else {
-            throw DatabaseURLError("query parameters are not supported (TLS and options are not configurable yet)")
+        guard !rest.contains("#") else { throw DatabaseURLError("fragments (#) are not supported") }
+        var parameters: [String: String] = [:]
+        if let question = rest.firstIndex(of: "?") {
+            parameters = try Self.parameters(rest[rest.index(after: question)...])
+            rest = rest[..<question]
         }
         guard let at = rest.lastIndex(of: "@") else { throw DatabaseURLError("needs user@host, as in postgres://oms:secret@db:5432/oms") }
         let credentials = rest[..<at]
@@ -65,11 +95,41 @@ public enum DatabaseURL: Sendable, Equatable {
             port = number
         }
         guard !host.isEmpty else { throw DatabaseURLError("the host is empty") }
-        self = .postgres(PostgresEndpoint(
+        var endpoint = PostgresEndpoint(
             host: String(host), port: port, username: try Self.percentDecoded(user), password: password,
             database: try Self.percentDecoded(database)
-        ))
+        )
+        if let mode = parameters["sslmode"] {
+            guard let parsed = SSLMode(rawValue: mode) else {
+                throw DatabaseURLError("sslmode must be one of \(SSLMode.allCases.map(\.rawValue).joined(separator: ", ")), got '\(mode.prefix(40))'")
+            }
+            endpoint.sslMode = parsed
+        }
+        if let root = parameters["sslrootcert"] {
+            guard !root.isEmpty else { throw DatabaseURLError("sslrootcert needs a file path") }
+            endpoint.tls.caFile = root
+        }
+        self = .postgres(endpoint)
     }
+
+    /// The query's `name=value` pairs: libpq's `sslmode` and `sslrootcert` only. Anything
+    /// else is refused by name rather than ignored, and a name given twice is refused.
+    private static func parameters(_ query: Substring) throws(DatabaseURLError) -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in query.split(separator: "&", omittingEmptySubsequences: false) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty else { throw DatabaseURLError("query parameters must be name=value, got '\(pair.prefix(40))'") }
+            let name = String(parts[0])
+            guard supportedParameters.contains(name) else {
+                throw DatabaseURLError("unsupported parameter '\(name.prefix(40))' (supported: sslmode, sslrootcert; a client certificate goes in database.tls.cert_file and database.tls.key_file)")
+            }
+            guard out[name] == nil else { throw DatabaseURLError("parameter '\(name)' is given twice") }
+            out[name] = try percentDecoded(parts[1])
+        }
+        return out
+    }
+
+    private static let supportedParameters: Set<String> = ["sslmode", "sslrootcert"]
 
     /// RFC 3986 percent-decoding, for passwords with reserved characters.
     private static func percentDecoded(_ text: Substring) throws(DatabaseURLError) -> String {

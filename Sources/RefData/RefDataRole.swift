@@ -55,13 +55,13 @@ public struct RefDataRole: Sendable {
         router.add(middleware: NotFoundAsJSON())
         let service = self.service
         router.addOperationalRoutes(metrics: metrics) {
-            let database = await service.databaseReachable()
-            var checks = ["database": database ? "ok" : "unreachable"]
+            let problem = await service.databaseProblem()
+            var checks = ["database": problem ?? "ok"]
             if let serving = service.redisServing {
                 // Redis down is not "not ready": reads fall back to the database.
                 checks["redis"] = serving ? "ok" : "bypassed (reads use the database)"
             }
-            return Readiness(ready: database, checks: checks)
+            return Readiness(ready: problem == nil, checks: checks)
         }
         RefDataRoutes(service: service, maxBodyBytes: configuration.maxBodyBytes).add(to: router)
         return router.application(server: configuration.server, logger: logger, onListening: onListening)

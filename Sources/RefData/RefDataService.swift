@@ -77,8 +77,15 @@ public final class RefDataService: Sendable {
     }
 
     /// Whether the database answers (for `/readyz`).
-    func databaseReachable() async -> Bool {
-        (try? await store.list(kind: "-", after: nil, limit: 1)) != nil
+    /// Nil when the database answers; otherwise why not (`/readyz` shows it: the reason a
+    /// connection fails, such as a TLS or authentication error, never a secret).
+    func databaseProblem() async -> String? {
+        do {
+            _ = try await store.list(kind: "-", after: nil, limit: 1)
+            return nil
+        } catch {
+            return String(describing: error)
+        }
     }
 
     func start() {

@@ -30,7 +30,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .sqlite(let path): SQLiteRefDataStore(database: try await SQLiteFile.open(path: path, logger: Self.quiet))
         // A generous deadline: the whole test run loads this 2-core machine, and twenty writers
         // queue on one row lock. The deadline itself has its own tests.
-        case .postgres(let endpoint): PostgresRefDataStore(database: PostgresPool(endpoint: endpoint, timeout: .seconds(30), logger: Self.quiet))
+        case .postgres(let endpoint): PostgresRefDataStore(database: try PostgresPool(endpoint: endpoint, timeout: .seconds(30), logger: Self.quiet))
         }
     }
 }

@@ -23,11 +23,11 @@ public actor PostgresServer {
             guard let slash = url.range(of: "/", options: .backwards), url.distance(from: url.startIndex, to: slash.lowerBound) > "postgres://".count else {
                 throw Failure(description: "OMS_TEST_POSTGRES_URL must be postgres://USER@HOST:PORT/DATABASE, not \(url)")
             }
-            try await run(Self.tool("psql"), [url, "-q", "-c", "CREATE DATABASE \(name)"])
+            try await Self.run(Self.tool("psql"), [url, "-q", "-c", "CREATE DATABASE \(name)"])
             return String(url[..<slash.lowerBound]) + "/" + name
         }
         let port = try await start()
-        try await run(Self.tool("createdb"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name])
+        try await Self.run(Self.tool("createdb"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name])
         return "postgres://postgres@127.0.0.1:\(port)/\(name)"
     }
 
@@ -50,12 +50,12 @@ public actor PostgresServer {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         // initdb refuses to run as root: then the server runs as the `postgres` user.
         if getuid() == 0 {
-            try await run("/bin/chown", ["-R", "postgres", folder.path])
+            try await Self.run("/bin/chown", ["-R", "postgres", folder.path])
         }
-        try await run(Self.tool("initdb"), ["-D", data.path, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
+        try await Self.run(Self.tool("initdb"), ["-D", data.path, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
         let port = Loopback.freePort()
         let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        try await run(Self.tool("pg_ctl"), ["-D", data.path, "-o", options, "-l", folder.appendingPathComponent("server.log").path, "-w", "start"])
+        try await Self.run(Self.tool("pg_ctl"), ["-D", data.path, "-o", options, "-l", folder.appendingPathComponent("server.log").path, "-w", "start"])
         started = (port, folder)
         Self.stopAtExit(data: data.path, folder: folder.path)
         guard await Loopback.waitUntilListening(port) else {
@@ -65,7 +65,7 @@ public actor PostgresServer {
     }
 
     /// The folder of initdb, pg_ctl, createdb and psql (not on PATH on Debian).
-    private static func tool(_ name: String) throws -> String {
+    static func tool(_ name: String) throws -> String {
         let candidates = ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin", "/usr/bin"]
         for folder in candidates where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
             return "\(folder)/\(name)"
@@ -74,7 +74,7 @@ public actor PostgresServer {
     }
 
     /// Runs a tool to completion, as the `postgres` user when we are root; throws with its output.
-    private func run(_ executable: String, _ arguments: [String]) async throws {
+    static func run(_ executable: String, _ arguments: [String]) async throws {
         var command = [executable] + arguments
         if getuid() == 0, executable != "/bin/chown" {
             command = ["/usr/sbin/runuser", "-u", "postgres", "--"] + command
@@ -89,15 +89,19 @@ public actor PostgresServer {
         }
     }
 
-    nonisolated(unsafe) private static var exitStop: (data: String, folder: String)?
+    nonisolated(unsafe) private static var exitStops: [(data: String, folder: String)] = []
 
-    private static func stopAtExit(data: String, folder: String) {
-        exitStop = (data, folder)
-        atexit {
-            guard let (data, folder) = PostgresServer.exitStop else { return }
-            let user = getuid() == 0 ? "runuser -u postgres -- " : ""
-            guard let pgctl = try? PostgresServer.tool("pg_ctl") else { return }
-            _ = system("\(user)\(pgctl) -D '\(data)' -m immediate stop >/dev/null 2>&1; rm -rf '\(folder)'")
+    /// Every server a test process started is stopped when it exits.
+    static func stopAtExit(data: String, folder: String) {
+        if exitStops.isEmpty {
+            atexit {
+                let user = getuid() == 0 ? "runuser -u postgres -- " : ""
+                guard let pgctl = try? PostgresServer.tool("pg_ctl") else { return }
+                for (data, folder) in PostgresServer.exitStops {
+                    _ = system("\(user)\(pgctl) -D '\(data)' -m immediate stop >/dev/null 2>&1; rm -rf '\(folder)'")
+                }
+            }
         }
+        exitStops.append((data, folder))
     }
 }

@@ -15,6 +15,10 @@ public final class TestPKI: Sendable {
     public var otherCAFile: String { path("other-ca.pem") }
     public var serverCert: String { path("server.pem") }
     public var serverKey: String { path("server.key") }
+    /// A server certificate naming `localhost` only, no address: some TLS stacks (swift-nio-ssl)
+    /// accept a certificate for the address they connected to whatever name was asked for.
+    public var namedServerCert: String { path("named.pem") }
+    public var namedServerKey: String { path("named.key") }
     public var clientCert: String { path("client.pem") }
     public var clientKey: String { path("client.key") }
     /// A client certificate signed by the other CA: a server trusting `caFile` refuses it.
@@ -30,6 +34,7 @@ public final class TestPKI: Sendable {
         try makeCA("ca", subject: "/CN=oms-test-ca")
         try makeCA("other-ca", subject: "/CN=oms-other-ca")
         try issue("server", by: "ca", subject: "/CN=localhost", extensions: "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth")
+        try issue("named", by: "ca", subject: "/CN=localhost", extensions: "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth")
         try issue("client", by: "ca", subject: "/CN=oms-client", extensions: "extendedKeyUsage=clientAuth")
         try issue("stranger", by: "other-ca", subject: "/CN=stranger", extensions: "extendedKeyUsage=clientAuth")
         // Servers running as another user (PostgreSQL as `postgres`) must read their files.
