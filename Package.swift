@@ -120,7 +120,7 @@ let package = Package(
         .target(
             name: "RefData",
             dependencies: [
-                "Database", "Redis", "JSON", "EdgeRuntime",
+                "Database", "Redis", "JSON", "EdgeRuntime", "TLS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -207,7 +207,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Curl", "JSON", "Kafka",
+                "Curl", "JSON", "Kafka", "Redis", "TLS",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -225,7 +225,7 @@ let package = Package(
         // Renders helm/oms with the real Helm and checks the wiring (and each role's config with
         // the built `oms --check`).
         .testTarget(name: "HelmTests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "TLS", "TestSupport"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(
             name: "ConformanceTests",

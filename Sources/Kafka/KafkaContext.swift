@@ -8,6 +8,9 @@ import Synchronization
 final class KafkaContext: Sendable {
     let logger: Logger
     private let deliveries = Mutex(Deliveries())
+    /// The last error librdkafka reported outside a message (a refused handshake or SASL
+    /// authentication, all brokers down), until a record is delivered again.
+    private let lastProblem = Mutex<String?>(nil)
 
     private struct Deliveries {
         var awaited = Set<Int>()
@@ -45,6 +48,16 @@ final class KafkaContext: Sendable {
         deliveries.withLock { state in
             if state.awaited.contains(ticket) { state.reported[ticket] = code }
         }
+        if code == RD_KAFKA_RESP_ERR_NO_ERROR {
+            lastProblem.withLock { $0 = nil }
+        }
+    }
+
+    /// Why the cluster cannot be reached, while it cannot (nil once a record is delivered).
+    var problem: String? { lastProblem.withLock { $0 } }
+
+    fileprivate func reportProblem(_ text: String) {
+        lastProblem.withLock { $0 = text }
     }
 
     /// Installs the callbacks on `conf`, with this context as their opaque pointer (retained;
@@ -88,7 +101,10 @@ private func kafkaLogCallback(_ client: OpaquePointer?, _ level: Int32, _ facili
 /// Errors librdkafka reports outside any one message (all brokers down, fatal idempotence
 /// errors). A failed connection is left out: the log callback has already said it.
 private func kafkaErrorCallback(_ client: OpaquePointer?, _ code: Int32, _ reason: UnsafePointer<CChar>?, _ opaque: UnsafeMutableRawPointer?) {
-    guard let context = KafkaContext.from(opaque), rd_kafka_resp_err_t(code) != RD_KAFKA_RESP_ERR__TRANSPORT else { return }
+    guard let context = KafkaContext.from(opaque) else { return }
     let name = String(cString: rd_kafka_err2name(rd_kafka_resp_err_t(code)))
-    context.logger.warning("kafka error", metadata: ["code": .string(name), "reason": .string(reason.map { String(cString: $0) } ?? "")])
+    let text = reason.map { String(cString: $0) } ?? ""
+    context.reportProblem("\(name): \(text)")
+    guard rd_kafka_resp_err_t(code) != RD_KAFKA_RESP_ERR__TRANSPORT else { return }
+    context.logger.warning("kafka error", metadata: ["code": .string(name), "reason": .string(text)])
 }

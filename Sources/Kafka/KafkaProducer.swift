@@ -33,6 +33,10 @@ public final class KafkaProducer: Sendable {
     /// Set once librdkafka reported a fatal error: this producer can send nothing more, make a new one.
     public var fatalError: KafkaError? { client.fatalError }
 
+    /// The last error librdkafka reported about reaching the cluster (TLS handshake, SASL
+    /// authentication, brokers down), until a record is delivered again.
+    public var problem: String? { client.context.problem }
+
     /// Sends `messages` and returns, in the same order, whether each was acknowledged. Returns
     /// within the message timeout plus a few seconds; never throws for one record's failure.
     public func send(_ messages: [KafkaMessage]) async -> [Result<Void, KafkaError>] {

@@ -10,6 +10,9 @@ public struct KafkaProducerSettings: Sendable, Equatable {
     public var messageTimeout: Duration = .seconds(10)
     /// How long records wait to be batched (`linger.ms`).
     public var linger: Duration = .milliseconds(5)
+    /// Security and further settings, applied after the ones above (the configuration refuses
+    /// the names OMS owns, so none of these replaces one of them).
+    public var extra = KafkaProperties()
 
     public init(brokers: [String]) {
         self.brokers = brokers
@@ -25,7 +28,14 @@ public struct KafkaProducerSettings: Sendable, Equatable {
             ("linger.ms", String(Self.milliseconds(linger))),
             // Brokers close idle connections; that is not worth a log line each time.
             ("log.connection.close", "false"),
-        ]
+        ] + extra.sorted
+    }
+
+    /// Hands every property to librdkafka without starting a client: a name or value it
+    /// refuses fails here with its message (for `--check` and start-up). Files named by
+    /// `ssl.*` are only read when a client starts.
+    public func validate() throws(KafkaError) {
+        try KafkaClient.configuration(properties).destroy()
     }
 
     static func milliseconds(_ duration: Duration) -> Int64 {

@@ -1,17 +1,19 @@
 import NIOPosix
 import Synchronization
 
-/// A pool of `connections` synchronous hiredis connections, each used by one thread at a time.
+/// A pool of `connections` synchronous Redis connections, each used by one thread at a time.
 ///
-/// hiredis' synchronous API blocks, so every call runs on the client's own `NIOThreadPool`
+/// The connections block, so every call runs on the client's own `NIOThreadPool`
 /// (one thread per connection), never on an event loop or the cooperative pool. There are
 /// exactly as many connections as threads, so a thread always finds a free connection and
 /// callers beyond `connections` simply queue in the pool.
 ///
-/// Every socket operation is bounded by `timeout` (the connect, each write, each reply). A
+/// Every socket operation is bounded by `timeout` (each write, each reply; the steps of a new
+/// connection by `connectTimeout`). Over TLS (`rediss://`) the bytes go through OpenSSL. A
 /// connection that failed (error, timeout, EOF) is closed and re-created lazily on its next
-/// use; after connecting it sends `SELECT db` when the database is not 0. Commands are never
-/// retried: after a failure the command may or may not have run.
+/// use; after connecting it sends `AUTH` when credentials are set and `SELECT db` when the
+/// database is not 0. Commands are never retried: after a failure the command may or may not
+/// have run.
 ///
 /// Call `shutdown()` when done; a client dropped without it still closes its connections
 /// and stops its threads, but nobody waits for that.
@@ -26,11 +28,14 @@ public final class RedisClient: Sendable {
         var closed = false
     }
 
-    public init(endpoint: RedisEndpoint, timeout: Duration, connections: Int = 4) {
+    /// `connectTimeout` bounds each step of a new connection (TCP, TLS, `AUTH`, `SELECT`);
+    /// nil uses `timeout`. A TLS handshake takes more round trips than a command.
+    public init(endpoint: RedisEndpoint, timeout: Duration, connectTimeout: Duration? = nil, connections: Int = 4) {
         let count = max(connections, 1)
         self.endpoint = endpoint
         self.timeout = timeout
-        self.state = Mutex(State(idle: (0..<count).map { _ in RedisConnection(endpoint: endpoint, timeout: timeout) }))
+        let security = RedisSecurity(endpoint)
+        self.state = Mutex(State(idle: (0..<count).map { _ in RedisConnection(endpoint: endpoint, timeout: timeout, connectTimeout: connectTimeout, security: security) }))
         self.threads = NIOThreadPool(numberOfThreads: count)
         self.threads.start()
     }

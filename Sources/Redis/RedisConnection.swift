@@ -6,40 +6,53 @@ import Glibc
 import Darwin
 #endif
 
-/// One synchronous hiredis connection. Every method blocks the calling thread for at most
-/// `timeout` per socket operation, so it must only run on the client's or subscriber's own
-/// threads, never on an event loop or the cooperative pool.
+/// One synchronous Redis connection: the socket (plain or TLS) is ours, hiredis formats the
+/// commands (`redisFormatCommandArgv`) and parses the replies (its reader). Every method
+/// blocks the calling thread for at most `timeout` per socket operation, so it must only run
+/// on the client's or subscriber's own threads, never on an event loop or the cooperative
+/// pool.
 ///
-/// A failed operation closes the context: after a timeout hiredis may have sent half a
-/// command or left half a reply unread, and after an I/O error its `err` flag sticks, so the
-/// only safe continuation is a fresh connection (opened lazily by `execute`).
+/// After connecting it authenticates (`AUTH`, when credentials are configured) and selects
+/// the database, on every reconnect. A failed operation closes the connection: after a
+/// timeout half a command may have been sent or half a reply left unread, so the only safe
+/// continuation is a fresh connection (opened lazily by `execute`).
 final class RedisConnection: @unchecked Sendable {
-    // @unchecked: the context is not thread-safe, but a connection is used by one thread at
-    // a time: the client hands it between pool threads through a Mutex (which orders the
-    // accesses), the subscriber never lets it leave its thread.
+    // @unchecked: the socket and reader are not thread-safe, but a connection is used by one
+    // thread at a time: the client hands it between pool threads through a Mutex (which
+    // orders the accesses), the subscriber never lets it leave its thread.
     let endpoint: RedisEndpoint
     let timeout: Duration
-    private var context: UnsafeMutablePointer<redisContext>?
+    /// Bound of the connect, the TLS handshake, `AUTH` and `SELECT` each.
+    let connectTimeout: Duration
+    private let security: RedisSecurity
+    private var socket: RedisSocket?
+    private var reader: UnsafeMutablePointer<redisReader>?
+    /// Formatted commands not yet written: a pipeline goes out in one write.
+    private var output: [UInt8] = []
 
-    init(endpoint: RedisEndpoint, timeout: Duration) {
+    init(endpoint: RedisEndpoint, timeout: Duration, connectTimeout: Duration? = nil, security: RedisSecurity) {
         self.endpoint = endpoint
         self.timeout = timeout
+        self.connectTimeout = connectTimeout ?? timeout
+        self.security = security
     }
 
     deinit {
         self.close()
     }
 
-    var isOpen: Bool { self.context != nil }
+    var isOpen: Bool { self.socket != nil }
 
     func close() {
-        if let context = self.context {
-            redisFree(context)
-            self.context = nil
+        self.socket = nil
+        if let reader = self.reader {
+            redisReaderFree(reader)
+            self.reader = nil
         }
+        self.output.removeAll(keepingCapacity: true)
     }
 
-    /// Connects (closing any previous context) and selects the endpoint's database.
+    /// Connects (closing any previous connection), then TLS, `AUTH` and `SELECT` as configured.
     func open() throws(RedisError) {
         self.close()
         guard (1...65535).contains(self.endpoint.port) else {
@@ -48,35 +61,49 @@ final class RedisConnection: @unchecked Sendable {
         guard !self.endpoint.host.isEmpty, !self.endpoint.host.utf8.contains(0) else {
             throw RedisError(.connection, "invalid host name")
         }
-        let limit = Self.timeval(self.timeout)
-        guard let context = redisConnectWithTimeout(self.endpoint.host, Int32(self.endpoint.port), limit) else {
-            throw RedisError(.connection, "hiredis could not allocate a context")
+        // Before anything is sent: a TLS endpoint never falls back to plain text.
+        let context = try self.security.context()
+        let socket = try RedisSocket.open(host: self.endpoint.host, port: self.endpoint.port, timeout: self.connectTimeout, address: self.address)
+        if let context {
+            try socket.startTLS(context, host: self.endpoint.host)
         }
-        if context.pointee.err != 0 {
-            let failure = self.error(of: context, connecting: true)
-            redisFree(context)
-            throw failure
+        guard let reader = redisReaderCreate() else {
+            throw RedisError(.connection, "hiredis could not allocate a reader")
         }
-        // redisConnectWithTimeout bounds only the connect; reads and writes need their own limit.
-        guard redisSetTimeout(context, limit) == REDIS_OK else {
-            let failure = self.error(of: context, connecting: true)
-            redisFree(context)
-            throw failure
-        }
-        self.context = context
-        if self.endpoint.database != 0 {
-            let reply = try self.roundTrip([Self.arguments("SELECT", String(self.endpoint.database))])[0]
-            if case .error(let message) = reply {
-                self.close()
-                throw RedisError(.server, "SELECT \(self.endpoint.database) failed on \(self.address): \(message)")
+        self.socket = socket
+        self.reader = reader
+        do throws(RedisError) {
+            try self.authenticate()
+            if self.endpoint.database != 0 {
+                let reply = try self.roundTrip([Self.arguments("SELECT", String(self.endpoint.database))])[0]
+                if case .error(let message) = reply {
+                    throw RedisError(.server, "SELECT \(self.endpoint.database) failed on \(self.address): \(message)")
+                }
             }
+            socket.setTimeout(self.timeout)
+        } catch {
+            self.close()
+            throw error
+        }
+    }
+
+    /// `AUTH user password` (ACL) or `AUTH password`. The server's refusal is passed on; the
+    /// command itself, which holds the password, is never part of a message.
+    private func authenticate() throws(RedisError) {
+        guard let credentials = self.endpoint.credentials else { return }
+        var command = [Array("AUTH".utf8)]
+        if let username = credentials.username { command.append(Array(username.utf8)) }
+        command.append(Array(credentials.password.utf8))
+        let reply = try self.roundTrip([command])[0]
+        if case .error(let message) = reply {
+            throw RedisError(.authentication, "AUTH refused by \(self.address): \(message)")
         }
     }
 
     /// Sends `commands` in one write and reads one reply per command, reconnecting first when
     /// the connection is closed or went stale while idle.
     func execute(_ commands: [[[UInt8]]]) throws(RedisError) -> [RedisReply] {
-        if self.isOpen, self.isStale {
+        if let socket = self.socket, socket.isStale {
             self.close()
         }
         if !self.isOpen {
@@ -102,12 +129,12 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    /// Queues one command in hiredis' output buffer; nothing is written until a reply is read.
+    /// Queues one command; nothing is written until a reply is read.
     func append(_ command: [[UInt8]]) throws(RedisError) {
-        let context = try self.openContext()
+        guard self.isOpen else { throw RedisError(.connection, "not connected to \(self.address)") }
         let total = command.reduce(0) { $0 + $1.count }
         // One contiguous copy gives stable pointers for every argument at once; hiredis copies
-        // them again into its output buffer, so this storage only lives for the call.
+        // them again into the formatted command, so this storage only lives for the call.
         let storage = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: 1)
         defer { storage.deallocate() }
         var argv: [UnsafePointer<CChar>?] = []
@@ -125,103 +152,89 @@ final class RedisConnection: @unchecked Sendable {
             lengths.append(argument.count)
             offset += argument.count
         }
-        let status = argv.withUnsafeMutableBufferPointer { argv in
+        var formatted: UnsafeMutablePointer<CChar>?
+        let length = argv.withUnsafeMutableBufferPointer { argv in
             lengths.withUnsafeBufferPointer { lengths in
-                redisAppendCommandArgv(context, Int32(command.count), argv.baseAddress, lengths.baseAddress)
+                redisFormatCommandArgv(&formatted, Int32(command.count), argv.baseAddress, lengths.baseAddress)
             }
         }
-        guard status == REDIS_OK else {
-            let failure = self.error(of: context)
-            self.close()
-            throw failure
+        guard length >= 0, let formatted else {
+            throw RedisError(.invalidCommand, "hiredis could not format the command")
         }
+        defer { redisFreeCommand(formatted) }
+        self.output.append(contentsOf: UnsafeRawBufferPointer(start: formatted, count: Int(length)))
     }
 
-    /// Flushes pending commands, then blocks (up to `timeout`) for the next reply.
+    /// Writes pending commands, then blocks (up to `timeout` per read) for the next reply.
     func readReply() throws(RedisError) -> RedisReply {
-        let context = try self.openContext()
-        var raw: UnsafeMutableRawPointer? = nil
-        guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
-            let failure = self.error(of: context)
+        guard let socket = self.socket else { throw RedisError(.connection, "not connected to \(self.address)") }
+        do throws(RedisError) {
+            if !self.output.isEmpty {
+                try socket.write(self.output)
+                self.output.removeAll(keepingCapacity: true)
+            }
+            while true {
+                if let reply = try self.bufferedReply() { return reply }
+                try self.receive()
+            }
+        } catch {
             self.close()
-            throw failure
+            throw error
         }
-        defer { freeReplyObject(raw) }
-        return try RedisReply(hiredis: raw.assumingMemoryBound(to: redisReply.self))
     }
 
     /// A reply already parsed from received bytes, without touching the socket.
     func bufferedReply() throws(RedisError) -> RedisReply? {
-        let context = try self.openContext()
+        guard let reader = self.reader else { throw RedisError(.connection, "not connected to \(self.address)") }
         var raw: UnsafeMutableRawPointer? = nil
-        guard redisGetReplyFromReader(context, &raw) == REDIS_OK else {
-            let failure = self.error(of: context)
+        guard redisReaderGetReply(reader, &raw) == REDIS_OK else {
+            let text = withUnsafeBytes(of: reader.pointee.errstr) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             self.close()
-            throw failure
+            throw RedisError(.protocolError, "protocol error from \(self.address): \(text)")
         }
         guard let raw else { return nil }
         defer { freeReplyObject(raw) }
         return try RedisReply(hiredis: raw.assumingMemoryBound(to: redisReply.self))
     }
 
-    /// Waits up to `interval` for bytes (or EOF/error) on the socket. Lets a subscriber check
-    /// for stop requests without a read timeout, which would poison the context.
+    /// Waits up to `interval` for bytes (or EOF/error). Lets a subscriber check for stop
+    /// requests without a read timeout, which would end the connection.
     func waitForInput(_ interval: Duration) -> Bool {
-        guard let context = self.context else { return true }
-        var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, Int32(Self.milliseconds(interval))) > 0
+        guard let socket = self.socket else { return true }
+        return socket.waitForInput(interval)
     }
 
-    /// Reads what the socket has into hiredis' reader; call only after `waitForInput`.
+    /// Reads what the socket has into hiredis' reader (blocking up to `timeout`).
     func receive() throws(RedisError) {
-        let context = try self.openContext()
-        guard redisBufferRead(context) == REDIS_OK else {
-            let failure = self.error(of: context)
+        guard let socket = self.socket, let reader = self.reader else {
+            throw RedisError(.connection, "not connected to \(self.address)")
+        }
+        var buffer = [UInt8](repeating: 0, count: Self.readSize)
+        // withUnsafeMutableBytes rethrows untyped errors: carry the typed one out in a Result.
+        let received = buffer.withUnsafeMutableBytes { bytes in Result { () throws(RedisError) in try socket.read(into: bytes) } }
+        let count: Int
+        switch received {
+        case .success(let value): count = value
+        case .failure(let error):
             self.close()
-            throw failure
+            throw error
+        }
+        guard count > 0 else {
+            self.close()
+            throw RedisError(.connection, "connection closed by server \(self.address)")
+        }
+        let fed = buffer.withUnsafeBytes { redisReaderFeed(reader, $0.baseAddress!.assumingMemoryBound(to: CChar.self), count) }
+        guard fed == REDIS_OK else {
+            self.close()
+            throw RedisError(.connection, "hiredis ran out of memory")
         }
     }
 
-    /// An idle connection has no reply outstanding, so anything readable is the server's
-    /// FIN (restart, idle timeout, CLIENT KILL) or junk: either way it must not be used.
-    private var isStale: Bool {
-        guard let context = self.context else { return false }
-        var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) != 0
-    }
-
-    private func openContext() throws(RedisError) -> UnsafeMutablePointer<redisContext> {
-        guard let context = self.context else { throw RedisError(.connection, "not connected to \(self.address)") }
-        return context
-    }
+    /// hiredis' own read size.
+    static let readSize = 16 * 1024
 
     var address: String {
         self.endpoint.host.contains(":") ? "[\(self.endpoint.host)]:\(self.endpoint.port)" : "\(self.endpoint.host):\(self.endpoint.port)"
-    }
-
-    private func error(of context: UnsafeMutablePointer<redisContext>, connecting: Bool = false) -> RedisError {
-        // First, before anything else can overwrite it.
-        let number = errno
-        let kind = context.pointee.err
-        let text = withUnsafeBytes(of: context.pointee.errstr) { bytes in
-            String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-        }
-        let timedOut = number == EAGAIN || number == EWOULDBLOCK || number == ETIMEDOUT
-            || text.contains("Resource temporarily unavailable") || text.contains("timed out")
-        switch kind {
-        case REDIS_ERR_IO where timedOut:
-            let what = connecting ? "connecting to" : "waiting for"
-            return RedisError(.timeout, "timed out after \(Self.milliseconds(self.timeout)) ms \(what) \(self.address)")
-        case REDIS_ERR_EOF:
-            return RedisError(.connection, "connection closed by server \(self.address)")
-        case REDIS_ERR_PROTOCOL:
-            return RedisError(.protocolError, "protocol error from \(self.address): \(text)")
-        case REDIS_ERR_OOM:
-            return RedisError(.connection, "hiredis ran out of memory")
-        default:
-            let what = connecting ? "cannot connect to" : "I/O error with"
-            return RedisError(.connection, "\(what) \(self.address): \(text.isEmpty ? "unknown error" : text)")
-        }
     }
 
     static func arguments(_ arguments: String...) -> [[UInt8]] {
@@ -246,8 +259,8 @@ final class RedisConnection: @unchecked Sendable {
         #endif
     }
 
-    /// hiredis writes with plain write(2): a peer that already closed would raise SIGPIPE and
-    /// kill the process. Blocking it on the threads that talk to Redis turns that into EPIPE
+    /// OpenSSL writes TLS records with plain write(2): a peer that already closed would raise
+    /// SIGPIPE and kill the process (plain writes use MSG_NOSIGNAL). Blocking it on the threads that talk to Redis turns that into EPIPE
     /// without changing the process-wide disposition (which belongs to the application).
     static func blockSIGPIPE() {
         var signals = sigset_t()

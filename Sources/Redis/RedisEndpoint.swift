@@ -1,16 +1,26 @@
-/// Where a Redis server listens and which logical database to use.
+import TLS
+
+/// Where a Redis server listens, which logical database to use, and how to connect: TLS
+/// (`rediss://`) and `AUTH` credentials.
 public struct RedisEndpoint: Sendable, Equatable {
     public var host: String
     public var port: Int
     public var database: Int
+    /// nil: plain TCP (`redis://`). Otherwise TLS with these settings, and never plain text.
+    public var tls: TLSSettings?
+    /// Sent with `AUTH` after every connect.
+    public var credentials: RedisCredentials?
 
-    public init(host: String, port: Int = 6379, database: Int = 0) {
+    public init(host: String, port: Int = 6379, database: Int = 0, tls: TLSSettings? = nil, credentials: RedisCredentials? = nil) {
         self.host = host
         self.port = port
         self.database = database
+        self.tls = tls
+        self.credentials = credentials
     }
 
-    /// Parses `redis://host[:port][/db]`.
+    /// Parses `redis://host[:port][/db]` or `rediss://…` (TLS, port 6380 by default as on
+    /// Azure Cache for Redis; the system trust store until `tls` is set).
     ///
     /// The URL usually comes from configuration, so anything beyond that shape is refused
     /// rather than guessed at: credentials, query strings and fragments would otherwise be
@@ -27,15 +37,18 @@ public struct RedisEndpoint: Sendable, Equatable {
             throw Self.invalid("expected redis://host[:port][/db]")
         }
         let scheme = url[..<separator.lowerBound].lowercased()
+        let secure: Bool
         switch scheme {
-        case "redis": break
-        case "rediss": throw Self.invalid("TLS (rediss://) is not supported")
-        default: throw Self.invalid("unsupported scheme '\(scheme)', expected redis://")
+        case "redis": secure = false
+        case "rediss": secure = true
+        default: throw Self.invalid("unsupported scheme '\(scheme)', expected redis:// or rediss://")
         }
         let rest = url[separator.upperBound...]
         if rest.contains("?") { throw Self.invalid("query parameters are not supported") }
         if rest.contains("#") { throw Self.invalid("fragments are not supported") }
-        if rest.contains("@") { throw Self.invalid("credentials (user:password@) are not supported") }
+        if rest.contains("@") {
+            throw Self.invalid("credentials do not go in the URL: set redis.username and redis.password (or redis.password_file)")
+        }
         if rest.contains("%") { throw Self.invalid("percent-encoding is not supported") }
 
         let authority: Substring
@@ -47,13 +60,13 @@ public struct RedisEndpoint: Sendable, Equatable {
             authority = rest
             path = ""
         }
-        let (host, port) = try Self.parseAuthority(authority)
-        self.init(host: host, port: port, database: try Self.parseDatabase(path))
+        let (host, port) = try Self.parseAuthority(authority, defaultPort: secure ? 6380 : 6379)
+        self.init(host: host, port: port, database: try Self.parseDatabase(path), tls: secure ? TLSSettings() : nil)
     }
 
     static let maximumURLLength = 1024
 
-    private static func parseAuthority(_ authority: Substring) throws(RedisError) -> (String, Int) {
+    private static func parseAuthority(_ authority: Substring, defaultPort: Int) throws(RedisError) -> (String, Int) {
         let host: Substring
         let portText: Substring?
         if authority.hasPrefix("[") {
@@ -83,7 +96,7 @@ public struct RedisEndpoint: Sendable, Equatable {
                 throw invalid("malformed host '\(host)'")
             }
         }
-        guard let portText else { return (String(host), 6379) }
+        guard let portText else { return (String(host), defaultPort) }
         guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
               let port = Int(portText), (1...65535).contains(port)
         else {

@@ -14,6 +14,8 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
             case cancelled
             case invalidURL = "invalid_url"
             case invalidCommand = "invalid_command"
+            case tls
+            case authentication
         }
 
         private let base: Base
@@ -40,6 +42,11 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
         public static let invalidURL = Code(.invalidURL)
         /// The command was rejected before anything was sent (no arguments, too many).
         public static let invalidCommand = Code(.invalidCommand)
+        /// The TLS handshake failed: the server's certificate or name did not verify, or the
+        /// TLS settings could not be loaded.
+        public static let tls = Code(.tls)
+        /// The server refused `AUTH` (wrong user or password, or the user is disabled).
+        public static let authentication = Code(.authentication)
 
         /// snake_case, stable: safe for metrics labels.
         public var description: String { self.base.rawValue }

@@ -62,8 +62,9 @@ final class RedisSubscriberLoop: Sendable {
         self.runningThread.withLock { $0 = pthread_self() }
         defer { self.runningThread.withLock { $0 = nil } }
         var backoff = Self.firstBackoff
+        let security = RedisSecurity(self.endpoint)
         while !self.stopping {
-            let connection = RedisConnection(endpoint: self.endpoint, timeout: self.timeout)
+            let connection = RedisConnection(endpoint: self.endpoint, timeout: self.timeout, security: security)
             do throws(RedisError) {
                 try connection.open()
                 try self.subscribe(connection)

@@ -23,7 +23,7 @@ public struct RefDataRole: Sendable {
         var subscriber: RedisSubscriber?
         if let endpoint = configuration.redis {
             let settings = configuration.cache
-            let client = RedisClient(endpoint: endpoint, timeout: settings.redisTimeout, connections: settings.connections)
+            let client = RedisClient(endpoint: endpoint, timeout: settings.redisTimeout, connectTimeout: settings.redisConnectTimeout, connections: settings.connections)
             redis = RedisCache(client: client, settings: settings, metrics: counters, logger: logger)
             if settings.near {
                 let cache = NearCache(capacity: settings.nearCapacity, ttl: settings.nearTTL)
@@ -59,7 +59,8 @@ public struct RefDataRole: Sendable {
             var checks = ["database": problem ?? "ok"]
             if let serving = service.redisServing {
                 // Redis down is not "not ready": reads fall back to the database.
-                checks["redis"] = serving ? "ok" : "bypassed (reads use the database)"
+                let reason = service.redisProblem.map { ": \($0)" } ?? ""
+                checks["redis"] = serving ? "ok" : "bypassed (reads use the database)\(reason)"
             }
             return Readiness(ready: problem == nil, checks: checks)
         }

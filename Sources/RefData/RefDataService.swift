@@ -26,6 +26,7 @@ public final class RefDataService: Sendable {
 
     /// Whether reads currently go through Redis (nil without Redis).
     var redisServing: Bool? { redis?.isServing }
+    var redisProblem: String? { redis?.problem }
 
     public func item(kind: String, key: String) async throws(DatabaseError) -> RefDataItem? {
         let id = ItemID(kind: kind, key: key)

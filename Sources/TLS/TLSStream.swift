@@ -81,6 +81,20 @@ public final class TLSStream: @unchecked Sendable {
         return SSL_pending(ssl) > 0
     }
 
+    /// On a non-blocking socket that poll found readable while no answer was due: processes
+    /// what arrived and tells whether the session is still usable. TLS records that carry no
+    /// data (TLS 1.3 session tickets, key updates) leave it usable; data or a close do not.
+    public func consumeHandshakeRecords() -> Bool {
+        guard let ssl else { return false }
+        var scratch = [UInt8](repeating: 0, count: 512)
+        ERR_clear_error()
+        let count = scratch.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+        if count > 0 { return false }
+        let kind = SSL_get_error(ssl, count)
+        ERR_clear_error()
+        return kind == SSL_ERROR_WANT_READ
+    }
+
     /// Frees the session without a close_notify: after a failure or a timeout the peer's
     /// state is unknown, and a blocking shutdown could stall the caller.
     public func close() {

@@ -67,7 +67,8 @@ import Testing
     @Test func refdataRefusesBadConfigurationAndServesOnSQLite() async throws {
         let cases: [(String, String)] = [
             ("database: {url: \"mysql://x@y/z\"}\n", "oms: configuration error: database.url: must start with sqlite: or postgres://\n"),
-            ("redis: {url: \"rediss://cache:6380\"}\n", "redis.url:"),
+            ("redis: {url: \"redis://oms:pw@cache:6380\"}\n", "redis.url: invalid Redis URL: credentials do not go in the URL"),
+            ("redis: {url: \"redis://cache\", tls: {ca_file: /nonexistent.pem}}\n", "redis.tls: tls: cannot read ca_file /nonexistent.pem"),
             ("cache: {jitter: 0.9}\n", "cache.jitter:"),
             ("cache: {near: {enabled: true}}\n", "cache.near.enabled: the near cache needs redis.url"),
             ("cache: {tll_s: 5}\n", "cache.tll_s: unknown key"),

@@ -1,4 +1,5 @@
 import Redis
+import TLS
 import Testing
 
 @Suite(.serialized)
@@ -73,15 +74,27 @@ struct RedisEndpointTests {
         #expect(error?.message.hasPrefix("invalid Redis URL: ") == true)
     }
 
-    @Test func rejectsTLSWithAClearMessage() {
-        let error = #expect(throws: RedisError.self) { try RedisEndpoint(url: "rediss://cache:6380/1") }
-        #expect(error?.code == .invalidURL)
-        #expect(error?.message.contains("not supported") == true)
+    @Test func tlsURLsConnectOverTLSOn6380ByDefault() throws {
+        #expect(try RedisEndpoint(url: "rediss://cache:6390/1") == RedisEndpoint(host: "cache", port: 6390, database: 1, tls: TLSSettings()))
+        #expect(try RedisEndpoint(url: "rediss://oms.redis.cache.windows.net") == RedisEndpoint(host: "oms.redis.cache.windows.net", port: 6380, tls: TLSSettings()))
+        #expect(try RedisEndpoint(url: "REDISS://cache").tls != nil)
+        #expect(try RedisEndpoint(url: "redis://cache").tls == nil)
+        #expect(try RedisEndpoint(url: "redis://cache").port == 6379)
     }
 
     @Test func explainsWhyCredentialsAreRejected() {
-        let error = #expect(throws: RedisError.self) { try RedisEndpoint(url: "redis://admin:secret@cache") }
-        #expect(error?.message.contains("credentials") == true)
-        #expect(error?.message.contains("secret") == false)
+        for url in ["redis://admin:secret@cache", "rediss://:secret@cache"] {
+            let error = #expect(throws: RedisError.self) { try RedisEndpoint(url: url) }
+            #expect(error?.message.contains("redis.password") == true)
+            #expect(error?.message.contains("secret") == false)
+        }
+    }
+
+    @Test func credentialsDoNotPrintThePassword() {
+        let credentials = RedisCredentials(username: "oms", password: "hunter2")
+        #expect(!"\(credentials)".contains("hunter2"))
+        let endpoint = RedisEndpoint(host: "h", credentials: credentials)
+        #expect(!"\(endpoint)".contains("hunter2"), "\(endpoint)")
+        #expect(!String(reflecting: endpoint).contains("hunter2"))
     }
 }

@@ -34,10 +34,12 @@ final class RefDataStack: Sendable {
     /// `sharing`: a second instance on the same database and Redis.
     static func start(
         _ backend: StoreBackend = .sqlite, redis: Bool = true, persistentRedis: Bool = false, near: Bool = false, sharing other: RefDataStack? = nil,
-        configure: (inout CacheSettings) -> Void = { _ in }
+        redisTLS pki: TestPKI? = nil, redisPassword: String? = nil,
+        configure: (inout CacheSettings) -> Void = { _ in },
+        endpoint adjust: (inout RedisEndpoint) -> Void = { _ in }
     ) async throws -> RefDataStack {
         var server = other?.redis
-        if other == nil, redis { server = try await RedisServer.start(persistent: persistentRedis) }
+        if other == nil, redis { server = try await RedisServer.start(persistent: persistentRedis, tls: pki, password: redisPassword) }
         var cache = CacheSettings()
         cache.near = near
         // Generous for a loaded test machine; the failure tests set their own.
@@ -48,7 +50,11 @@ final class RefDataStack: Sendable {
         if let other { database = other.database } else { database = try await backend.makeDatabaseURL() }
         let configuration = RefDataConfiguration(
             server: ServerSettings(host: "127.0.0.1", port: 0), database: database,
-            redis: server.map { RedisEndpoint(host: "127.0.0.1", port: $0.port) }, cache: cache
+            redis: server.map { server in
+                var endpoint = server.endpoint
+                adjust(&endpoint)
+                return endpoint
+            }, cache: cache
         )
         let role = try await RefDataRole.start(configuration: configuration, logger: quiet)
         let (port, task) = await Loopback.serve(service: { listening in

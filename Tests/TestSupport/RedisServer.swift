@@ -1,3 +1,5 @@
+import Redis
+import TLS
 import Foundation
 
 /// A throwaway redis-server on a free loopback port for tests: nothing is saved, so a
@@ -15,28 +17,46 @@ public final class RedisServer: @unchecked Sendable {
     private var process: Process?
     private var paused = false
     private let persistent: Bool
+    /// TLS only (no plain port) with the test CA's server certificate.
+    public let pki: TestPKI?
+    /// The password of the ACL user `oms`; the default user is off.
+    public let password: String?
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }
 
     /// Starts redis-server and waits until it accepts connections.
-    public static func start(persistent: Bool = false) async throws -> RedisServer {
+    /// `tls`: a TLS port only, as Azure Cache for Redis serves by default. `password`: the
+    /// ACL user `oms` with it, and no default user.
+    public static func start(persistent: Bool = false, tls pki: TestPKI? = nil, password: String? = nil) async throws -> RedisServer {
         guard let executable = locate() else {
             throw Failure(description: "redis-server not found: run scripts/install-deps.sh (or set OMS_REDIS_SERVER)")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redis-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let server = RedisServer(executable: executable, folder: folder, port: Loopback.freePort(), persistent: persistent)
+        let server = RedisServer(executable: executable, folder: folder, port: Loopback.freePort(), persistent: persistent, pki: pki, password: password)
         try await server.launch()
         return server
     }
 
-    private init(executable: String, folder: URL, port: Int, persistent: Bool) {
+    private init(executable: String, folder: URL, port: Int, persistent: Bool, pki: TestPKI?, password: String?) {
         self.executable = executable
         self.folder = folder
         self.port = port
         self.persistent = persistent
+        self.pki = pki
+        self.password = password
+    }
+
+    /// How a client reaches this server: `rediss://` with the test CA when it has TLS, and
+    /// the user `oms` when it has a password.
+    public var endpoint: RedisEndpoint {
+        RedisEndpoint(
+            host: "127.0.0.1", port: port,
+            tls: pki.map { TLSSettings(caFile: $0.caFile) },
+            credentials: password.map { RedisCredentials(username: "oms", password: $0) }
+        )
     }
 
     deinit {
@@ -58,9 +78,18 @@ public final class RedisServer: @unchecked Sendable {
     private func launch() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: self.executable)
-        process.arguments = [
-            "--port", String(self.port), "--bind", "127.0.0.1", "--save", "",
-            "--dir", self.folder.path, "--daemonize", "no",
+        var listen = ["--port", String(self.port)]
+        if let pki = self.pki {
+            listen = [
+                "--port", "0", "--tls-port", String(self.port), "--tls-cert-file", pki.serverCert, "--tls-key-file", pki.serverKey,
+                "--tls-ca-cert-file", pki.caFile, "--tls-auth-clients", "no",
+            ]
+        }
+        if let password = self.password {
+            listen += ["--user", "default", "off", "--user", "oms", "on", ">\(password)", "~*", "&*", "+@all"]
+        }
+        process.arguments = listen + [
+            "--bind", "127.0.0.1", "--save", "", "--dir", self.folder.path, "--daemonize", "no", "--loglevel", "verbose",
         ] + (self.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"])
         if !FileManager.default.fileExists(atPath: self.logFile.path) {
             _ = FileManager.default.createFile(atPath: self.logFile.path, contents: nil)

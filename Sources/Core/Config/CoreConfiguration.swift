@@ -40,6 +40,14 @@ public struct CoreConfiguration: Sendable {
         outbox.interval = .milliseconds(try reader.int("kafka.interval_ms", default: 200, in: 10...600_000))
         outbox.messageTimeout = .milliseconds(try reader.int("kafka.message_timeout_ms", default: 10_000, in: 1_000...600_000))
         outbox.sentRetention = .seconds(3600 * (try reader.int("kafka.sent_retention_h", default: 168, in: 1...87_600)))
+        outbox.connection = try KafkaConnection.properties(reader, brokers: outbox.brokers)
+        do {
+            try outbox.producer.validate()
+        } catch {
+            // librdkafka's own words: a misspelt name or a value it does not take.
+            let name = error.message.split(separator: ":").first.map(String.init) ?? ""
+            throw ConfigError(key: "kafka.properties.\(name)", error.message)
+        }
     }
 
     /// `host:port` each; librdkafka would take other shapes and fail later, quietly.

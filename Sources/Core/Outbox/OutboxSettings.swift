@@ -14,6 +14,9 @@ public struct OutboxSettings: Sendable, Equatable {
     public var messageTimeout: Duration = .seconds(10)
     /// How long sent events are kept before the relay deletes them (`kafka.sent_retention_h`).
     public var sentRetention: Duration = .seconds(7 * 24 * 3600)
+    /// Security and further librdkafka settings (`kafka.security_protocol`, `kafka.sasl_*`,
+    /// `kafka.tls.*`, `kafka.properties`).
+    public var connection = KafkaProperties()
 
     public init() {}
 
@@ -23,6 +26,7 @@ public struct OutboxSettings: Sendable, Equatable {
         var settings = KafkaProducerSettings(brokers: brokers)
         settings.clientID = "oms-core"
         settings.messageTimeout = messageTimeout
+        settings.extra = connection
         return settings
     }
 }

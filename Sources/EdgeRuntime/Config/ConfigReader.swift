@@ -191,6 +191,27 @@ public final class ConfigReader {
         }
     }
 
+    /// A mapping of names to single values (such as `kafka.properties`); in the environment,
+    /// a YAML or JSON flow mapping (`{a: 1, b: x}`). The names are the caller's to check.
+    public func stringMap(_ key: String) throws(ConfigError) -> [String: String] {
+        guard var node = try raw(key) else { return [:] }
+        if case .scalar(let text) = node {
+            if text.trimmingCharacters(in: .whitespaces).isEmpty { return [:] }
+            node = try ConfigValue.parse(yaml: text, origin: Self.environmentName(for: fullKey(key))) ?? .map([])
+        }
+        guard case .map(let pairs) = node else { throw ConfigError(key: fullKey(key), "expected a mapping of names to values") }
+        var out: [String: String] = [:]
+        for (name, value) in pairs {
+            guard case .scalar(let text) = value else {
+                throw ConfigError(key: "\(fullKey(key)).\(name)", "expected a single value")
+            }
+            out[name] = text
+        }
+        // The values were read here, so the unknown-key check must not report them.
+        tracker.consumed.formUnion(pairs.map { "\(fullKey(key)).\($0.key)" })
+        return out
+    }
+
     /// A list of mappings (such as `routes`), each read by its own reader. In the environment
     /// the whole list is given as YAML or JSON flow text.
     public func mappingList(_ key: String) throws(ConfigError) -> [ConfigReader] {

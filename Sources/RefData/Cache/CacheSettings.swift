@@ -11,6 +11,9 @@ public struct CacheSettings: Sendable, Equatable {
     public var jitter: Double = 0.1
     /// Bound of every Redis call (`redis.timeout_ms`).
     public var redisTimeout: Duration = .milliseconds(50)
+    /// Bound of each step of a new Redis connection: TCP, the TLS handshake, `AUTH`, `SELECT`
+    /// (`redis.connect_timeout_ms`). A handshake takes more round trips than a command.
+    public var redisConnectTimeout: Duration = .milliseconds(250)
     /// After a Redis failure, Redis is skipped this long before one call tries it again
     /// (`redis.breaker_ms`): a hung Redis costs one timeout per period, not one per request.
     public var breakerOpenFor: Duration = .seconds(1)

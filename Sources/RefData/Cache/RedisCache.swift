@@ -32,6 +32,9 @@ final class RedisCache: Sendable {
     /// The lease every lookup asks for, as the script's argument (fixed: it needs no jitter).
     private let leaseMs: [UInt8]
     private let dirty = Atomic<Bool>(false)
+    /// Why the last call failed, until one succeeds (for `/readyz` and the log).
+    private let lastFailure = Mutex<String?>(nil)
+    private let failing = Atomic<Bool>(false)
     private let tokens = Atomic<UInt64>(UInt64.random(in: 1...UInt64.max / 2))
 
     init(client: RedisClient, settings: CacheSettings, metrics: RefDataMetrics, logger: Logger) {
@@ -45,6 +48,10 @@ final class RedisCache: Sendable {
 
     /// Whether reads currently use Redis (for `/readyz`).
     var isServing: Bool { breaker.state() == .closed && !dirty.load(ordering: .acquiring) }
+
+    /// The reason of the last failed call while calls fail: a refused handshake or `AUTH`,
+    /// a timeout. Never holds a secret (Redis' own refusal does not repeat the password).
+    var problem: String? { failing.load(ordering: .acquiring) ? lastFailure.withLock { $0 } : nil }
 
     func lookup(_ id: ItemID) async -> Lookup {
         guard await ready() else { return .unavailable }
@@ -134,11 +141,27 @@ final class RedisCache: Sendable {
                 throw RedisError(.server, message)
             }
             breaker.record(success: true)
+            if failing.load(ordering: .relaxed) {
+                failing.store(false, ordering: .releasing)
+                logger.notice("Redis answers again")
+            }
             return reply
         } catch {
             breaker.record(success: false)
             metrics.redisErrors.increment()
-            logger.debug("Redis call failed", metadata: ["error": .string("\(error)")])
+            let reason = (error as? RedisError)?.message ?? "\(error)"
+            let changed = lastFailure.withLock { last in
+                defer { last = reason }
+                return last != reason || !failing.load(ordering: .relaxed)
+            }
+            failing.store(true, ordering: .releasing)
+            // A new reason is worth a warning (a certificate or password problem shows at
+            // once); the same one again, at most once per breaker period, is detail.
+            if changed {
+                logger.warning("Redis call failed: reads use the database", metadata: ["error": .string(reason)])
+            } else {
+                logger.debug("Redis call failed", metadata: ["error": .string(reason)])
+            }
             return nil
         }
     }

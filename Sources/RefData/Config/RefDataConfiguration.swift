@@ -1,6 +1,7 @@
 import Database
 import EdgeRuntime
 import Redis
+import TLS
 
 /// Everything `oms refdata` is configured with, validated once at start-up.
 public struct RefDataConfiguration: Sendable {
@@ -27,13 +28,7 @@ public struct RefDataConfiguration: Sendable {
         let database = try DatabaseSettings(reader: reader)
         self.database = database.url
         databaseTimeout = database.timeout
-        if let text = try reader.nonEmptyString("redis.url") {
-            do {
-                redis = try RedisEndpoint(url: text)
-            } catch {
-                throw ConfigError(key: "redis.url", error.message)
-            }
-        }
+        redis = try Self.redis(reader)
         var cache = CacheSettings()
         cache.ttl = .seconds(try reader.int("cache.ttl_s", default: 300, in: 1...86_400))
         cache.negativeTTL = .seconds(try reader.int("cache.negative_ttl_s", default: 30, in: 1...86_400))
@@ -41,6 +36,7 @@ public struct RefDataConfiguration: Sendable {
         cache.lease = .milliseconds(try reader.int("cache.lease_ms", default: 2000, in: 100...60_000))
         cache.redisTimeout = .milliseconds(try reader.int("redis.timeout_ms", default: 50, in: 1...10_000))
         cache.breakerOpenFor = .milliseconds(try reader.int("redis.breaker_ms", default: 1000, in: 10...600_000))
+        cache.redisConnectTimeout = .milliseconds(try reader.int("redis.connect_timeout_ms", default: 250, in: 1...60_000))
         cache.connections = try reader.int("redis.connections", default: 8, in: 1...256)
         cache.near = try reader.bool("cache.near.enabled", default: false)
         cache.nearCapacity = try reader.int("cache.near.max_entries", default: 10_000, in: 1...10_000_000)
@@ -49,5 +45,39 @@ public struct RefDataConfiguration: Sendable {
             throw ConfigError(key: "cache.near.enabled", "the near cache needs redis.url (it is kept current by Redis invalidation messages)")
         }
         self.cache = cache
+    }
+
+    /// `redis.url` with `redis.tls.*`, `redis.username` and `redis.password(_file)`.
+    private static func redis(_ reader: ConfigReader) throws(ConfigError) -> RedisEndpoint? {
+        let url = try reader.nonEmptyString("redis.url")
+        let tls = try reader.tls("redis")
+        let username = try reader.nonEmptyString("redis.username")
+        let password = try reader.secret("redis.password")
+        guard let url else {
+            if !tls.isDefault || username != nil || password != nil {
+                throw ConfigError(key: "redis.url", "redis.tls, redis.username and redis.password need redis.url")
+            }
+            return nil
+        }
+        var endpoint: RedisEndpoint
+        do {
+            endpoint = try RedisEndpoint(url: url)
+        } catch {
+            throw ConfigError(key: "redis.url", error.message)
+        }
+        if endpoint.tls != nil {
+            endpoint.tls = tls
+        } else if !tls.isDefault {
+            throw ConfigError(key: "redis.tls", "is set, but redis.url is redis:// (plain text): use rediss://")
+        }
+        switch (username, password) {
+        case (nil, nil): break
+        case (_, let password?): endpoint.credentials = RedisCredentials(username: username, password: password.value)
+        case (.some, nil): throw ConfigError(key: "redis.username", "needs redis.password or redis.password_file")
+        }
+        if endpoint.credentials != nil, endpoint.tls == nil, !["127.0.0.1", "::1", "localhost"].contains(endpoint.host) {
+            reader.warn("redis.url", "the Redis password goes to \(endpoint.host) in plain text: use rediss://")
+        }
+        return endpoint
     }
 }
