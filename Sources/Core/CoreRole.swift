@@ -47,14 +47,21 @@ public struct CoreRole: Sendable {
         let router = Router(context: EdgeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: NotFoundAsJSON())
-        let store = self.store
+        let (store, relay) = (self.store, self.relay)
         router.addOperationalRoutes(metrics: metrics) {
+            var checks: [String: String] = [:]
+            if let relay {
+                // Kafka down is not "not ready": events wait in the outbox and nothing is lost.
+                checks["kafka"] = relay.kafkaProblem.map { "failing (events wait in the outbox): \($0)" } ?? "ok"
+            }
             do {
                 _ = try await store.list(status: nil, after: nil, limit: 1)
-                return Readiness(ready: true, checks: ["database": "ok"])
+                checks["database"] = "ok"
+                return Readiness(ready: true, checks: checks)
             } catch {
                 // The reason (a TLS or authentication failure, a timeout), never a secret.
-                return Readiness(ready: false, checks: ["database": String(describing: error)])
+                checks["database"] = String(describing: error)
+                return Readiness(ready: false, checks: checks)
             }
         }
         CoreRoutes(store: store, maxBodyBytes: configuration.maxBodyBytes).add(to: router)

@@ -11,7 +11,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let client: KafkaClient
     private let lock = NSLock()
 
-    public init(brokers: [String], topic: String, partitions: Int32, logger: Logger) throws(KafkaError) {
+    /// `extra`: the connection's security (`security.protocol`, `ssl.*`, `sasl.*`).
+    public init(brokers: [String], topic: String, partitions: Int32, extra: KafkaProperties = KafkaProperties(), logger: Logger) throws(KafkaError) {
         guard partitions >= 1 else { throw KafkaError(.configuration, "a topic has at least one partition, got \(partitions)") }
         client = try KafkaClient(
             type: RD_KAFKA_CONSUMER,
@@ -21,7 +22,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 ("group.id", "oms-reader-\(UUID().uuidString)"),
                 ("enable.auto.commit", "false"),
                 ("enable.auto.offset.store", "false"),
-            ],
+            ] + extra.sorted,
             logger: logger
         )
         rd_kafka_poll_set_consumer(client.handle)

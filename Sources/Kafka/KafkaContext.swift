@@ -11,6 +11,8 @@ final class KafkaContext: Sendable {
     /// The last error librdkafka reported outside a message (a refused handshake or SASL
     /// authentication, all brokers down), until a record is delivered again.
     private let lastProblem = Mutex<String?>(nil)
+    /// When each recent librdkafka log line was last logged at its own level.
+    private let recentLines = Mutex<[Substring: ContinuousClock.Instant]>([:])
 
     private struct Deliveries {
         var awaited = Set<Int>()
@@ -56,8 +58,31 @@ final class KafkaContext: Sendable {
     /// Why the cluster cannot be reached, while it cannot (nil once a record is delivered).
     var problem: String? { lastProblem.withLock { $0 } }
 
-    fileprivate func reportProblem(_ text: String) {
-        lastProblem.withLock { $0 = text }
+    /// Records `text`; true when it says something new. librdkafka retries a refused login
+    /// or handshake every few hundred milliseconds with the same words (only its "(after 3ms
+    /// in state …)" differs), which is one problem to log, not hundreds.
+    fileprivate func reportProblem(_ text: String) -> Bool {
+        lastProblem.withLock { last in
+            defer { last = text }
+            return last.map(Self.gist) != Self.gist(text)
+        }
+    }
+
+    /// Whether a librdkafka log line is new enough to log at its level: the same words again
+    /// within a minute (a retried login or handshake) are logged at debug.
+    fileprivate func isFresh(_ line: String) -> Bool {
+        let now = ContinuousClock.now
+        return recentLines.withLock { recent in
+            let key = Self.gist(line)
+            if let last = recent[key], now - last < .seconds(60) { return false }
+            if recent.count >= 256 { recent.removeAll() }
+            recent[key] = now
+            return true
+        }
+    }
+
+    private static func gist(_ text: String) -> Substring {
+        text.range(of: " (after ").map { text[..<$0.lowerBound] } ?? text[...]
     }
 
     /// Installs the callbacks on `conf`, with this context as their opaque pointer (retained;
@@ -95,7 +120,9 @@ private func kafkaLogCallback(_ client: OpaquePointer?, _ level: Int32, _ facili
     case 5, 6: .info
     default: .debug
     }
-    context.logger.log(level: swiftLevel, "kafka: \(text.map { String(cString: $0) } ?? "")", metadata: ["facility": .string(facility.map { String(cString: $0) } ?? "")])
+    let line = text.map { String(cString: $0) } ?? ""
+    let level = swiftLevel >= .warning && !context.isFresh(line) ? .debug : swiftLevel
+    context.logger.log(level: level, "kafka: \(line)", metadata: ["facility": .string(facility.map { String(cString: $0) } ?? "")])
 }
 
 /// Errors librdkafka reports outside any one message (all brokers down, fatal idempotence
@@ -104,7 +131,7 @@ private func kafkaErrorCallback(_ client: OpaquePointer?, _ code: Int32, _ reaso
     guard let context = KafkaContext.from(opaque) else { return }
     let name = String(cString: rd_kafka_err2name(rd_kafka_resp_err_t(code)))
     let text = reason.map { String(cString: $0) } ?? ""
-    context.reportProblem("\(name): \(text)")
+    let new = context.reportProblem("\(name): \(text)")
     guard rd_kafka_resp_err_t(code) != RD_KAFKA_RESP_ERR__TRANSPORT else { return }
-    context.logger.warning("kafka error", metadata: ["code": .string(name), "reason": .string(text)])
+    context.logger.log(level: new ? .warning : .debug, "kafka error", metadata: ["code": .string(name), "reason": .string(text)])
 }

@@ -31,15 +31,15 @@ final class CoreStack: Sendable {
     /// `database`: share another stack's database (a second worker); `jobs`: the jobs'
     /// settings, when the test runs them (`runJobs()`); `outbox`: where the relay publishes
     /// (`runRelay()`).
-    static func start(_ backend: TestDatabase = .sqlite, database: DatabaseURL? = nil, jobs: JobSettings = JobSettings(), outbox: OutboxSettings = OutboxSettings()) async throws -> CoreStack {
+    static func start(_ backend: TestDatabase = .sqlite, database: DatabaseURL? = nil, jobs: JobSettings = JobSettings(), outbox: OutboxSettings = OutboxSettings(), logger: Logger = quiet) async throws -> CoreStack {
         var url = database
         if url == nil { url = try DatabaseURL(parsing: try await backend.freshURL()) }
         var configuration = CoreConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), database: url!)
         configuration.jobs = jobs
         configuration.outbox = outbox
-        let role = try await CoreRole.start(configuration: configuration, logger: quiet)
+        let role = try await CoreRole.start(configuration: configuration, logger: logger)
         let (port, task) = await Loopback.serve(service: { listening in
-            role.application(logger: quiet) { listening($0) }
+            role.application(logger: logger) { listening($0) }
         })
         return CoreStack(role: role, port: port, task: task)
     }

@@ -16,12 +16,17 @@ public final class KafkaBroker: @unchecked Sendable {
         public let description: String
     }
 
-    public var brokers: [String] { ["127.0.0.1:\(port)"] }
+    /// The port clients are told to come back to: a TLS front's, when one relays to this broker.
+    public let advertisedPort: Int
+    public var brokers: [String] { ["127.0.0.1:\(advertisedPort)"] }
     private var url: String { "tcp://127.0.0.1:\(port)" }
 
     /// Starts tansu and waits until it accepts connections. Fails with a clear message when the
     /// broker is not installed or the loaded librdkafka is too old to talk to it.
-    public static func start() async throws -> KafkaBroker {
+    /// `advertisedPort`: where clients reach the broker (a TLS front); its own port by default.
+    /// `authentication`: the broker asks every client for SCRAM (tansu 0.6 stores no SCRAM
+    /// credentials, so every login fails: for tests of a refused login).
+    public static func start(advertisedPort: Int? = nil, authentication: Bool = false) async throws -> KafkaBroker {
         guard let executable = locate() else {
             throw Failure(description: "tansu not found: run scripts/install-deps.sh (or set OMS_TANSU)")
         }
@@ -31,15 +36,20 @@ public final class KafkaBroker: @unchecked Sendable {
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kafka-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let broker = KafkaBroker(executable: executable, folder: folder, port: Loopback.freePort())
+        let port = Loopback.freePort()
+        let broker = KafkaBroker(executable: executable, folder: folder, port: port, advertisedPort: advertisedPort ?? port, authentication: authentication)
         try await broker.launch()
         return broker
     }
 
-    private init(executable: String, folder: URL, port: Int) {
+    private let authentication: Bool
+
+    private init(executable: String, folder: URL, port: Int, advertisedPort: Int, authentication: Bool) {
+        self.authentication = authentication
         self.executable = executable
         self.folder = folder
         self.port = port
+        self.advertisedPort = advertisedPort
     }
 
     deinit {
@@ -62,9 +72,9 @@ public final class KafkaBroker: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
-            "broker", "--listener-url", url, "--advertised-listener-url", url,
+            "broker", "--listener-url", url, "--advertised-listener-url", "tcp://127.0.0.1:\(advertisedPort)",
             "--storage-engine", "memory://tansu/",
-        ]
+        ] + (authentication ? ["--authentication"] : [])
         if !FileManager.default.fileExists(atPath: logFile.path) {
             _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         }
@@ -98,14 +108,14 @@ public final class KafkaBroker: @unchecked Sendable {
     }
 
     /// A reader of every partition of `topic` from its beginning.
-    public func reader(topic: String, partitions: Int32 = 1) throws -> KafkaConsumer {
-        try KafkaConsumer(brokers: brokers, topic: topic, partitions: partitions, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+    public func reader(topic: String, partitions: Int32 = 1, extra: KafkaProperties = KafkaProperties()) throws -> KafkaConsumer {
+        try KafkaConsumer(brokers: brokers, topic: topic, partitions: partitions, extra: extra, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
     /// Every record of `topic` that arrives until none has come for `quiet` (or `limit`
     /// passes), read on a thread of its own: the reader blocks while it polls.
-    public func read(topic: String, partitions: Int32 = 1, quiet: Duration = .seconds(2), limit: Duration = .seconds(30)) async throws -> [KafkaRecord] {
-        let reader = try reader(topic: topic, partitions: partitions)
+    public func read(topic: String, partitions: Int32 = 1, extra: KafkaProperties = KafkaProperties(), quiet: Duration = .seconds(2), limit: Duration = .seconds(30)) async throws -> [KafkaRecord] {
+        let reader = try reader(topic: topic, partitions: partitions, extra: extra)
         return try await OffPool.run { reader.drain(quiet: quiet, limit: limit) }
     }
 

@@ -66,6 +66,10 @@ public final class OutboxRelay: Service, Sendable {
         await producer.withLock { $0 }.close()
     }
 
+    /// Why the brokers cannot be reached (TLS, SASL authentication, down), while they
+    /// cannot: librdkafka's last error until a record is delivered again.
+    public var kafkaProblem: String? { producer.withLock { $0 }.problem }
+
     /// One round; true when a full batch went out and more may be waiting.
     func round() async -> Bool {
         let events: [StatusEvent]
