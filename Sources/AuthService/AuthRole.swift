@@ -39,7 +39,7 @@ public final class AuthRole: Service, Sendable {
             ), breaker: breaker, metrics: authMetrics, logger: logger
         )
         self.http = http
-        self.oidmProbe = ReachabilityProbe(url: configuration.oidm.url, timeout: .milliseconds(configuration.oidm.timeoutMs), http: http)
+        self.oidmProbe = ReachabilityProbe(url: configuration.oidm.url, timeout: .milliseconds(configuration.oidm.timeoutMs), tls: configuration.oidm.tls, http: http)
         self.decider = decider
         self.keys = keys
         self.breaker = breaker
@@ -104,11 +104,11 @@ public final class AuthRole: Service, Sendable {
         if breaker.state() == .open {
             ready = false
             checks["oidm"] = "circuit open"
-        } else if await oidmProbe.isReachable() {
-            checks["oidm"] = "ok"
-        } else {
+        } else if let problem = await oidmProbe.problem() {
             ready = false
-            checks["oidm"] = "unreachable"
+            checks["oidm"] = problem
+        } else {
+            checks["oidm"] = "ok"
         }
         return Readiness(ready: ready, checks: checks)
     }

@@ -14,6 +14,7 @@ import TLS
         #expect(response.status == 200)
         #expect(try await stack.oidmValidations() == 1)
         #expect(try await stack.counter("oms_auth_jwks_loads_total{result=\"ok\"}") >= 1)
+        #expect(try await stack.get(stack.authPort, "/readyz").status == 200)
         await stack.stop()
     }
 
@@ -63,6 +64,9 @@ import TLS
         #expect(try await misnamed.auth(try misnamed.issuer.token()).status == 401)
         #expect(try await misnamed.counter("oms_auth_oidm_tls_failures_total") == 1)
         #expect(try await misnamed.oidmValidations() == 0)
+        let ready = try await misnamed.get(misnamed.authPort, "/readyz")
+        let oidm = String(decoding: ready.body, as: UTF8.self)
+        #expect(ready.status == 503 && oidm.contains("\"oidm\":\"tls: "), "\(oidm)")
         await misnamed.stop()
     }
 }
