@@ -31,8 +31,8 @@ struct AuthCommand: AsyncParsableCommand {
     func run() async throws {
         let reader = RoleStartup.reader(file: config)
         let logger = RoleStartup.logger("oms.auth", reader: reader)
-        let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try AuthConfiguration(reader: reader) }
-        if check { return RoleStartup.configurationIsValid() }
+        let configuration = RoleStartup.build(reader, checkOnly: check) { (reader) throws(ConfigError) in try AuthConfiguration(reader: reader) }
+        if check { return RoleStartup.configurationIsValid(reader) }
         let role = AuthRole(configuration: configuration, logger: logger)
         do {
             try await role.start()

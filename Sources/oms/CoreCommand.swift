@@ -35,8 +35,8 @@ struct CoreCommand: AsyncParsableCommand {
     func run() async throws {
         let reader = RoleStartup.reader(file: config)
         let logger = RoleStartup.logger("oms.core", reader: reader)
-        let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try CoreConfiguration(reader: reader) }
-        if check { return RoleStartup.configurationIsValid() }
+        let configuration = RoleStartup.build(reader, checkOnly: check) { (reader) throws(ConfigError) in try CoreConfiguration(reader: reader) }
+        if check { return RoleStartup.configurationIsValid(reader) }
         let role = await RoleStartup.orFail { try await CoreRole.start(configuration: configuration, logger: logger) }
         var services: [any Service] = [role.application(logger: logger)]
         if configuration.jobs.enabled { services.append(role.jobs) }

@@ -31,8 +31,8 @@ struct RefDataCommand: AsyncParsableCommand {
     func run() async throws {
         let reader = RoleStartup.reader(file: config)
         let logger = RoleStartup.logger("oms.refdata", reader: reader)
-        let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try RefDataConfiguration(reader: reader) }
-        if check { return RoleStartup.configurationIsValid() }
+        let configuration = RoleStartup.build(reader, checkOnly: check) { (reader) throws(ConfigError) in try RefDataConfiguration(reader: reader) }
+        if check { return RoleStartup.configurationIsValid(reader) }
         let role = await RoleStartup.orFail { try await RefDataRole.start(configuration: configuration, logger: logger) }
         try await role.application(logger: logger).runService()
         await role.shutdown()

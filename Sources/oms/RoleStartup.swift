@@ -13,13 +13,17 @@ enum RoleStartup {
         }
     }
 
-    static func build<T>(_ reader: ConfigReader, _ make: (ConfigReader) throws(ConfigError) -> T) -> T {
+    /// Builds the role's configuration; each unsafe-but-valid setting is logged as a warning
+    /// at every start (`--check` prints them instead: `checkOnly`).
+    static func build<T>(_ reader: ConfigReader, checkOnly: Bool = false, _ make: (ConfigReader) throws(ConfigError) -> T) -> T {
         do {
             let value = try make(reader)
             try reader.checkNoUnknownKeys()
-            let logger = Logger(label: "oms.config")
-            for warning in reader.warnings {
-                logger.warning("\(warning)")
+            if !checkOnly {
+                let logger = Logger(label: "oms.config")
+                for warning in reader.warnings {
+                    logger.warning("\(warning)")
+                }
             }
             return value
         } catch {
@@ -56,8 +60,12 @@ enum RoleStartup {
         }
     }
 
-    /// What `--check` says when the configuration got this far: it was read and validated.
-    static func configurationIsValid() {
+    /// What `--check` says when the configuration got this far: it was read and validated
+    /// (files included), with each unsafe-but-valid setting named on stderr.
+    static func configurationIsValid(_ reader: ConfigReader) {
+        for warning in reader.warnings {
+            FileHandle.standardError.write(Data("oms: warning: \(warning)\n".utf8))
+        }
         print("configuration is valid")
     }
 

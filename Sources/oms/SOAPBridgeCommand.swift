@@ -27,8 +27,8 @@ struct SOAPBridgeCommand: AsyncParsableCommand {
     func run() async throws {
         let reader = RoleStartup.reader(file: config)
         let logger = RoleStartup.logger("oms.soap-bridge", reader: reader)
-        let configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try BridgeConfiguration(reader: reader) }
-        if check { return RoleStartup.configurationIsValid() }
+        let configuration = RoleStartup.build(reader, checkOnly: check) { (reader) throws(ConfigError) in try BridgeConfiguration(reader: reader) }
+        if check { return RoleStartup.configurationIsValid(reader) }
         let role = RoleStartup.orFail { try SOAPBridgeRole(configuration: configuration) }
         try await role.application(logger: logger).runService()
         await role.shutdown()

@@ -16,7 +16,7 @@ struct ThunderheadCommand: AsyncParsableCommand {
             that WS-Security UsernameToken (PasswordText) or HTTP Basic pair, else a Client fault. \
             POST /admin/outage {"status": 503} answers every call with that status and a Server \
             fault until {"status": null}; GET /admin/stats counts the batches.
-            Keys: server.host, server.port (9002), wsdl, username, password, complete_after_ms, \
+            Keys: server.host, server.port (9002), wsdl, username, password (or password_file), complete_after_ms, \
             max_body_bytes.
             """
     )
@@ -27,7 +27,7 @@ struct ThunderheadCommand: AsyncParsableCommand {
     var port: Int?
     @Option(name: .long, help: "Username every call must carry (overrides username).")
     var username: String?
-    @Option(name: .long, help: "Password for --username (overrides password).")
+    @Option(name: .long, help: "Password for --username (overrides password; password_file keeps it out of the process list).")
     var password: String?
     @Option(name: .customLong("complete-after-ms"), help: "How long a batch takes to complete (overrides complete_after_ms).")
     var completeAfterMs: Int?

@@ -26,7 +26,7 @@ public struct ThunderheadEmulatorConfiguration: Sendable {
         server = try ServerSettings(reader: reader, defaultPort: 9002)
         wsdlFile = try reader.nonEmptyString("wsdl") ?? wsdlFile
         username = try reader.nonEmptyString("username")
-        password = try reader.string("password")
+        password = try reader.secret("password")?.value
         completeAfterMs = try reader.int("complete_after_ms", default: completeAfterMs, in: 0...3_600_000)
         maxBodyBytes = try reader.int("max_body_bytes", default: maxBodyBytes, in: 1024...(100 << 20))
     }
@@ -35,6 +35,6 @@ public struct ThunderheadEmulatorConfiguration: Sendable {
     public func validate() throws(ConfigError) {
         guard (0...65535).contains(server.port) else { throw ConfigError(key: "server.port", "must be between 0 and 65535") }
         guard (0...3_600_000).contains(completeAfterMs) else { throw ConfigError(key: "complete_after_ms", "must be between 0 and 3600000") }
-        if username != nil && password == nil { throw ConfigError(key: "password", "a username needs a password") }
+        if username != nil && password == nil { throw ConfigError(key: "password", "a username needs a password (or password_file)") }
     }
 }
