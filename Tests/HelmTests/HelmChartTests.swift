@@ -28,9 +28,12 @@ import Yams
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// The rendered documents, by kind; `set` adds `--set` values.
-    static func render(_ set: [String] = []) throws -> [String: [[String: Any]]] {
-        let rendered = try helm(["template", "edge", chart, "--namespace", "edge"] + set.flatMap { ["--set", $0] })
+    static let azureValues = root.appendingPathComponent("helm/oms/values-azure.yaml").path
+
+    /// The rendered documents, by kind; `set` adds `--set` values, `values` a values file.
+    static func render(_ set: [String] = [], values: String? = nil) throws -> [String: [[String: Any]]] {
+        let file = values.map { ["-f", $0] } ?? []
+        let rendered = try helm(["template", "edge", chart, "--namespace", "edge"] + file + set.flatMap { ["--set", $0] })
         try #require(rendered.status == 0, "\(rendered.output)")
         var byKind: [String: [[String: Any]]] = [:]
         for document in try Yams.load_all(yaml: rendered.output) {
@@ -79,15 +82,54 @@ import Yams
             #expect(mounts.contains { $0["mountPath"] as? String == "/etc/oms" }, "\(name)")
             #expect((pod["terminationGracePeriodSeconds"] as? Int ?? 0) > 10, "longer than the roles' 10 s drain")
             for variable in (container["env"] as? [[String: Any]]) ?? [] {
-                #expect(variable["value"] == nil || !(variable["name"] as? String ?? "").contains("PASSWORD"), "\(name): a secret as a value")
+                let variableName = variable["name"] as? String ?? ""
+                let isPath = variableName.hasSuffix("_FILE") && (variable["value"] as? String)?.hasPrefix("/etc/oms-secrets/") == true
+                #expect(variable["value"] == nil || !variableName.contains("PASSWORD") || isPath, "\(name): a secret as a value")
             }
         }
         let bridgeEnv = (((rendered["Deployment"] ?? []).first { Self.name($0).hasSuffix("soap-bridge") }?["spec"] as? [String: Any]).flatMap {
             (($0["template"] as? [String: Any])?["spec"] as? [String: Any])?["containers"] as? [[String: Any]]
         }?.first?["env"] as? [[String: Any]]) ?? []
-        let password = bridgeEnv.first { $0["name"] as? String == "OMS_SERVICES_THUNDERHEAD_PASSWORD" }
-        let reference = ((password?["valueFrom"] as? [String: Any])?["secretKeyRef"] as? [String: Any]) ?? [:]
-        #expect(reference["name"] as? String == "oms-thunderhead" && reference["key"] as? String == "password")
+        // The password is a file from the Secret; the variable only names where it is.
+        let password = bridgeEnv.first { $0["name"] as? String == "OMS_SERVICES_THUNDERHEAD_PASSWORD_FILE" }
+        #expect(password?["value"] as? String == "/etc/oms-secrets/oms-thunderhead/password")
+    }
+
+    /// `secretFiles`: each Secret mounted read-only once, each item's path in the variable of
+    /// its `*_file` key; no ConfigMap holds a password or a key, in the defaults and in the
+    /// Azure example.
+    @Test func secretsArriveAsFilesAndNeverInAConfigMap() throws {
+        for values in [nil, Self.azureValues] {
+            let rendered = try Self.render(values: values)
+            for deployment in rendered["Deployment"] ?? [] {
+                let pod = (((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any]) ?? [:]
+                let container = ((pod["containers"] as? [[String: Any]])?.first) ?? [:]
+                let mounts = (container["volumeMounts"] as? [[String: Any]]) ?? []
+                let volumes = (pod["volumes"] as? [[String: Any]]) ?? []
+                for variable in (container["env"] as? [[String: Any]]) ?? [] where (variable["name"] as? String ?? "").hasSuffix("_FILE") {
+                    let path = try #require(variable["value"] as? String)
+                    let parts = path.split(separator: "/").map(String.init)
+                    #expect(parts.count == 4 && parts[0] == "etc" && parts[1] == "oms-secrets", "\(path)")
+                    let secret = parts[2]
+                    let mount = try #require(mounts.first { $0["mountPath"] as? String == "/etc/oms-secrets/\(secret)" }, "\(path)")
+                    #expect(mount["readOnly"] as? Bool == true)
+                    let volume = volumes.first { $0["name"] as? String == mount["name"] as? String }
+                    #expect((volume?["secret"] as? [String: Any])?["secretName"] as? String == secret, "\(path)")
+                }
+            }
+            for map in rendered["ConfigMap"] ?? [] {
+                let text = ((map["data"] as? [String: Any])?["config.yaml"] as? String) ?? ""
+                for line in text.split(separator: "\n") {
+                    let key = line.split(separator: ":").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                    #expect(!key.hasSuffix("password") && !key.hasSuffix("secret"), "\(Self.name(map)): \(line)")
+                    // No URL with a password in its user part (postgres://user:password@…).
+                    #expect(line.range(of: #"://[^/@\s]*:[^/@\s]*@"#, options: .regularExpression) == nil, "\(Self.name(map)): \(line)")
+                }
+            }
+        }
+        // A secret file for a key that takes none is refused at render time.
+        let wrong = try Self.helm(["template", "edge", Self.chart, "--set", "roles.refdata.secretFiles[0].key=redis.password", "--set", "roles.refdata.secretFiles[0].secret=s", "--set", "roles.refdata.secretFiles[0].item=i"])
+        #expect(wrong.status != 0 && wrong.output.contains("redis.password takes no file"), "\(wrong.output)")
     }
 
     /// The Ingress sends each path to a role other than auth, asks oms auth first (auth-url on
@@ -146,34 +188,55 @@ import Yams
     }
 
     /// Each role's rendered config.yaml is accepted by the built role itself (`--check`), with
-    /// its Secrets' variables set as the pod sets them; a key no role knows is refused.
-    @Test func everyRenderedConfigurationIsValidForItsRole() async throws {
-        let rendered = try Self.render(["roles.soap-bridge.config.policies=\(Self.root.appendingPathComponent("sidecars").path)"])
+    /// its Secrets' variables and files set as the pod sets them (stand-in values; for TLS
+    /// files, a CA and a client certificate with its key): in the defaults and in the Azure
+    /// example. A key no role knows is refused.
+    @Test(arguments: [nil, HelmChartTests.azureValues])
+    func everyRenderedConfigurationIsValidForItsRole(_ values: String?) async throws {
+        let rendered = try Self.render(["roles.soap-bridge.config.policies=\(Self.root.appendingPathComponent("sidecars").path)"], values: values)
         let maps = rendered["ConfigMap"] ?? []
         #expect(maps.count == 4)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-helm-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var secretVariables: [String: [String]] = [:]
+        let pki = try TestPKI()
+        let folder = pki.folder
+        var environments: [String: [String: String]] = [:]
         for deployment in rendered["Deployment"] ?? [] {
             let containers = (((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])?["containers"] as? [[String: Any]]
-            let env = (containers?.first?["env"] as? [[String: Any]]) ?? []
-            secretVariables[Self.name(deployment)] = env.filter { $0["valueFrom"] != nil }.compactMap { $0["name"] as? String }
+            var environment: [String: String] = [:]
+            for variable in (containers?.first?["env"] as? [[String: Any]]) ?? [] {
+                guard let name = variable["name"] as? String else { continue }
+                if variable["valueFrom"] != nil {
+                    environment[name] = name.hasSuffix("DATABASE_URL") ? "postgres://oms:secret@db.example:5432/oms" : "secret"
+                } else if name.hasSuffix("_FILE"), variable["value"] is String {
+                    // The file the Secret volume would hold.
+                    environment[name] = switch name {
+                    case _ where name.hasSuffix("TLS_CA_FILE"): pki.caFile
+                    case _ where name.hasSuffix("TLS_CERT_FILE"): pki.clientCert
+                    case _ where name.hasSuffix("TLS_KEY_FILE"): pki.clientKey
+                    default: try Self.standIn(name, in: folder)
+                    }
+                }
+            }
+            environments[Self.name(deployment)] = environment
         }
         for map in maps {
             let role = String(Self.name(map).dropFirst("edge-oms-".count))
-            // Stand-ins for what the Secrets hold.
-            let environment = Dictionary(uniqueKeysWithValues: (secretVariables[Self.name(map)] ?? []).map {
-                ($0, $0.hasSuffix("DATABASE_URL") ? "postgres://oms:secret@db.example:5432/oms" : "secret")
-            })
+            let environment = environments[Self.name(map)] ?? [:]
             let text = try #require((map["data"] as? [String: Any])?["config.yaml"] as? String)
             let file = folder.appendingPathComponent("\(role).yaml")
             try Data(text.utf8).write(to: file)
             let checked = try await OMSCommand.run([role, "--config", file.path, "--check"], environment: environment)
             #expect(checked.status == 0 && checked.output.contains("configuration is valid"), "\(role): \(checked.error)\n\(text)")
+            #expect(!checked.error.contains("warning"), "\(role): \(checked.error)")
             try Data((text + "\nunknown_key: 1\n").utf8).write(to: file)
             let refused = try await OMSCommand.run([role, "--config", file.path, "--check"], environment: environment)
             #expect(refused.status == 2 && refused.error.contains("unknown_key"), "\(role): \(refused.error)")
         }
+    }
+
+    /// A file holding a stand-in secret, named after its variable.
+    static func standIn(_ variable: String, in folder: URL) throws -> String {
+        let file = folder.appendingPathComponent(variable.lowercased())
+        try Data("stand-in-secret\n".utf8).write(to: file)
+        return file.path
     }
 }

@@ -22,3 +22,9 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- define "oms.authURL" -}}
 http://{{ include "oms.fullname" . }}-auth.{{ .Release.Namespace }}.svc.cluster.local:{{ .Values.roles.auth.port }}/auth
 {{- end -}}
+
+{{/* The OMS_* variable that overrides a configuration key (redis.password_file →
+OMS_REDIS_PASSWORD_FILE), as the roles name it. */}}
+{{- define "oms.envName" -}}
+{{- printf "OMS_%s" (. | upper | replace "." "_" | replace "-" "_") -}}
+{{- end -}}
