@@ -60,6 +60,18 @@ final class CoreStack: Sendable {
 
     var database: DatabaseURL { role.configuration.database }
 
+    /// `/readyz`'s check `name`, polled until it contains `text` (or `timeout` passes).
+    func readinessCheck(_ name: String, until text: String, timeout: Duration = .seconds(10)) async throws -> String {
+        var check = ""
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            check = try await call("GET", "/readyz").body?["checks"]?[name]?.stringValue ?? ""
+            if check.contains(text) { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return check
+    }
+
     /// Polls until the request has a final status (or `timeout` passes); the last answer.
     func waitForFinal(_ id: String, timeout: Duration = .seconds(15)) async throws -> Answer {
         let deadline = ContinuousClock.now + timeout

@@ -44,13 +44,7 @@ import Testing
             ids.append(try #require(try await wrong.submit(PipelineTests.body(), key: "tls-\(index)").body?["id"]?.stringValue))
         }
         for id in ids { #expect(try await wrong.waitForFinal(id).body?["status"] == "COMPLETED") }
-        var check = ""
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            check = try await wrong.call("GET", "/readyz").body?["checks"]?["kafka"]?.stringValue ?? ""
-            if check.contains("certificate verify failed") { break }
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        let check = try await wrong.readinessCheck("kafka", until: "certificate verify failed")
         #expect(check.hasPrefix("failing (events wait in the outbox)") && check.contains("certificate verify failed"), "\(check)")
         #expect(try await wrong.call("GET", "/readyz").status == 200, "Kafka down is not \"not ready\"")
         #expect(try await wrong.role.store.unsentEvents(limit: 10).count == 3)
@@ -101,13 +95,7 @@ import Testing
         core.runRelay()
         let id = try #require(try await core.submit(PipelineTests.body(), key: "sasl").body?["id"]?.stringValue)
         #expect(try await core.waitForFinal(id).body?["status"] == "COMPLETED")
-        var check = ""
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            check = try await core.call("GET", "/readyz").body?["checks"]?["kafka"]?.stringValue ?? ""
-            if check.contains("SASL authentication error") { break }
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        let check = try await core.readinessCheck("kafka", until: "SASL authentication error")
         #expect(check.contains("_AUTHENTICATION") && check.contains("SASL authentication error"), "\(check)")
         // A few seconds of retries: the cause is logged as a warning once, not per retry.
         try await Task.sleep(for: .seconds(3))

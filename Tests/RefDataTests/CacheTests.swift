@@ -183,14 +183,7 @@ import Testing
         #expect(try await first.metric(#"oms_refdata_cache_reads_total{result="near_hit"}"#) >= 1)
 
         #expect(try await second.call("PUT", "/refdata/v1/sources/k", json: #"{"n":2}"#).status == 200)
-        let deadline = ContinuousClock.now + .seconds(2)
-        var seen: JSONValue?
-        while ContinuousClock.now < deadline {
-            seen = try await first.call("GET", "/refdata/v1/sources/k").body?["value"]?["n"]
-            if seen == 2 { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(seen == 2)
+        #expect(try await first.eventuallyReads("/refdata/v1/sources/k", n: 2) == 2)
 
         // Channel down: the near cache is flushed and bypassed.
         let redis = try #require(first.redis)

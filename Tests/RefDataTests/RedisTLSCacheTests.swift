@@ -23,14 +23,7 @@ import TLS
 
         // Another instance's write reaches this one's near cache through the TLS subscriber.
         #expect(try await second.call("PUT", "/refdata/v1/sources/k", json: #"{"n":2}"#).status == 200)
-        var seen: JSONValue?
-        let deadline = ContinuousClock.now + .seconds(3)
-        while ContinuousClock.now < deadline {
-            seen = try await first.call("GET", "/refdata/v1/sources/k").body?["value"]?["n"]
-            if seen == 2 { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(seen == 2)
+        #expect(try await first.eventuallyReads("/refdata/v1/sources/k", n: 2, timeout: .seconds(3)) == 2)
 
         // A restart is survived: TLS and AUTH again on the new connections.
         let redis = try #require(first.redis)

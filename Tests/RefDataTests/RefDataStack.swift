@@ -76,6 +76,19 @@ final class RefDataStack: Sendable {
         try await http.call(port: port, method, path, json: json, headers: headers)
     }
 
+    /// The `n` member of an item's value, read until it is `expected` (or `timeout` passes):
+    /// for a write another instance made, which reaches this one's near cache a moment later.
+    func eventuallyReads(_ path: String, n expected: JSONValue, timeout: Duration = .seconds(2)) async throws -> JSONValue? {
+        let deadline = ContinuousClock.now + timeout
+        var seen: JSONValue?
+        while ContinuousClock.now < deadline {
+            seen = try await call("GET", path).body?["value"]?["n"]
+            if seen == expected { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return seen
+    }
+
     /// One counter from `/metrics` (0 when absent).
     func metric(_ line: String) async throws -> Double {
         let text = try await call("GET", "/metrics").text
