@@ -5,19 +5,23 @@ import Kafka
 import TestSupport
 import Testing
 
-/// The outbox relay through a TLS front (nginx `stream`) to the broker, configured the way an
-/// operator does (`kafka.security_protocol`, `kafka.tls.*`): a wrong CA keeps the events in
-/// the outbox, says why in `/readyz`, and the right one sends them all.
+/// The outbox relay through a TLS front (nginx `stream`, asking for a client certificate) to
+/// the broker, configured the way an operator does (`kafka.security_protocol`, `kafka.tls.*`):
+/// a wrong CA keeps the events in the outbox, says why in `/readyz`, and the right one sends
+/// them all.
 @Suite(.serialized) struct KafkaTLSTests {
     static let topic = "oms.document.status"
 
-    static func outbox(port: Int, ca: String) throws -> OutboxSettings {
+    /// The front asks for a client certificate: the relay presents the test CA's.
+    static func outbox(port: Int, ca: String, pki: TestPKI) throws -> OutboxSettings {
         let reader = try ConfigReader(yaml: """
             kafka:
               brokers: [127.0.0.1:\(port)]
               security_protocol: ssl
               tls:
                 ca_file: \(ca)
+                cert_file: \(pki.clientCert)
+                key_file: \(pki.clientKey)
               interval_ms: 50
               message_timeout_ms: 2000
             """)
@@ -30,13 +34,13 @@ import Testing
         let pki = try TestPKI()
         let frontPort = Loopback.freePort()
         let broker = try await KafkaBroker.start(advertisedPort: frontPort)
-        let front = try await TLSFront(.stream(upstream: broker.port), pki: pki, port: frontPort)
+        let front = try await TLSFront(.stream(upstream: broker.port, clientCertificate: true), pki: pki, port: frontPort)
         defer { front.stop() }
         try broker.createTopic(Self.topic, partitions: 4)
         let upstreams = try await Upstreams.start(completeAfterMs: 50)
         try await upstreams.put("sources/crm", "{}")
 
-        let wrong = try await CoreStack.start(jobs: upstreams.jobSettings, outbox: try Self.outbox(port: frontPort, ca: pki.otherCAFile))
+        let wrong = try await CoreStack.start(jobs: upstreams.jobSettings, outbox: try Self.outbox(port: frontPort, ca: pki.otherCAFile, pki: pki))
         wrong.runJobs()
         wrong.runRelay()
         var ids: [String] = []
@@ -50,11 +54,14 @@ import Testing
         #expect(try await wrong.role.store.unsentEvents(limit: 10).count == 3)
         await wrong.stop()
 
-        let right = try await CoreStack.start(database: wrong.database, outbox: try Self.outbox(port: frontPort, ca: pki.caFile))
+        let right = try await CoreStack.start(database: wrong.database, outbox: try Self.outbox(port: frontPort, ca: pki.caFile, pki: pki))
         right.runRelay()
         #expect(await OutboxTests.outboxDrains(right, within: .seconds(30)), "front: \(front.log.suffix(1000))")
         #expect(try await right.call("GET", "/readyz").body?["checks"]?["kafka"]?.stringValue == "ok")
-        let tls = KafkaProperties(["security.protocol": "ssl", "ssl.ca.location": pki.caFile])
+        let tls = KafkaProperties([
+            "security.protocol": "ssl", "ssl.ca.location": pki.caFile,
+            "ssl.certificate.location": pki.clientCert, "ssl.key.location": pki.clientKey,
+        ])
         let records = try await broker.read(topic: Self.topic, partitions: 4, extra: tls)
         #expect(Set(records.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }) == Set(ids))
         await right.stop()

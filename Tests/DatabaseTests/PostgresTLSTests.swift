@@ -76,4 +76,17 @@ import Testing
         }
         #expect(!"\(verified)".contains(server.password))
     }
+
+    @Test func aServerThatAsksForAClientCertificateGetsOne() async throws {
+        let pki = try TestPKI()
+        let server = try await TLSPostgresServer(pki: pki, clientCertificates: true)
+        let passwordFile = pki.folder.appendingPathComponent("pg-password").path
+        try Data((server.password + "\n").utf8).write(to: URL(fileURLWithPath: passwordFile))
+        let url = server.url(sslMode: "verify-full", extra: "&sslrootcert=\(pki.caFile)")
+        let mutual = try endpoint(url, passwordFile: passwordFile, extra: "  tls:\n    cert_file: \(pki.clientCert)\n    key_file: \(pki.clientKey)\n")
+        let outcome = await attempt(mutual)
+        #expect(outcome == nil, "\(outcome ?? "") \(server.log.suffix(400))")
+        let without = await attempt(try endpoint(url, passwordFile: passwordFile))
+        #expect(without?.contains("certificate") == true, "\(without ?? "connected")")
+    }
 }

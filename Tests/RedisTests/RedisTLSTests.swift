@@ -95,6 +95,28 @@ struct RedisTLSTests {
         }
     }
 
+    @Test func aServerThatAsksForAClientCertificateGetsOne() async throws {
+        let pki = try TestPKI()
+        let server = try await RedisServer.start(tls: pki, password: Self.password, clientCertificates: true)
+        defer { server.stop() }
+        var mutual = server.endpoint
+        mutual.tls?.certFile = pki.clientCert
+        mutual.tls?.keyFile = pki.clientKey
+        try await Fixture.withClient(mutual) { client throws in
+            #expect(try await client.command("PING") == .status("PONG"))
+        }
+        // Without one, or with one the server's CA did not sign, nothing gets through.
+        var stranger = server.endpoint
+        stranger.tls?.certFile = pki.strangerCert
+        stranger.tls?.keyFile = pki.strangerKey
+        for endpoint in [server.endpoint, stranger] {
+            try await Fixture.withClient(endpoint, timeout: .seconds(1)) { client in
+                let (error, _) = await Fixture.failure { () async throws(RedisError) in try await client.command("PING") }
+                #expect(error != nil && error?.message.hasPrefix("tls: ") == true, "\(String(describing: error))")
+            }
+        }
+    }
+
     @Test func theSubscriberListensOverTLS() async throws {
         let pki = try TestPKI()
         let server = try await RedisServer.start(tls: pki, password: Self.password)

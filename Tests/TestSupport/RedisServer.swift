@@ -21,6 +21,7 @@ public final class RedisServer: @unchecked Sendable {
     public let pki: TestPKI?
     /// The password of the ACL user `oms`; the default user is off.
     public let password: String?
+    private var clientCertificates = false
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -29,13 +30,15 @@ public final class RedisServer: @unchecked Sendable {
     /// Starts redis-server and waits until it accepts connections.
     /// `tls`: a TLS port only, as Azure Cache for Redis serves by default. `password`: the
     /// ACL user `oms` with it, and no default user.
-    public static func start(persistent: Bool = false, tls pki: TestPKI? = nil, password: String? = nil) async throws -> RedisServer {
+    /// `clientCertificates`: with `tls`, every client must present a certificate of the test CA.
+    public static func start(persistent: Bool = false, tls pki: TestPKI? = nil, password: String? = nil, clientCertificates: Bool = false) async throws -> RedisServer {
         guard let executable = locate() else {
             throw Failure(description: "redis-server not found: run scripts/install-deps.sh (or set OMS_REDIS_SERVER)")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redis-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let server = RedisServer(executable: executable, folder: folder, port: Loopback.freePort(), persistent: persistent, pki: pki, password: password)
+        server.clientCertificates = clientCertificates
         try await server.launch()
         return server
     }
@@ -82,7 +85,7 @@ public final class RedisServer: @unchecked Sendable {
         if let pki = self.pki {
             listen = [
                 "--port", "0", "--tls-port", String(self.port), "--tls-cert-file", pki.serverCert, "--tls-key-file", pki.serverKey,
-                "--tls-ca-cert-file", pki.caFile, "--tls-auth-clients", "no",
+                "--tls-ca-cert-file", pki.caFile, "--tls-auth-clients", self.clientCertificates ? "yes" : "no",
             ]
         }
         if let password = self.password {

@@ -16,8 +16,8 @@ public final class TLSFront: @unchecked Sendable {
     public enum Kind: Sendable {
         /// HTTPS to `http://127.0.0.1:upstream`; `clientCertificate` makes nginx require one.
         case https(upstream: Int, clientCertificate: Bool)
-        /// TLS on `port` relayed as TCP to `127.0.0.1:upstream`.
-        case stream(upstream: Int)
+        /// TLS on `port` relayed as TCP to `127.0.0.1:upstream`; `clientCertificate` as above.
+        case stream(upstream: Int, clientCertificate: Bool = false)
     }
 
     /// `port` defaults to a free one; a test that must know it first (a broker advertising
@@ -50,12 +50,13 @@ public final class TLSFront: @unchecked Sendable {
                     }
                 }
                 """
-        case let .stream(upstream):
+        case let .stream(upstream, clientCertificate):
             server = """
                 stream {
                     server {
                         listen 127.0.0.1:\(self.port) ssl;
                         \(certificates)
+                        \(clientCertificate ? "ssl_verify_client on; ssl_client_certificate \(pki.caFile);" : "")
                         proxy_pass 127.0.0.1:\(upstream);
                     }
                 }

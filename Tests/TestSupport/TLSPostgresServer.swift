@@ -9,7 +9,8 @@ public final class TLSPostgresServer: Sendable {
     public let folder: URL
 
     /// Starts the server (about three seconds) with one database, `oms`, owned by `oms`.
-    public init(pki: TestPKI) async throws {
+    /// `clientCertificates`: every connection must also present a certificate of the test CA.
+    public init(pki: TestPKI, clientCertificates: Bool = false) async throws {
         port = Loopback.freePort()
         password = "pg-\(UUID().uuidString.prefix(12))"
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-postgres-tls-\(UUID().uuidString.prefix(8))")
@@ -19,6 +20,7 @@ public final class TLSPostgresServer: Sendable {
         let key = folder.appendingPathComponent("server.key")
         try FileManager.default.copyItem(atPath: pki.namedServerKey, toPath: key.path)
         try FileManager.default.copyItem(atPath: pki.namedServerCert, toPath: folder.appendingPathComponent("server.pem").path)
+        try FileManager.default.copyItem(atPath: pki.caFile, toPath: folder.appendingPathComponent("ca.pem").path)
         _ = chmod(key.path, 0o600)
         if getuid() == 0 {
             try await PostgresServer.run("/bin/chown", ["-R", "postgres", folder.path])
@@ -26,7 +28,7 @@ public final class TLSPostgresServer: Sendable {
         try await PostgresServer.run(try PostgresServer.tool("initdb"), ["-D", data.path, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
         try Data("""
             local all all trust
-            hostssl all all 127.0.0.1/32 scram-sha-256
+            hostssl all all 127.0.0.1/32 scram-sha-256\(clientCertificates ? " clientcert=verify-ca" : "")
             hostnossl all all 127.0.0.1/32 reject
 
             """.utf8).write(to: data.appendingPathComponent("pg_hba.conf"))
@@ -34,7 +36,8 @@ public final class TLSPostgresServer: Sendable {
             try await PostgresServer.run("/bin/chown", ["postgres", data.appendingPathComponent("pg_hba.conf").path])
         }
         let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c ssl=on "
-            + "-c ssl_cert_file=\(folder.path)/server.pem -c ssl_key_file=\(key.path) -c password_encryption=scram-sha-256"
+            + "-c ssl_cert_file=\(folder.path)/server.pem -c ssl_key_file=\(key.path) -c ssl_ca_file=\(folder.path)/ca.pem "
+            + "-c password_encryption=scram-sha-256"
         try await PostgresServer.run(try PostgresServer.tool("pg_ctl"), ["-D", data.path, "-o", options, "-l", folder.appendingPathComponent("server.log").path, "-w", "start"])
         PostgresServer.stopAtExit(data: data.path, folder: folder.path)
         guard await Loopback.waitUntilListening(port) else {
