@@ -20,12 +20,15 @@ struct AuthCommand: AsyncParsableCommand {
             token.leeway_s, token.domain_claim, token.allowed_domains, token.scope_claim, \
             token.required_scopes, token.max_bytes, routes[{prefix, methods, scopes}], \
             cache.max_entries, cache.max_bytes, log.level.
+            TLS: oidm.tls.* and jwks.tls.* (ca_file, cert_file, key_file, server_name; \
+            verification always on, TLS 1.2 at least; insecure_skip_verify for local tests only, \
+            warned about at every start). A TLS failure toward OIDM fails closed like any OIDM fault.
             """
     )
 
     @Option(name: .long, help: "The YAML configuration file.")
     var config: String?
-    @Flag(name: .long, help: "Check the configuration (file and OMS_* variables) and exit: 0 when it is valid.")
+    @Flag(name: .long, help: "Check the configuration (file, OMS_* variables and the files they name: CA bundles, certificates, keys, secrets) and exit: 0 when it is valid.")
     var check = false
 
     func run() async throws {

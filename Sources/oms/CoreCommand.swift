@@ -17,19 +17,25 @@ struct CoreCommand: AsyncParsableCommand {
             status is written with a CloudEvent in the outbox, which a relay publishes to Kafka \
             (idempotent producer, acks=all) and marks sent on its delivery report.
             Keys: server.host, server.port (8084), server.max_body_bytes (1 MiB), database.url \
-            (sqlite:PATH, the default sqlite:oms.db, or postgres://…), database.timeout_ms (5000), \
+            (sqlite:PATH, the default sqlite:oms.db, or postgres://…?sslmode=verify-full&sslrootcert=…), \
+            database.password(_file), database.tls.*, database.timeout_ms (5000), \
             refdata.url (http://127.0.0.1:8083), soap_bridge.url (http://127.0.0.1:8082), \
+            refdata.tls.*, soap_bridge.tls.*, \
             jobs.enabled (true), jobs.interval_ms (200), jobs.batch_size (32), jobs.lease_s (30), jobs.max_attempts (5), \
             jobs.backoff_base_ms (500), jobs.call_timeout_ms (10000), kafka.brokers (host:port list; \
             absent: events stay in the outbox), kafka.topic (oms.document.status), kafka.batch_size (500), \
             kafka.interval_ms (200), kafka.message_timeout_ms (10000), kafka.sent_retention_h (168: sent \
-            events are deleted after a week), log.level.
+            events are deleted after a week), kafka.security_protocol (plaintext|ssl|sasl_plaintext|\
+            sasl_ssl), kafka.sasl_mechanism (PLAIN|SCRAM-SHA-256|SCRAM-SHA-512), kafka.sasl_username, \
+            kafka.sasl_password(_file), kafka.tls.*, kafka.properties (further librdkafka settings), \
+            log.level. The .tls.* keys are ca_file, cert_file, key_file, server_name and \
+            insecure_skip_verify (local tests only); verification is always on otherwise.
             """
     )
 
     @Option(name: .long, help: "The YAML configuration file.")
     var config: String?
-    @Flag(name: .long, help: "Check the configuration (file and OMS_* variables) and exit: 0 when it is valid.")
+    @Flag(name: .long, help: "Check the configuration (file, OMS_* variables and the files they name: CA bundles, certificates, keys, secrets) and exit: 0 when it is valid.")
     var check = false
 
     func run() async throws {

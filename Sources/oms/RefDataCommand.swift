@@ -13,19 +13,22 @@ struct RefDataCommand: AsyncParsableCommand {
             Redis (cache-aside with leases, so a replaced value is never put back) and an optional \
             in-process near cache; without Redis, or while it is down, reads use the database.
             Keys: server.host, server.port (8083), server.max_body_bytes (64 KiB), database.url \
-            (sqlite:PATH, the default sqlite:oms.db, or postgres://user:password@host:port/db), \
+            (sqlite:PATH, the default sqlite:oms.db, or postgres://user@host:port/db, with libpq's \
+            sslmode and sslrootcert), database.password(_file), database.tls.*, \
             database.timeout_ms (5000, PostgreSQL), \
-            redis.url (redis://host:port/db; absent = no cache), redis.timeout_ms (50), \
+            redis.url (redis://host:port/db, rediss:// for TLS; absent = no cache), redis.username, \
+            redis.password(_file), redis.tls.*, redis.connect_timeout_ms (250), redis.timeout_ms (50), \
             redis.breaker_ms (1000), redis.connections (8), cache.ttl_s (300), \
             cache.negative_ttl_s (30), cache.jitter (0.1), cache.lease_ms (2000), \
             cache.near.enabled (false), cache.near.max_entries (10000), cache.near.ttl_s (60), \
-            log.level.
+            log.level. The .tls.* keys are ca_file, cert_file, key_file, server_name and \
+            insecure_skip_verify (local tests only); verification is always on otherwise.
             """
     )
 
     @Option(name: .long, help: "The YAML configuration file.")
     var config: String?
-    @Flag(name: .long, help: "Check the configuration (file and OMS_* variables) and exit: 0 when it is valid.")
+    @Flag(name: .long, help: "Check the configuration (file, OMS_* variables and the files they name: CA bundles, certificates, keys, secrets) and exit: 0 when it is valid.")
     var check = false
 
     func run() async throws {

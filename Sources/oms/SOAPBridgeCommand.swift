@@ -13,15 +13,17 @@ struct SOAPBridgeCommand: AsyncParsableCommand {
             API Gateway convention where a route gives no explicit mapping). Upstream XML is \
             parsed hardened: no DTD, no entities, no network, bounded size and depth.
             Keys: server.host, server.port (8082), server.max_body_bytes, policies (sidecars), \
-            services.<name>.url, .auth (username_token|basic|none), .username, .password, \
-            .timeout_ms, .soap_version ("1.1"|"1.2"), xml.max_depth (64), xml.max_bytes (10 MiB), \
-            log.level.
+            services.<name>.url, .auth (username_token|basic|none), .username, .password (or \
+            .password_file, read at start-up), .timeout_ms, .soap_version ("1.1"|"1.2"), \
+            .tls.ca_file, .tls.cert_file, .tls.key_file, .tls.server_name (verification always on; \
+            .tls.insecure_skip_verify for local tests only), xml.max_depth (64), \
+            xml.max_bytes (10 MiB), log.level.
             """
     )
 
     @Option(name: .long, help: "The YAML configuration file.")
     var config: String?
-    @Flag(name: .long, help: "Check the configuration (file and OMS_* variables) and exit: 0 when it is valid.")
+    @Flag(name: .long, help: "Check the configuration (file, OMS_* variables and the files they name: CA bundles, certificates, keys, secrets) and exit: 0 when it is valid.")
     var check = false
 
     func run() async throws {
