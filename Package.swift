@@ -196,7 +196,7 @@ let package = Package(
         .testTarget(
             name: "CurlTests",
             dependencies: [
-                "Curl",
+                "Curl", "TLS", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -95,10 +95,10 @@ extension CurlTransfer {
             try self.set(CURLOPT_SSLCERT, certFile)
             try self.set(CURLOPT_SSLKEY, keyFile)
         }
-        if let serverName = tls.serverName {
+        if let serverName = tls.serverName, try CurlURLParts(self.request.url).scheme == "https" {
             // libcurl verifies (and sends as SNI) the URL's host. To verify another name,
             // the URL names that one and CONNECT_TO sends the connection where the URL
-            // pointed: "server_name:port:original_host:port".
+            // pointed: "server_name:port:original_host:port". (Plain http has no name to verify.)
             let target = try CurlURLParts(self.request.url)
             var named = try CurlURLParts(self.request.url)
             try named.setHost(serverName)
