@@ -112,7 +112,9 @@ import Testing
     /// refdata is down when the request arrives: the step fails, is retried with backoff, and
     /// the request completes once refdata is up; the failed attempts are on record.
     @Test func anOutageIsRetriedAndRecorded() async throws {
-        let refdataPort = Loopback.freePort()
+        // Held until refdata comes up on it: a server of another test must not answer there.
+        let reserved = Loopback.ReservedPort()
+        let refdataPort = reserved.port
         var settings = JobSettings()
         settings.refdataURL = "http://127.0.0.1:\(refdataPort)"
         settings.interval = .milliseconds(50)
@@ -132,6 +134,7 @@ import Testing
         // The first worker stops before refdata appears: it must not see refdata without the
         // source (a 404 is a rejection, not an outage).
         await core.stop()
+        reserved.release()
         let upstreams = try await Upstreams.start(refdataPort: refdataPort)
         try await upstreams.put("sources/crm", "{}")
         // The bridge only exists now: point the jobs at it through a second worker.
@@ -143,7 +146,7 @@ import Testing
         let final = try await worker.waitForFinal(id)
         #expect(final.body?["status"] == "COMPLETED", "\(final.text)")
         let errors = try #require(try await worker.call("GET", "/v1/requests/\(id)/errors").body?["errors"]?.arrayValue)
-        #expect(errors.count >= 1)
+        try #require(errors.count >= 1)
         #expect(errors.allSatisfy { $0["step"] == "validate" && $0["code"] == "refdata_unreachable" })
         #expect(errors.map { $0["attempt"]?.numberValue ?? 0 } == (1...errors.count).map(Double.init))
         await worker.stop()

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Plain sockets on 127.0.0.1 for tests: free ports, waiting for a listener, raw exchanges.
 public enum Loopback {
@@ -24,25 +25,67 @@ public enum Loopback {
         return nil
     }
 
-    /// A port that was free a moment ago (bound to 0, read back, closed).
+    /// A port that was free a moment ago, never handed out before in this process.
     public static func freePort() -> Int {
         freePorts(1)[0]
     }
 
-    /// `count` ports that were free a moment ago, all different: each stays bound until all
-    /// are read back (one `freePort()` after another can return the same port twice).
+    /// `count` ports that were free a moment ago, all different, and never handed out before
+    /// in this process. They come from below the kernel's ephemeral range (32768 and up on
+    /// Linux), which is where a port number that is held without a socket gets taken from
+    /// under a test: by another test's server bound to port 0, or by an outgoing connection's
+    /// local port. The tests share one process, so a set of the ports handed out keeps two
+    /// tests from being given the same one.
     public static func freePorts(_ count: Int) -> [Int] {
-        var sockets: [Int32] = []
-        defer { sockets.forEach { close($0) } }
-        return (0..<count).map { _ in
+        var ports: [Int] = []
+        while ports.count < count {
+            let candidate = Int.random(in: portRange)
+            guard handedOut.withLock({ $0.insert(candidate).inserted }) else { continue }
+            if isBindable(candidate) { ports.append(candidate) }
+        }
+        return ports
+    }
+
+    static let portRange = 20_000...32_000
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    private static func isBindable(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = address(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    /// A port held by a socket that is bound but not listening: connections to it are
+    /// refused (a server that is down), and nothing else can take it until `release()`. A
+    /// port number alone, free a moment ago, may meanwhile be taken by another test's server,
+    /// which then answers in the down one's place.
+    public final class ReservedPort: @unchecked Sendable {
+        // @unchecked: the descriptor is closed once, by the test that owns the reservation.
+        public let port: Int
+        private var descriptor: Int32
+
+        public init() {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            sockets.append(fd)
-            var address = address(port: 0)
+            var address = Loopback.address(port: 0)
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)
             _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
             _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-            return Int(UInt16(bigEndian: address.sin_port))
+            descriptor = fd
+            port = Int(UInt16(bigEndian: address.sin_port))
         }
+
+        /// Frees the port for the server that is to come up on it.
+        public func release() {
+            if descriptor >= 0 {
+                close(descriptor)
+                descriptor = -1
+            }
+        }
+
+        deinit { release() }
     }
 
     /// Waits until something accepts connections on `port`.
