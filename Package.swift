@@ -255,7 +255,7 @@ let package = Package(
         .testTarget(
             name: "CoreTests",
             dependencies: [
-                "Core", "Kafka", "Database", "JSON", "Curl", "EdgeRuntime", "TestSupport", "RefData", "SOAPBridge", "Emulators",
+                "Core", "Kafka", "Database", "JSON", "Curl", "EdgeRuntime", "TestSupport", "RefData", "SOAPBridge", "Emulators", "TLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]

@@ -47,9 +47,9 @@ public struct CoreRole: Sendable {
         let router = Router(context: EdgeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: NotFoundAsJSON())
-        let (store, relay) = (self.store, self.relay)
+        let (store, relay, jobs) = (self.store, self.relay, configuration.jobs.enabled ? self.jobs : nil)
         router.addOperationalRoutes(metrics: metrics) {
-            var checks: [String: String] = [:]
+            var checks = await jobs?.upstreamChecks() ?? [:]
             if let relay {
                 // Kafka down is not "not ready": events wait in the outbox and nothing is lost.
                 checks["kafka"] = relay.kafkaProblem.map { "failing (events wait in the outbox): \($0)" } ?? "ok"

@@ -166,7 +166,7 @@ import Testing
         }
         #expect(answers[0].contains("\"oidm\":\"ok\""))
         #expect(answers[4].contains("\"redis\":\"ok\"") && answers[4].contains("\"database\":\"ok\""), "\(answers[4])")
-        #expect(answers[6].contains("\"kafka\":\"ok\""), "\(answers[6])")
+        #expect(answers[6].contains("\"kafka\":\"ok\"") && answers[6].contains("\"refdata\":\"ok\"") && answers[6].contains("\"soap_bridge\":\"ok\""), "\(answers[6])")
 
         for (_, process) in processes { _ = try await OMSCommand.terminate(process) }
         await http.shutdown()

@@ -4,6 +4,7 @@ import Foundation
 import Kafka
 import TestSupport
 import Testing
+import TLS
 
 /// The outbox relay through a TLS front (nginx `stream`, asking for a client certificate) to
 /// the broker, configured the way an operator does (`kafka.security_protocol`, `kafka.tls.*`):
@@ -113,6 +114,28 @@ import Testing
         for text in everything {
             #expect(!text.contains(password), "the Kafka password appeared: \(text.prefix(300))")
         }
+        await core.stop()
+        await upstreams.stop()
+    }
+
+    /// The jobs' HTTPS calls: `/readyz` reports refdata and the bridge as the jobs reach them,
+    /// so a CA the jobs do not trust shows there with its reason (reported, not required).
+    @Test func readinessReportsTheJobsUpstreamsWithTheirTLS() async throws {
+        let pki = try TestPKI()
+        let upstreams = try await Upstreams.start()
+        let refdata = try await TLSFront(.https(upstream: upstreams.refdataPort, clientCertificate: true), pki: pki)
+        let bridge = try await TLSFront(.https(upstream: upstreams.bridgePort, clientCertificate: true), pki: pki)
+        defer { refdata.stop(); bridge.stop() }
+        var jobs = upstreams.jobSettings
+        jobs.refdataURL = "https://localhost:\(refdata.port)"
+        jobs.bridgeURL = "https://localhost:\(bridge.port)"
+        jobs.refdataTLS = TLSSettings(caFile: pki.caFile, certFile: pki.clientCert, keyFile: pki.clientKey)
+        jobs.bridgeTLS = TLSSettings(caFile: pki.otherCAFile, certFile: pki.clientCert, keyFile: pki.clientKey)
+        let core = try await CoreStack.start(jobs: jobs)
+        let ready = try await core.call("GET", "/readyz")
+        #expect(ready.status == 200, "\(ready.text)")
+        #expect(ready.body?["checks"]?["refdata"] == "ok", "\(ready.text)")
+        #expect(ready.body?["checks"]?["soap_bridge"]?.stringValue?.hasPrefix("tls: ") == true, "\(ready.text)")
         await core.stop()
         await upstreams.stop()
     }

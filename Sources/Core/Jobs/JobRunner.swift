@@ -19,6 +19,8 @@ public final class JobRunner: Service, Sendable {
     private let registry: MetricsRegistry
     /// Who holds a lease: unique per process and start.
     public let owner: String
+    /// refdata and the bridge as the jobs reach them (their TLS settings included).
+    private let upstreams: [(name: String, probe: ReachabilityProbe)]
 
     init(store: any CoreStore, settings: JobSettings, metrics: MetricsRegistry, logger: Logger) {
         let http = CurlClient()
@@ -29,6 +31,20 @@ public final class JobRunner: Service, Sendable {
         self.logger = logger
         self.registry = metrics
         self.owner = "core-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        self.upstreams = [
+            ("refdata", ReachabilityProbe(url: "\(settings.refdataURL)/healthz", timeout: .seconds(2), tls: settings.refdataTLS, http: http)),
+            ("soap_bridge", ReachabilityProbe(url: "\(settings.bridgeURL)/healthz", timeout: .seconds(2), tls: settings.bridgeTLS, http: http)),
+        ]
+    }
+
+    /// For `/readyz`: "ok" or why the jobs cannot reach refdata or the bridge (a refused TLS
+    /// handshake included). Reported, not required: the jobs retry, and intake works meanwhile.
+    public func upstreamChecks() async -> [String: String] {
+        var checks: [String: String] = [:]
+        for (name, probe) in upstreams {
+            checks[name] = await probe.problem() ?? "ok"
+        }
+        return checks
     }
 
     /// Rounds until cancelled or a graceful shutdown; a round that found work is followed at
