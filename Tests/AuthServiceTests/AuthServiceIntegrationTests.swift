@@ -111,6 +111,33 @@ import Testing
         try await stack.oidmAdmin("/admin/revoke", ["token": .string(token)])
         let response = try await stack.auth(token)
         #expect(response.status == 401)
+        // Only OIDM says no: that is the reason counted, first and from the cache.
+        #expect(try await stack.auth(token).status == 401)
+        #expect(try await stack.counter("oms_auth_decisions_total{outcome=\"deny_401\",reason=\"oidm_rejected\"}") == 2)
+        await stack.stop()
+    }
+
+    /// When OIDM and the local checks both refuse a token, the local reason is counted (it
+    /// says what is wrong), on the first request and on every one answered from the cache.
+    @Test func whenBothSayNoTheLocalReasonIsCounted() async throws {
+        let stack = try await AuthStack.start()
+        let cases: [(String, String)] = [
+            ("expired", try stack.issuer.token(["exp": .number(Date().timeIntervalSince1970 - 3600)])),
+            ("bad_signature", try stack.issuer.token(signer: stack.issuer.stranger)),
+        ]
+        for (reason, token) in cases {
+            let calls = try await stack.oidmValidations()
+            #expect(try await stack.auth(token).status == 401)
+            // OIDM's own "no" is cached once its answer is in; then ask again.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while try await stack.oidmValidations() == calls, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(try await stack.oidmValidations() == calls + 1, "\(reason): OIDM was asked")
+            #expect(try await stack.auth(token).status == 401)
+            #expect(try await stack.counter("oms_auth_decisions_total{outcome=\"deny_401\",reason=\"\(reason)\"}") == 2, "\(reason)")
+        }
+        #expect(try await stack.counter("oms_auth_decisions_total{outcome=\"deny_401\",reason=\"oidm_rejected\"}") == 0)
         await stack.stop()
     }
 

@@ -15,6 +15,9 @@ struct TokenCacheEntry: Sendable {
     }
 
     var identity: TokenIdentity?
+    /// Why the local checks refused the token, when they did: the reason reported while OIDM
+    /// says no as well (the more precise of the two).
+    var localFailure: DenyReason?
     var oidm: OIDMState
     /// Wall-clock seconds after which the entry is ignored (pending entries never expire).
     var expiresAt: Double
@@ -71,6 +74,13 @@ final class TokenCache: Sendable {
             cache.update(digest, cost: Self.cost(of: identity)) { $0.identity = identity }
             return (cache.count, cache.totalCost)
         })
+    }
+
+    /// Records why the local checks refused the token, for as long as the entry lives.
+    func setLocalFailure(_ reason: DenyReason, for digest: TokenDigest) {
+        entries.withLock { cache in
+            cache.update(digest) { $0.localFailure = reason }
+        }
     }
 
     /// Records OIDM's verdict: valid answers live until `validUntil`, invalid ones until

@@ -86,8 +86,9 @@ final class AuthDecider: Sendable {
         if let identity = entry.identity {
             return proceed(identity, entry.oidm, request, on: loop)
         }
-        // OIDM already said no: not worth a signature check.
-        if case .invalid = entry.oidm { return .now(.deny(.oidmRejected)) }
+        // OIDM already said no: not worth a signature check. When the local checks said no
+        // too, theirs is the reason counted: it says what is wrong (`bad_signature`, …).
+        if case .invalid = entry.oidm { return .now(.deny(entry.localFailure ?? .oidmRejected)) }
         switch localCheck(token) {
         case .success(let identity):
             cache.setIdentity(identity, for: digest)
@@ -105,6 +106,7 @@ final class AuthDecider: Sendable {
                 }
             })
         case .failure(let reason):
+            cache.setLocalFailure(reason, for: digest)
             return .now(.deny(reason))
         }
     }
@@ -118,7 +120,7 @@ final class AuthDecider: Sendable {
     private func proceed(_ identity: TokenIdentity, _ state: TokenCacheEntry.OIDMState, _ request: AuthRequest, on loop: any EventLoop) -> Answer {
         switch state {
         case .valid: return .now(finish(identity, .valid, request))
-        case .invalid: return .now(.deny(.oidmRejected))
+        case .invalid: return .now(finish(identity, .invalid, request))
         case .pending(let future):
             // A local failure would have answered already; now only OIDM is awaited.
             return .later(future.hop(to: loop).map { verdict in self.finish(identity, verdict, request) })
@@ -129,7 +131,8 @@ final class AuthDecider: Sendable {
     private func finish(_ identity: TokenIdentity, _ verdict: OIDMVerdict, _ request: AuthRequest) -> AuthDecision {
         switch verdict {
         case .valid: break
-        case .invalid: return .deny(.oidmRejected)
+        // Both say no: the local reason (`expired`, `not_yet_valid`) is the more precise one.
+        case .invalid: return .deny(policy.checkTime(identity, now: clock()) ?? .oidmRejected)
         case .unavailable: return .deny(.oidmUnavailable)
         }
         if let reason = policy.checkTime(identity, now: clock()) { return .deny(reason) }
