@@ -11,11 +11,15 @@ public struct SOAPFault: Sendable, Equatable {
     public var message: String
     /// The service's own detail entry (for example Thunderhead's `JobAPIFault`), if any.
     public var detail: XMLElement?
+    /// A MustUnderstand fault: a header block addressed to the receiver, marked
+    /// `mustUnderstand`, was not understood. Neither side's code applies then.
+    public var mustUnderstand: Bool
 
-    public init(side: Side, message: String, detail: XMLElement? = nil) {
+    public init(side: Side, message: String, detail: XMLElement? = nil, mustUnderstand: Bool = false) {
         self.side = side
         self.message = message
         self.detail = detail
+        self.mustUnderstand = mustUnderstand
     }
 
     /// Writes `<Fault>` inside an open Body whose envelope prefix is `env`.
@@ -23,7 +27,7 @@ public struct SOAPFault: Sendable, Equatable {
         switch version {
         case .v1_1:
             try writer.start("env:Fault")
-            try writer.element("faultcode", text: side == .client ? "env:Client" : "env:Server")
+            try writer.element("faultcode", text: mustUnderstand ? "env:MustUnderstand" : side == .client ? "env:Client" : "env:Server")
             try writer.element("faultstring", text: message)
             if let detail {
                 try writer.start("detail")
@@ -34,7 +38,7 @@ public struct SOAPFault: Sendable, Equatable {
         case .v1_2:
             try writer.start("env:Fault")
             try writer.start("env:Code")
-            try writer.element("env:Value", text: side == .client ? "env:Sender" : "env:Receiver")
+            try writer.element("env:Value", text: mustUnderstand ? "env:MustUnderstand" : side == .client ? "env:Sender" : "env:Receiver")
             try writer.end()
             try writer.start("env:Reason")
             try writer.element("env:Text", text: message, attributes: [("xml:lang", "en")])
@@ -55,11 +59,13 @@ public struct SOAPFault: Sendable, Equatable {
         case .v1_1:
             let code = element.first("faultcode")?.text.trimmingCharacters(in: .whitespaces) ?? ""
             side = code.hasSuffix("Client") ? .client : .server
+            mustUnderstand = code.hasSuffix("MustUnderstand")
             message = element.first("faultstring")?.text ?? ""
             detail = element.first("detail")?.elements.first
         case .v1_2:
             let code = element.first("Code", namespace: version.envelopeNamespace)?.first("Value", namespace: version.envelopeNamespace)?.text ?? ""
             side = code.hasSuffix("Sender") ? .client : .server
+            mustUnderstand = code.hasSuffix("MustUnderstand")
             message = element.first("Reason", namespace: version.envelopeNamespace)?.first("Text", namespace: version.envelopeNamespace)?.text ?? ""
             detail = element.first("Detail", namespace: version.envelopeNamespace)?.elements.first
         }

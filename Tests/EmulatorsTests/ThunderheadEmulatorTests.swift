@@ -227,4 +227,75 @@ import XML
         #expect(basic.status == 200 && basic.envelope.fault == nil)
         await running.stop()
     }
+
+    // MARK: What third-party clients found
+
+    /// The served WSDL names the address it was fetched from, so a WSDL-driven client calls
+    /// this emulator, not the port written in the file; a Host that is no plain host:port is
+    /// not repeated into the XML.
+    @Test func theWSDLNamesTheAddressItWasFetchedFrom() async throws {
+        let emulator = try await start()
+        let served = String(decoding: try await emulator.http.execute(CurlRequest(url: emulator.url + "?wsdl")).body, as: UTF8.self)
+        let expected = "location=\"http://127.0.0.1:\(emulator.port)/thunderhead/services/JobAPIWebWrapped\""
+        #expect(served.contains("<soap:address \(expected)") && served.contains("<soap12:address \(expected)"), "\(served.suffix(400))")
+        #expect(!served.contains(":9002/"))
+        let named = String(decoding: try await emulator.http.execute(CurlRequest(url: emulator.url + "?wsdl", headers: [("Host", "th.example:8443")])).body, as: UTF8.self)
+        #expect(named.contains("location=\"http://th.example:8443/thunderhead/services/JobAPIWebWrapped\""))
+        let hostile = String(decoding: try await emulator.http.execute(CurlRequest(url: emulator.url + "?wsdl", headers: [("Host", "x\"/><evil a=\"")])).body, as: UTF8.self)
+        #expect(!hostile.contains("evil") && hostile.contains(expected))
+        await emulator.stop()
+    }
+
+    /// zeep, a WSDL-driven client, reaches the emulator through the address in its WSDL.
+    @Test func aWSDLDrivenClientCallsTheEmulator() async throws {
+        let emulator = try await start()
+        defer { Task { await emulator.stop() } }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("zeep-client.py").path
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("zeep-\(UUID().uuidString.prefix(8)).log").path
+        // Debian's python3-zeep (scripts/install-deps.sh installs it) is on Debian's python.
+        let status = try await OffPool.run { try ChildProcess.run(["/usr/bin/python3", script, emulator.url + "?wsdl"], output: log) }
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(status == 0, "zeep failed (is python3-zeep installed?): \(output)")
+        #expect(output.contains("FAULT TH-2"), "the call did not reach the emulator: \(output)")
+    }
+
+    /// A header block addressed to the service, marked mustUnderstand and unknown to it, gets a
+    /// MustUnderstand fault in both versions; one for another role, one not marked, and
+    /// WS-Security (which the service understands) do not.
+    @Test func anUnknownMandatoryHeaderGetsAMustUnderstandFault() async throws {
+        let emulator = try await start()
+        func send(_ version: SOAPVersion, header: String) async throws -> (Int, SOAPEnvelope) {
+            let text = """
+                <env:Envelope xmlns:env="\(version.envelopeNamespace)"><env:Header>\(header)</env:Header>\
+                <env:Body><tns:getBatchStatus xmlns:tns="\(Self.namespace)"><batchId>1</batchId></tns:getBatchStatus></env:Body></env:Envelope>
+                """
+            let response = try await emulator.http.execute(CurlRequest(
+                url: emulator.url, method: "POST",
+                headers: [("Content-Type", version.contentType(action: "urn:getBatchStatus"))] + version.actionHeaders("urn:getBatchStatus"),
+                body: Array(text.utf8)
+            ))
+            return (response.status, try SOAPEnvelope.parse(response.body))
+        }
+        for (version, yes) in [(SOAPVersion.v1_1, "1"), (.v1_2, "true"), (.v1_2, "1")] {
+            let (status, answer) = try await send(version, header: "<x:Tracking xmlns:x=\"urn:other\" env:mustUnderstand=\"\(yes)\">42</x:Tracking>")
+            #expect(status == 500, "\(version)")
+            #expect(answer.fault?.mustUnderstand == true, "\(version): \(String(describing: answer.fault))")
+            #expect(answer.fault?.message.contains("{urn:other}Tracking") == true)
+        }
+        let roleNext = try await send(.v1_1, header: "<x:T xmlns:x=\"urn:o\" env:mustUnderstand=\"1\" env:actor=\"http://schemas.xmlsoap.org/soap/actor/next\"/>")
+        #expect(roleNext.1.fault?.mustUnderstand == true)
+        // Processed normally: an unknown batch is the business fault TH-2xxx, not MustUnderstand.
+        for (version, header) in [
+            (SOAPVersion.v1_1, "<x:T xmlns:x=\"urn:o\" env:mustUnderstand=\"0\"/>"),
+            (.v1_1, "<x:T xmlns:x=\"urn:o\"/>"),
+            (.v1_1, "<x:T xmlns:x=\"urn:o\" env:mustUnderstand=\"1\" env:actor=\"urn:some-other-node\"/>"),
+            (.v1_2, "<x:T xmlns:x=\"urn:o\" env:mustUnderstand=\"true\" env:role=\"http://www.w3.org/2003/05/soap-envelope/role/none\"/>"),
+            (.v1_1, "<wsse:Security xmlns:wsse=\"\(UsernameToken.securityNamespace)\" env:mustUnderstand=\"1\"/>"),
+        ] {
+            let (_, answer) = try await send(version, header: header)
+            #expect(answer.fault?.mustUnderstand == false, "\(header)")
+            #expect(answer.fault?.detail?.first("code")?.text.hasPrefix("TH-2") == true, "\(header): \(String(describing: answer.fault))")
+        }
+        await emulator.stop()
+    }
 }

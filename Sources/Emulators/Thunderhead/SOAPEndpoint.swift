@@ -30,6 +30,13 @@ struct SOAPEndpoint: Sendable {
         guard envelope.version == version else {
             return fault(.invalid("TH-1102", "a SOAP \(envelope.version.rawValue) envelope sent as SOAP \(version.rawValue)"), version: version)
         }
+        // Before anything is processed: a block the caller marked as essential and this
+        // service does not know stops the call (SOAP 1.1 §4.2.3, 1.2 §5.2.3).
+        let unknown = envelope.notUnderstoodBlocks(understood: Self.understoodHeaders)
+        if let first = unknown.first {
+            let fault = SOAPFault(side: .client, message: "header block {\(first.namespace ?? "")}\(first.local) was not understood", mustUnderstand: true)
+            return Self.response(.internalServerError, (try? SOAPEnvelope.fault(fault, version: version)) ?? "", version: version)
+        }
         if let username = configuration.username, !authenticated(envelope, headers: headers, username: username, password: configuration.password ?? "") {
             return fault(.invalid("TH-1103", "authentication failed"), version: version)
         }
@@ -50,6 +57,9 @@ struct SOAPEndpoint: Sendable {
             return fault(JobAPIFault(side: .server, code: "TH-9000", message: "cannot write the answer: \(error)"), version: version)
         }
     }
+
+    /// WS-Security is the one header the emulated JobAPI understands.
+    static let understoodHeaders: Set<XMLName> = [XMLName("Security", namespace: UsernameToken.securityNamespace)]
 
     private func authenticated(_ envelope: SOAPEnvelope, headers: HTTPFields, username: String, password: String) -> Bool {
         if let token = UsernameToken(header: envelope.header) {

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SOAP
+import Synchronization
 import XML
 
 /// Emulates SmartComm Thunderhead's JobAPI (document/literal wrapped SOAP 1.1 and 1.2):
@@ -14,7 +15,7 @@ public struct ThunderheadEmulator: Sendable {
     }
 
     public let configuration: ThunderheadEmulatorConfiguration
-    private let wsdl: [UInt8]
+    private let wsdl: ServedWSDL
     private let api: ThunderheadJobAPI
     private let batches: ThunderheadBatches
     private let outage = ThunderheadOutage()
@@ -25,7 +26,7 @@ public struct ThunderheadEmulator: Sendable {
             throw LoadError(description: "wsdl \(configuration.wsdlFile): cannot read the file")
         }
         self.configuration = configuration
-        self.wsdl = Array(wsdl)
+        self.wsdl = ServedWSDL(Array(wsdl))
         self.batches = ThunderheadBatches(completeAfterMs: configuration.completeAfterMs)
         self.api = ThunderheadJobAPI(batches: batches)
         self.metrics = metrics
@@ -36,11 +37,15 @@ public struct ThunderheadEmulator: Sendable {
         router.add(middleware: RequestIDMiddleware())
         router.addOperationalRoutes(metrics: metrics) { Readiness(ready: true) }
         let wsdl = self.wsdl
+        let server = configuration.server
+        let listening = ListeningPort()
         router.get(RouterPath(ThunderheadEmulatorConfiguration.path)) { request, _ in
             guard request.uri.queryParameters["wsdl"] != nil || request.uri.query == "wsdl" else {
                 return Response(status: .methodNotAllowed)
             }
-            return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: wsdl)))
+            let host = server.host.contains(":") ? "[\(server.host)]" : server.host
+            let served = wsdl.bytes(authority: request.head.authority, fallback: "\(host):\(listening.port ?? server.port)")
+            return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: served)))
         }
         ThunderheadAdminRoutes(outage: outage, batches: batches).add(to: router)
         let endpoint = SOAPEndpoint(api: api, configuration: configuration, outage: outage, calls: metrics.counter("oms_thunderhead_emulator_calls_total"))
@@ -48,6 +53,16 @@ public struct ThunderheadEmulator: Sendable {
             let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
             return endpoint.answer(Array(buffer: body), headers: request.headers)
         }
-        return router.application(server: configuration.server, logger: logger, onListening: onListening)
+        return router.application(server: configuration.server, logger: logger) { port in
+            listening.set(port)
+            await onListening(port)
+        }
     }
+}
+
+/// The port the server got (server.port 0 asks for any).
+private final class ListeningPort: Sendable {
+    private let value = Mutex<Int?>(nil)
+    var port: Int? { value.withLock { $0 } }
+    func set(_ port: Int) { value.withLock { $0 = port } }
 }
