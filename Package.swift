@@ -230,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "ConformanceTests",
             dependencies: [
-                "Conformance", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport",
+                "Conformance", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport", "XML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
