@@ -28,6 +28,8 @@ RUN apt-get update -qq \
 COPY --from=build /out/oms /usr/local/bin/oms
 # The SOAP bridge's policies and the Thunderhead WSDL (values.yaml: policies: /opt/oms/sidecars).
 COPY sidecars /opt/oms/sidecars
+# The attack suite's catalog, found next to the binary (oms conformance runs from any folder).
+COPY conformance/cases /opt/oms/conformance/cases
 WORKDIR /tmp
 USER 10001:10001
 ENV TZ=UTC

@@ -54,8 +54,8 @@ struct ConformanceCommand: AsyncParsableCommand {
     var oidmAdmin: String?
     @Option(help: "A route that needs a scope of its own, METHOD:PATH:SCOPE (e.g. POST:/v1/documents/x:documents.write), for the per-route cases.")
     var route: String?
-    @Option(help: "The folder of case files.")
-    var cases = "conformance/cases"
+    @Option(help: "The folder of case files (default: conformance/cases here, else the catalog next to the oms binary).")
+    var cases: String?
     @Option(help: "Only these case ids (comma-separated).")
     var only: String?
     @Option(help: "Only these categories (comma-separated).")
@@ -74,7 +74,7 @@ struct ConformanceCommand: AsyncParsableCommand {
         guard path.hasPrefix("/") else { RoleStartup.fail("--path must start with /") }
         guard (0...3600).contains(leeway) else { RoleStartup.fail("--leeway must be 0…3600 seconds") }
         guard (100...600_000).contains(timeoutMs) else { RoleStartup.fail("--timeout-ms must be 100…600000") }
-        let catalog = RoleStartup.orFail { try Catalog.load(folder: cases) }
+        let catalog = RoleStartup.orFail { try Catalog.load(folder: cases ?? CaseCatalogLocation.find()) }
         let template = RoleStartup.orFail { try TokenTemplate(token: token) }
         let keys = await RoleStartup.orFail { try ForgeKeys(issuer: try issuer(), jwks: await jwksBytes(), template: template) }
 

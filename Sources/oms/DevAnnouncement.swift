@@ -67,10 +67,10 @@ struct DevAnnouncement {
               curl -s -H "Authorization: Bearer $TOKEN" \(gateway)/ops                     # the operator page (scope operator)
 
             The attack suite against the gateway, and the SOAP bridge's cases against the second bridge:
-              \(oms) conformance --gateway \(gateway) --valid-token "$TOKEN" --jwks \(stack.jwksFile) \\
+              \(oms) conformance --cases \(CaseCatalogLocation.find()) --gateway \(gateway) --valid-token "$TOKEN" --jwks \(stack.jwksFile) \\
                    --signing-key \(stack.privateKeyFile) --kid \(DevStack.keyID) --alg ES256 --oidm-admin \(dev.url(dev.ports.oidm)) \\
                    --route POST:/v1/documents/conformance:documents.write --out \(stack.folder)/conformance
-              \(oms) conformance --gateway \(gateway) --valid-token "$TOKEN" --category soap-bridge \\
+              \(oms) conformance --cases \(CaseCatalogLocation.find()) --gateway \(gateway) --valid-token "$TOKEN" --category soap-bridge \\
                    --soap-bridge \(dev.url(dev.ports.conformanceBridge)) --echo-listen \(dev.host):\(dev.ports.conformanceEcho) --out \(stack.folder)/conformance-bridge
 
             Ctrl-C stops everything.

@@ -151,6 +151,21 @@ import Testing
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
+    /// The attack suite finds its catalog from any folder (next to the binary), as the command
+    /// `oms dev` prints must run wherever it is pasted.
+    @Test func theSuiteFindsItsCatalogFromAnyFolder() async throws {
+        let keys = folder.appendingPathComponent("suite-keys").path
+        #expect(try await OMSCommand.run(["keys", "generate", "--kid", "k1", "--out", keys]).status == 0)
+        let token = try await OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "k1", "--claims", #"{"iss":"x","aud":"oms","sub":"a"}"#])
+        // An id no case has: the run stops right after the catalog loaded, naming the id.
+        let run = try await OMSCommand.run(
+            ["conformance", "--gateway", "http://127.0.0.1:1", "--valid-token", token.output.trimmingCharacters(in: .whitespacesAndNewlines), "--only", "NOPE-99"],
+            directory: folder.path
+        )
+        #expect(run.status == 2 && run.error.contains("--only: no case NOPE-99"), "\(run.error)")
+        #expect(!run.error.contains("cannot list the folder"))
+    }
+
     @Test func keysAndTokensRoundTrip() async throws {
         let keys = folder.appendingPathComponent("keys").path
         for alg in ["ES256", "RS256", "PS256", "EdDSA"] {

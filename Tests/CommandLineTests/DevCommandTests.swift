@@ -64,6 +64,8 @@ import Testing
         let log = try String(contentsOf: folder.appendingPathComponent("dev.log"), encoding: .utf8)
         #expect(log.contains("A signing key was made"), "\(log.prefix(600))")
         #expect(log.contains("curl -i -H \"Authorization: Bearer $TOKEN\" \(gateway.url)/v1/documents/42"), "the printed lines go through the gateway")
+        // The printed suite command names the catalog by its absolute path: it runs from any folder.
+        #expect(log.contains("conformance --cases \(CommandLineTests.root)/conformance/cases --gateway"), "\(log.suffix(900))")
         #expect(log.contains("no Redis") && log.contains("no Kafka"))
 
         let http = CurlClient()

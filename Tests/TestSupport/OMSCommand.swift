@@ -31,14 +31,16 @@ public enum OMSCommand {
     ///
     /// A child still running after `timeout` is killed, and its result says so (status 137):
     /// a hung command fails its test instead of the whole run.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(180)) async throws -> Result {
+    /// `directory`: the working directory of the command (this process's by default).
+    public static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil, timeout: Duration = .seconds(180)) async throws -> Result {
         let binary = try require()
-        return try await OffPool.run { try runBlocking(binary, arguments, environment, timeout) }
+        return try await OffPool.run { try runBlocking(binary, arguments, environment, directory, timeout) }
     }
 
-    private static func runBlocking(_ binary: String, _ arguments: [String], _ environment: [String: String], _ timeout: Duration) throws -> Result {
+    private static func runBlocking(_ binary: String, _ arguments: [String], _ environment: [String: String], _ directory: String?, _ timeout: Duration) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
