@@ -19,6 +19,15 @@ struct AuthMetrics: Sendable {
     let jwksErrors: Counter
 
     init(registry: MetricsRegistry) {
+        registry.describe("oms_auth_decisions_total", "Decisions of oms auth, by outcome (allow, deny_401, deny_403) and reason.")
+        registry.describe("oms_auth_cache_total", "Lookups of the verified-token cache, by result (hit, miss).")
+        registry.describe("oms_auth_cache_entries", "Tokens in the verified-token cache.")
+        registry.describe("oms_auth_cache_bytes", "Bytes the verified-token cache holds (estimated).")
+        registry.describe("oms_auth_oidm_calls_total", "Calls to the OIDM token endpoint, by result (valid, invalid, unavailable).")
+        registry.describe("oms_auth_oidm_breaker_rejections_total", "Decisions denied without an OIDM call because its circuit breaker was open.")
+        registry.describe("oms_auth_oidm_tls_failures_total", "OIDM calls that failed in their TLS handshake (certificate, name, client certificate).")
+        registry.describe("oms_auth_oidm_latency_seconds", "Duration of OIDM calls.")
+        registry.describe("oms_auth_jwks_loads_total", "Loads of the issuer's JWKS, by result (ok, error).")
         allowed = registry.counter("oms_auth_decisions_total", [("outcome", "allow"), ("reason", "ok")])
         var denied: [DenyReason: Counter] = [:]
         for reason in DenyReason.all {

@@ -23,6 +23,7 @@ public struct CoreRole: Sendable {
         case .sqlite(let file): try await SQLiteCoreStore(database: file).migratedOrClosed()
         case .postgres(let pool): try await PostgresCoreStore(database: pool).migratedOrClosed()
         }
+        CoreMetricCatalog.register(metrics)
         let jobs = JobRunner(store: store, settings: configuration.jobs, metrics: metrics, logger: logger)
         var relay: OutboxRelay?
         if configuration.outbox.enabled {

@@ -18,6 +18,13 @@ final class RefDataMetrics: Sendable {
     let nearCacheLive: Gauge
 
     init(registry: MetricsRegistry) {
+        registry.describe("oms_refdata_cache_reads_total", "Reads of reference data, by where they were answered (near_hit, hit, miss, bypass).")
+        registry.describe("oms_refdata_cache_fills_total", "Entries stored in Redis after a miss, under their lease.")
+        registry.describe("oms_refdata_cache_invalidations_total", "Invalidations after writes, by result (ok, failed).")
+        registry.describe("oms_refdata_redis_errors_total", "Redis calls that failed (error, timeout, refused handshake or login).")
+        registry.describe("oms_refdata_database_reads_total", "Reads that went to the database.")
+        registry.describe("oms_refdata_database_seconds", "Duration of database reads.")
+        registry.describe("oms_refdata_near_cache_live", "1 while the in-process near cache is in use (its invalidation channel is up), else 0.")
         nearHits = registry.counter("oms_refdata_cache_reads_total", [("result", "near_hit")])
         hits = registry.counter("oms_refdata_cache_reads_total", [("result", "hit")])
         misses = registry.counter("oms_refdata_cache_reads_total", [("result", "miss")])

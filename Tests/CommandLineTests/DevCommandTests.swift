@@ -70,6 +70,25 @@ import Testing
 
         let http = CurlClient()
         let bearer = [(name: "Authorization", value: "Bearer \(token)")]
+        // Before any traffic: every documented metric is there, each with its help text (what
+        // promtool checks), so an alert on increase() sees even the first failure.
+        let documented: [(Int, [String])] = [
+            (ports.auth, ["oms_auth_decisions_total", "oms_auth_cache_total", "oms_auth_cache_entries", "oms_auth_cache_bytes",
+                          "oms_auth_oidm_calls_total", "oms_auth_oidm_breaker_rejections_total", "oms_auth_oidm_tls_failures_total",
+                          "oms_auth_oidm_latency_seconds", "oms_auth_jwks_loads_total", "oms_auth_connections_open", "oms_auth_connections_closed_total"]),
+            (ports.refdata, ["oms_refdata_cache_reads_total", "oms_refdata_cache_fills_total", "oms_refdata_cache_invalidations_total",
+                             "oms_refdata_redis_errors_total", "oms_refdata_database_reads_total", "oms_refdata_database_seconds", "oms_refdata_near_cache_live"]),
+            (ports.core, ["oms_core_steps_total", "oms_core_events_published_total", "oms_core_events_unpublished_total",
+                          "oms_core_outbox_unsent", "oms_core_kafka_producers_replaced_total"]),
+            (ports.bridge, ["oms_soap_bridge_requests_total", "oms_soap_bridge_latency_seconds"]),
+            (ports.oidm, ["oms_oidm_emulator_validations_total"]),
+            (ports.thunderhead, ["oms_thunderhead_emulator_calls_total"]),
+        ]
+        for (port, names) in documented {
+            let text = try await http.call(port: port, "GET", "/metrics").text
+            #expect(PrometheusText.problems(text).isEmpty, "\(port): \(PrometheusText.problems(text).prefix(5))")
+            #expect(Set(names).isSubset(of: PrometheusText.families(text)), "\(port) lacks \(Set(names).subtracting(PrometheusText.families(text)).sorted())")
+        }
         // Through nginx: auth on every request, then each role.
         let document = try await http.call(port: gateway.port, "GET", "/v1/documents/42", headers: bearer)
         #expect(document.status == 200 && document.text.contains("subject=alice"), "\(document.status) \(document.text)")

@@ -11,6 +11,8 @@ struct ConnectionMetrics: Sendable {
     let requestTimedOut: Counter
 
     init(registry: MetricsRegistry) {
+        registry.describe("oms_auth_connections_open", "Connections open to oms auth.")
+        registry.describe("oms_auth_connections_closed_total", "Connections oms auth closed itself, by reason (max_connections, request_timeout).")
         open = registry.gauge("oms_auth_connections_open")
         refused = registry.counter("oms_auth_connections_closed_total", [("reason", "max_connections")])
         requestTimedOut = registry.counter("oms_auth_connections_closed_total", [("reason", "request_timeout")])

@@ -29,6 +29,7 @@ public struct OIDMEmulator: Sendable {
         let router = Router(context: EdgeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.addOperationalRoutes(metrics: metrics) { Readiness(ready: true, checks: ["jwks": "ok"]) }
+        metrics.describe("oms_oidm_emulator_validations_total", "Token validations the OIDM emulator answered.")
         let validations = metrics.counter("oms_oidm_emulator_validations_total")
         let handler = ValidationHandler(keys: keys, state: state, identityDomain: configuration.identityDomain, validations: validations)
         router.get(RouterPath(configuration.path)) { request, _ in

@@ -48,6 +48,7 @@ public struct ThunderheadEmulator: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: served)))
         }
         ThunderheadAdminRoutes(outage: outage, batches: batches).add(to: router)
+        metrics.describe("oms_thunderhead_emulator_calls_total", "SOAP calls the Thunderhead emulator answered.")
         let endpoint = SOAPEndpoint(api: api, configuration: configuration, outage: outage, calls: metrics.counter("oms_thunderhead_emulator_calls_total"))
         router.post(RouterPath(ThunderheadEmulatorConfiguration.path)) { request, _ in
             let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
