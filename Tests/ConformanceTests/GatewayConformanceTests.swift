@@ -90,7 +90,7 @@ import Testing
         #expect(results.count == 27)
         #expect(results.filter { $0["kind"] as? String == "fail" && $0["level"] as? String == "error" }.compactMap { $0["ruleId"] as? String }.sorted() == failed)
         let junit = try String(contentsOf: folder.appendingPathComponent("junit.xml"), encoding: .utf8)
-        #expect(junit.contains(#"<testsuite name="claims" tests="27" failures="3" skipped="0""#), "\(junit.prefix(400))")
+        #expect(junit.contains(#"<testsuite name="claims" tests="27" failures="3" errors="0" skipped="0""#), "\(junit.prefix(400))")
         #expect(junit.contains(#"<failure message="answered 200, expected 401" type="conformance">"#))
         let dom = try await Chromium.dumpDOM(folder.appendingPathComponent("report.html").absoluteString)
         #expect(dom.contains(#"<span class="FAIL" id="verdict">FAIL</span>"#), "\(dom.prefix(500))")
