@@ -37,7 +37,7 @@ public struct ConformanceSuite: Sendable {
         let http = CurlClient()
         defer { Task { await http.shutdown() } }
         let startedAt = Date()
-        try await checkBaseline(http)
+        let echoBehindPath = try await checkBaseline(http)
         let now = Int64(Date().timeIntervalSince1970)
         var placeholders = template.placeholders(path: settings.path, now: now)
         for resource in AttackerResource.allCases { placeholders[resource.placeholder] = settings.attackerURL(resource) }
@@ -49,7 +49,7 @@ public struct ConformanceSuite: Sendable {
             placeholders["scopes_with_route"] = (scopes.contains(route.scope) ? scopes : scopes + [route.scope]).joined(separator: " ")
         }
         let forge = TokenForge(template: template, keys: keys, placeholders: placeholders, now: now, leeway: settings.leeway)
-        let runner = CaseRunner(http: http, settings: settings, forge: forge, echo: echo)
+        let runner = CaseRunner(http: http, settings: settings, forge: forge, echo: echo, echoBehindPath: echoBehindPath)
         // Controls first: when one fails, the target is not set up for the others to mean anything.
         let cases = selected.filter(\.control) + selected.filter { !$0.control }
         var results: [CaseResult] = []
@@ -72,7 +72,9 @@ public struct ConformanceSuite: Sendable {
         }
     }
 
-    private func checkBaseline(_ http: CurlClient) async throws(Unusable) {
+    /// The valid token passes at `--path`; true when the answer came from this run's echo
+    /// upstream (the gateway routes the path to it).
+    private func checkBaseline(_ http: CurlClient) async throws(Unusable) -> Bool {
         let url = settings.gateway + settings.path
         let response: CurlResponse
         do {
@@ -83,5 +85,6 @@ public struct ConformanceSuite: Sendable {
         guard (200..<300).contains(response.status) else {
             throw Unusable(description: "the gateway answered \(response.status) to the valid token at \(url): check --path and --valid-token (is it still valid?)")
         }
+        return echo.map { EchoUpstream.isOwnAnswer(response.body, marker: $0.marker) } ?? false
     }
 }

@@ -16,15 +16,21 @@ struct ConformanceCommand: AsyncParsableCommand {
             sends one request per case, each changing one thing: token structure, algorithms, \
             signatures, claims, transport. Cases that need the issuer's key (a well-signed but \
             expired token, say) run when --signing-key, --kid and --alg are given, and are \
-            reported as skipped otherwise; cases that check what reached the upstream need \
-            --echo-listen, with the gateway routing --path to that address; cases that stage an \
-            OIDM outage need --oidm-admin (the OIDM emulator). The SOAP bridge's cases (hostile \
-            XML answers, markup in JSON values, oversized bodies) run when --soap-bridge is given; \
-            those that play the hostile SOAP service need the bridge's upstream URL pointed at \
-            --echo-listen. Before any case, the valid token must get a 2xx at --path, and every \
-            control case must pass. Results in --out: results.json (the source of truth), \
-            results.sarif (SARIF 2.1.0), junit.xml and report.html. Exit status: 0 when \
-            every case passed or was skipped, 1 when any failed, 2 for a usage or connection error. \
+            reported as skipped otherwise. The suite runs its own echo upstream, which also plays \
+            the attacker's server for the jku/x5u cases: on 127.0.0.1 and a free port unless \
+            --echo-listen HOST:PORT says where; --attacker-url gives the address a gateway on \
+            another machine reaches it by (without it, those cases are skipped, never passed); \
+            --no-echo turns it off. The cases that check what reached the upstream run when the \
+            gateway routes --path to the echo (the suite sees its answer to the valid token). \
+            Cases that stage an OIDM outage need --oidm-admin (the OIDM emulator). The SOAP \
+            bridge's cases (hostile XML answers, markup in JSON values, oversized bodies) run when \
+            --soap-bridge is given; those that play the hostile SOAP service need --echo-listen \
+            with the bridge's upstream URL pointed there. Before any case, the valid token must get \
+            a 2xx at --path, and every control case must pass. Results in --out: results.json (the \
+            source of truth), results.sarif (SARIF 2.1.0), junit.xml and report.html; the verdict \
+            counts the skips (PASS (12 skipped)). Exit status: 0 when every case passed or was \
+            skipped (1 for a skip too with --fail-on-skip), 1 when any failed, 2 for a usage or \
+            connection error. \
             The valid token may also come from the environment (OMS_CONFORMANCE_TOKEN), which \
             keeps it out of the process list.
             """
@@ -48,8 +54,14 @@ struct ConformanceCommand: AsyncParsableCommand {
     var alg: String?
     @Option(help: "The gateway's clock leeway in seconds (cases run on both sides of it).")
     var leeway: Int = 30
-    @Option(name: .customLong("echo-listen"), help: "Start the echo upstream on HOST:PORT (the gateway must route --path there).")
+    @Option(name: .customLong("echo-listen"), help: "Where the echo upstream listens, HOST:PORT (default 127.0.0.1 and a free port); route --path there for the upstream cases.")
     var echoListen: String?
+    @Option(name: .customLong("attacker-url"), help: "The echo upstream's base URL as the gateway reaches it (http://host:port), when it differs from where it listens.")
+    var attackerURL: String?
+    @Flag(name: .customLong("no-echo"), help: "Run no echo upstream: the cases that need it are skipped, saying so.")
+    var noEcho = false
+    @Flag(name: .customLong("fail-on-skip"), help: "Exit 1 when any case was skipped (for CI pipelines that want every case run).")
+    var failOnSkip = false
     @Option(name: .customLong("oidm-admin"), help: "The OIDM emulator's base URL, to stage OIDM outages (cases skipped without it).")
     var oidmAdmin: String?
     @Option(help: "A route that needs a scope of its own, METHOD:PATH:SCOPE (e.g. POST:/v1/documents/x:documents.write), for the per-route cases.")
@@ -91,13 +103,18 @@ struct ConformanceCommand: AsyncParsableCommand {
             settings.route = parsed
         }
         let echo = try echoUpstream(keys: keys)
-        if let echo { settings.attackerURLs = echo.attackerURLs }
+        settings.echoPlaced = echoListen != nil
         if let unknown = settings.only.subtracting(catalog.cases.map(\.id)).sorted().first { RoleStartup.fail("--only: no case \(unknown)") }
         if let unknown = settings.categories.subtracting(catalog.categories).sorted().first { RoleStartup.fail("--category: no category \(unknown)") }
-        let suite = ConformanceSuite(catalog: catalog, settings: settings, template: template, keys: keys, echo: echo)
 
         let echoTask = await start(echo)
         defer { echoTask?.cancel() }
+        if let echo {
+            let base = attackerURL.map { Self.baseURL($0, option: "--attacker-url") } ?? "http://\(Self.advertised(echo.address))"
+            settings.attackerURLs = EchoUpstream.attackerURLs(base: base)
+            settings.attackerUnreachable = SuiteSettings.attackerUnreachable(gateway: gateway, attacker: base, given: attackerURL != nil)
+        }
+        let suite = ConformanceSuite(catalog: catalog, settings: settings, template: template, keys: keys, echo: echo)
         let interactive = isatty(STDERR_FILENO) == 1
         let report: SuiteReport
         do {
@@ -112,11 +129,19 @@ struct ConformanceCommand: AsyncParsableCommand {
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let written = RoleStartup.orFail { try report.write(to: out) }
         print("\(report.results.count) cases: \(report.count(.passed)) passed, \(report.count(.failed)) failed, \(report.count(.skipped)) skipped")
+        print("verdict: \(report.verdict)")
+        for group in report.skipsByReason {
+            print("SKIP \(group.ids.count): \(group.reason)")
+        }
         for result in report.results where result.outcome == .failed {
             print("FAIL \(result.id) \(result.title): \(result.reason)")
         }
         print("results: \(written.joined(separator: ", "))")
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+        if failOnSkip, report.count(.skipped) > 0 {
+            FileHandle.standardError.write(Data("oms: \(report.count(.skipped)) cases were skipped (--fail-on-skip)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 
     private func issuer() throws -> ForgeKeys.Issuer? {
@@ -144,13 +169,23 @@ struct ConformanceCommand: AsyncParsableCommand {
         return Array(data)
     }
 
-    /// The echo upstream on --echo-listen, if asked for.
+    /// The echo upstream: on --echo-listen, else on 127.0.0.1 and a free port; none with --no-echo.
     private func echoUpstream(keys: ForgeKeys) throws -> EchoUpstream? {
-        guard let echoListen else { return nil }
+        if noEcho {
+            if echoListen != nil || attackerURL != nil { RoleStartup.fail("--no-echo goes without --echo-listen and --attacker-url") }
+            return nil
+        }
+        guard let echoListen else { return EchoUpstream(server: ServerSettings(host: "127.0.0.1", port: 0), keys: keys) }
         let parts = echoListen.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]), (1...65_535).contains(port) else { RoleStartup.fail("--echo-listen must be HOST:PORT") }
         return EchoUpstream(server: ServerSettings(host: String(parts[0]), port: port), keys: keys)
     }
+
+    /// The address to advertise for `host:port`: a wildcard listener is reached on loopback here.
+    static func advertised(_ address: String) -> String {
+        address.hasPrefix("0.0.0.0:") ? "127.0.0.1:" + address.dropFirst("0.0.0.0:".count) : address.hasPrefix("[::]:") ? "[::1]:" + address.dropFirst("[::]:".count) : address
+    }
+
 
     /// Runs the echo upstream until the command ends; one that cannot listen (the port is
     /// taken) is a usage error, not a wait for ever.

@@ -1,4 +1,6 @@
+import Conformance
 import Foundation
+import Hummingbird
 import TestSupport
 import Testing
 
@@ -93,7 +95,7 @@ import Testing
         #expect(junit.contains(#"<testsuite name="claims" tests="27" failures="3" errors="0" skipped="0""#), "\(junit.prefix(400))")
         #expect(junit.contains(#"<failure message="answered 200, expected 401" type="conformance">"#))
         let dom = try await Chromium.dumpDOM(folder.appendingPathComponent("report.html").absoluteString)
-        #expect(dom.contains(#"<span class="FAIL" id="verdict">FAIL</span>"#), "\(dom.prefix(500))")
+        #expect(dom.contains(#"<span class="FAIL" id="verdict">FAIL (3 failed)</span>"#), "\(dom.suffix(1500))")
         #expect(dom.contains(#"id="f-CLM-09""#))
         #expect(dom.contains("27 cases, 24 passed, 3 failed, 0 skipped"))
         stack.stop()
@@ -217,5 +219,75 @@ import Testing
         #expect(cases.contains { $0["id"] as? String == "ALG-14" && $0["outcome"] as? String == "passed" }, "key confusion needs only the JWKS")
         #expect(cases.filter { $0["outcome"] as? String == "passed" }.count >= 30)
         stack.stop()
+    }
+
+    /// A security team's first run: only --gateway, --path, --jwks, the signing key, the valid
+    /// token and --out. The suite's own attacker server runs anyway, so a gateway that fetches
+    /// and trusts `jku` fails, and what could not run says so in the verdict.
+    @Test func theDefaultCommandLineCatchesAJKUFetchingVerifier() async throws {
+        let stack = try await GatewayStack(weakness: .trustsKeyURLs)
+        defer { stack.stop() }
+        // The gateway's upstream: an application that answers, not the suite's echo.
+        let backend = await Loopback.serve { listening in
+            let router = Router()
+            router.get("/**") { _, _ in "ok" }
+            try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: stack.upstreamPort)), onServerRunning: { listening($0.localAddress?.port ?? 0) }).runService()
+        }
+        defer { backend.task.cancel() }
+        let out = stack.path("first-run")
+        let token = try await stack.token()
+        let result = try await OMSCommand.run([
+            "conformance", "--gateway", stack.gateway, "--path", "/v1/documents/conformance", "--jwks", stack.jwks.path,
+            "--signing-key", stack.path("ec-1/private.pem"), "--kid", "ec-1", "--alg", "ES256", "--valid-token", token, "--out", out,
+        ])
+        #expect(result.status == 1, "\(result.output)\(result.error)")
+        let report = FileManager.default.contents(atPath: "\(out)/results.json").flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        let outcomes = Self.outcomes(report)
+        #expect(["HDR-02", "HDR-03", "HDR-13"].allSatisfy { outcomes[$0] == "failed" }, "\(Self.failures(report))")
+        // The upstream cases could not run here (the gateway routes --path to its own backend):
+        // skipped with that reason, and the verdict counts them.
+        let skipped = outcomes.filter { $0.value == "skipped" }.count
+        #expect(result.output.contains("verdict: FAIL (\(outcomes.filter { $0.value == "failed" }.count) failed, \(skipped) skipped)"), "\(result.output)")
+        #expect(result.output.contains("needs the gateway to route --path to the echo upstream"), "\(result.output)")
+        #expect((report?["verdict"] as? String)?.hasPrefix("FAIL (") == true)
+    }
+
+    /// Against our gateway the same first run passes, and says how many cases it skipped; with
+    /// --fail-on-skip those skips fail the run, and --no-echo skips the attacker cases by name.
+    @Test func aPassWithSkipsSaysSoAndCanFail() async throws {
+        let stack = try await GatewayStack()
+        defer { stack.stop() }
+        let backend = await Loopback.serve { listening in
+            let router = Router()
+            router.get("/**") { _, _ in "ok" }
+            try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: stack.upstreamPort)), onServerRunning: { listening($0.localAddress?.port ?? 0) }).runService()
+        }
+        defer { backend.task.cancel() }
+        let token = try await stack.token()
+        let base = [
+            "conformance", "--gateway", stack.gateway, "--jwks", stack.jwks.path, "--signing-key", stack.path("ec-1/private.pem"),
+            "--kid", "ec-1", "--alg", "ES256", "--valid-token", token,
+        ]
+        let first = try await OMSCommand.run(base + ["--out", stack.path("pass")])
+        #expect(first.status == 0, "\(first.output)\(first.error)")
+        #expect(first.output.range(of: #"verdict: PASS \([0-9]+ skipped\)"#, options: .regularExpression) != nil, "\(first.output)")
+        let html = try String(contentsOfFile: stack.path("pass/report.html"), encoding: .utf8)
+        #expect(html.contains(#"id="skips""#) && html.contains("PASS ("), "the HTML report groups the skips at the top")
+        let strict = try await OMSCommand.run(base + ["--out", stack.path("strict"), "--fail-on-skip"])
+        #expect(strict.status == 1 && strict.error.contains("--fail-on-skip"), "\(strict.error)")
+        let noEcho = try await OMSCommand.run(base + ["--out", stack.path("no-echo"), "--no-echo"])
+        #expect(noEcho.status == 0)
+        #expect(noEcho.output.contains("needs the attacker's server, which the echo upstream plays (--no-echo turned it off)"), "\(noEcho.output)")
+    }
+
+    /// A gateway on another machine cannot reach this one's loopback: without --attacker-url
+    /// the fetch cases are skipped, saying why, never passed.
+    @Test func aRemoteGatewayCannotReachTheAttackerOnLoopback() {
+        let reason = SuiteSettings.attackerUnreachable(gateway: "https://gw.example.com", attacker: "http://127.0.0.1:40000", given: false)
+        #expect(reason?.contains("not on this machine") == true && reason?.contains("--attacker-url") == true)
+        #expect(SuiteSettings.attackerUnreachable(gateway: "https://gw.example.com", attacker: "http://127.0.0.1:40000", given: true) == nil)
+        #expect(SuiteSettings.attackerUnreachable(gateway: "http://127.0.0.1:8080", attacker: "http://127.0.0.1:40000", given: false) == nil)
+        #expect(SuiteSettings.attackerUnreachable(gateway: "http://localhost:8080", attacker: "http://127.0.0.1:40000", given: false) == nil)
+        #expect(SuiteSettings.attackerUnreachable(gateway: "https://gw.example.com", attacker: "http://10.0.0.5:40000", given: false) == nil)
     }
 }

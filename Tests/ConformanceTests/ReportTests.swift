@@ -99,6 +99,8 @@ import XML
             "testsuite": (["name", "tests", "failures", "errors"], ["group", "time", "skipped", "timestamp", "hostname", "id", "package", "file", "log", "url"]),
             "testcase": (["name"], ["time", "classname", "group"]),
             "failure": ([], ["type", "message"]),
+            "properties": ([], []),
+            "property": (["name", "value"], []),
             "skipped": ([], ["type", "message"]),
         ]
         var stack = [root]
@@ -115,6 +117,6 @@ import XML
             }
             stack.append(contentsOf: element.elements)
         }
-        #expect(seen == ["testsuites", "testsuite", "testcase", "failure", "skipped"])
+        #expect(seen == ["testsuites", "testsuite", "properties", "property", "testcase", "failure", "skipped"])
     }
 }

@@ -11,6 +11,12 @@ struct HTMLReport: Sendable {
         let skipped: Int
     }
 
+    struct SkipGroup: Sendable {
+        let reason: String
+        let count: Int
+        let ids: String
+    }
+
     struct Row: Sendable {
         let id: String
         let title: String
@@ -42,7 +48,9 @@ struct HTMLReport: Sendable {
         return template.render([
             "gateway": report.gateway, "path": report.path, "started": SuiteReport.timestamp(report.startedAt),
             "total": report.results.count, "passed": report.count(.passed), "failed": report.count(.failed), "skipped": report.count(.skipped),
-            "verdict": report.count(.failed) == 0 ? "PASS" : "FAIL",
+            "verdict": report.verdict, "verdictClass": report.count(.failed) == 0 ? "PASS" : "FAIL",
+            "skips": report.skipsByReason.map { SkipGroup(reason: $0.reason, count: $0.ids.count, ids: $0.ids.joined(separator: ", ")) },
+            "anySkip": report.count(.skipped) > 0,
             "categories": categories, "failures": failures, "anyFailure": !failures.isEmpty, "rows": rows,
         ])
     }
@@ -63,9 +71,17 @@ struct HTMLReport: Sendable {
         </style>
         </head>
         <body>
-        <h1>oms conformance: <span class="{{verdict}}" id="verdict">{{verdict}}</span></h1>
+        <h1>oms conformance: <span class="{{verdictClass}}" id="verdict">{{verdict}}</span></h1>
         <p>Gateway <code>{{gateway}}</code>, path <code>{{path}}</code>, run {{started}}:
         <b id="totals">{{total}} cases, {{passed}} passed, {{failed}} failed, {{skipped}} skipped</b>.</p>
+        {{#anySkip}}
+        <h2>Skipped, and why</h2>
+        <table id="skips">
+        <tr><th>cases</th><th>reason</th><th>ids</th></tr>
+        {{#skips}}<tr><td>{{count}}</td><td>{{reason}}</td><td>{{ids}}</td></tr>
+        {{/skips}}
+        </table>
+        {{/anySkip}}
         <h2>By category</h2>
         <table id="categories">
         <tr><th>category</th><th>passed</th><th>failed</th><th>skipped</th></tr>

@@ -21,6 +21,10 @@ enum JUnitReport {
                 ("skipped", String(results.filter { $0.outcome == .skipped }.count)),
                 ("time", seconds(results.reduce(0) { $0 + $1.durationMs })),
             ])
+            // The run's verdict, skips counted, where CI shows a suite's properties.
+            try writer.start("properties")
+            try writer.element("property", text: "", attributes: [("name", "verdict"), ("value", report.verdict)])
+            try writer.end()
             for result in results {
                 try writer.start("testcase", attributes: [
                     ("classname", "conformance.\(category)"), ("name", xmlSafe("\(result.id) \(result.title)")), ("time", seconds(result.durationMs)),

@@ -49,7 +49,7 @@ enum SARIFReport {
                     "endTimeUtc": .string(SuiteReport.timestamp(report.finishedAt)),
                 ])]),
                 "originalUriBaseIds": .object(["%SRCROOT%": .object(["uri": .string(base.uri)])]),
-                "properties": .object(["gateway": .string(report.gateway), "path": .string(report.path)]),
+                "properties": .object(["gateway": .string(report.gateway), "path": .string(report.path), "verdict": .string(report.verdict)]),
                 "results": .array(results),
             ])]),
         ])

@@ -21,12 +21,33 @@ public struct SuiteReport: Sendable {
     /// 0 when nothing failed (passed or skipped), 1 otherwise.
     public var exitStatus: Int32 { count(.failed) == 0 ? 0 : 1 }
 
+    /// `PASS`, `PASS (39 skipped)` or `FAIL (3 failed, 39 skipped)`: a skip is never hidden
+    /// behind a bare PASS.
+    public var verdict: String {
+        let (failed, skipped) = (count(.failed), count(.skipped))
+        let counts = [failed > 0 ? "\(failed) failed" : nil, skipped > 0 ? "\(skipped) skipped" : nil].compactMap { $0 }
+        let word = failed == 0 ? "PASS" : "FAIL"
+        return counts.isEmpty ? word : "\(word) (\(counts.joined(separator: ", ")))"
+    }
+
+    /// The skips by reason, most frequent first, for the reports' summary.
+    public var skipsByReason: [(reason: String, ids: [String])] {
+        var groups: [String: [String]] = [:]
+        var order: [String] = []
+        for result in results where result.outcome == .skipped {
+            if groups[result.reason] == nil { order.append(result.reason) }
+            groups[result.reason, default: []].append(result.id)
+        }
+        return order.map { ($0, groups[$0]!) }.sorted { $0.ids.count > $1.ids.count }
+    }
+
     public var json: JSONValue {
         .object([
             "suite": "oms conformance",
             "format": 1,
             "gateway": .string(gateway),
             "path": .string(path),
+            "verdict": .string(verdict),
             "startedAt": .string(Self.timestamp(startedAt)),
             "finishedAt": .string(Self.timestamp(finishedAt)),
             "summary": .object([

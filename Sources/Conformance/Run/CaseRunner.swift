@@ -9,6 +9,9 @@ struct CaseRunner: Sendable {
     let settings: SuiteSettings
     let forge: TokenForge
     let echo: EchoUpstream?
+    /// The gateway sends `--path` to the echo upstream (its answer to the valid token was the
+    /// echo's own), so what crossed the gateway can be seen.
+    var echoBehindPath = false
 
     func run(_ item: ConformanceCase) async -> CaseResult {
         let started = ContinuousClock.now
@@ -126,11 +129,19 @@ struct CaseRunner: Sendable {
     /// Why the case cannot run with these settings, or nil.
     private func missing(_ item: ConformanceCase) -> String? {
         if item.request.target == .soapBridge, settings.soapBridge == nil { return "needs --soap-bridge" }
-        if item.request.upstream != nil, echo == nil {
-            return "needs the echo upstream (--echo-listen) as the SOAP bridge's upstream"
+        if item.request.upstream != nil, echo == nil || !settings.echoPlaced {
+            return "needs the echo upstream placed with --echo-listen HOST:PORT and the SOAP bridge's upstream pointed at it"
         }
-        if !item.expect.upstreamHeaders.isEmpty, echo == nil { return "needs the echo upstream (--echo-listen) behind --path" }
-        if item.expect.neverFetched, echo == nil { return "needs the echo upstream (--echo-listen), which serves the attacker's keys" }
+        if !item.expect.upstreamHeaders.isEmpty {
+            guard let echo else { return "needs the echo upstream behind --path (--no-echo turned it off)" }
+            if !echoBehindPath {
+                return "needs the gateway to route --path to the echo upstream (listening on \(echo.address)); it answered with something else"
+            }
+        }
+        if item.expect.neverFetched {
+            if echo == nil { return "needs the attacker's server, which the echo upstream plays (--no-echo turned it off)" }
+            if let reason = settings.attackerUnreachable { return reason }
+        }
         if item.request.route, settings.route == nil { return "needs --route METHOD:PATH:SCOPE (a route that needs a scope of its own)" }
         if item.request.oidmOutage != nil, settings.oidmAdmin == nil { return "needs --oidm-admin (the OIDM emulator's address) to stage an outage" }
         return nil

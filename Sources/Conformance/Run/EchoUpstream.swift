@@ -1,4 +1,5 @@
 import EdgeRuntime
+import Foundation
 import HTTPTypes
 import Hummingbird
 import JSON
@@ -23,6 +24,11 @@ public final class EchoUpstream: Sendable {
 
     public let server: ServerSettings
     let attackerJWKS: [UInt8]
+    /// Names this run's echo in every echoed answer, so the suite can tell its own echo behind
+    /// `--path` from any other upstream that reflects headers.
+    let marker = UUID().uuidString
+    /// The port it listens on, once it does (`server.port` may be 0: any free one).
+    private let boundPort = Mutex<Int?>(nil)
     /// The attacker's resources fetched so far, in order.
     private let fetchLog = Mutex<[AttackerResource]>([])
     private let staged = Mutex<[String: Staged]>([:])
@@ -48,9 +54,27 @@ public final class EchoUpstream: Sendable {
         return resources.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
-    /// Their URLs as the gateway would reach them.
-    public var attackerURLs: [AttackerResource: String] {
-        Dictionary(uniqueKeysWithValues: AttackerResource.allCases.map { ($0, "http://\(server.host):\(server.port)\($0.path)") })
+    /// Where it listens, as `host:port` (the port it got when `server.port` was 0).
+    public var address: String {
+        let host = server.host.contains(":") ? "[\(server.host)]" : server.host
+        return "\(host):\(boundPort.withLock { $0 } ?? server.port)"
+    }
+
+    /// Records the port it got; the application's `onListening` calls it.
+    func listened(on port: Int) {
+        boundPort.withLock { $0 = port }
+    }
+
+    /// The attacker's resources under `base` (`http://host:port`, as the target reaches the
+    /// echo upstream).
+    public static func attackerURLs(base: String) -> [AttackerResource: String] {
+        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
+        return Dictionary(uniqueKeysWithValues: AttackerResource.allCases.map { ($0, "\(trimmed)\($0.path)") })
+    }
+
+    /// Whether `body` is an echoed answer of the echo upstream that carries `marker`.
+    static func isOwnAnswer(_ body: [UInt8], marker: String) -> Bool {
+        (try? StrictJSON.parse(body))?["echo"]?.stringValue == marker
     }
 
     /// The answer to the request that carries `X-Request-Id: id`, until `collect(id)`.
@@ -73,15 +97,18 @@ public final class EchoUpstream: Sendable {
             }
         }
         router.on("/**", method: .post) { request, _ in
-            guard let id = request.headers[HTTPField.Name("X-Request-Id")!], self.staged.withLock({ $0[id] != nil }) else { return Self.echo(request) }
+            guard let id = request.headers[HTTPField.Name("X-Request-Id")!], self.staged.withLock({ $0[id] != nil }) else { return self.echo(request) }
             return await self.answerStaged(id, request)
         }
         // Any other method a route case may be given (`--route PATCH:…`) is echoed as well.
         for method in [HTTPRequest.Method.get, .put, .patch, .delete, .options] {
-            router.on("/**", method: method) { request, _ in Self.echo(request) }
-            router.on("/", method: method) { request, _ in Self.echo(request) }
+            router.on("/**", method: method) { request, _ in self.echo(request) }
+            router.on("/", method: method) { request, _ in self.echo(request) }
         }
-        return router.application(server: server, logger: logger, onListening: onListening)
+        return router.application(server: server, logger: logger) { port in
+            self.listened(on: port)
+            await onListening(port)
+        }
     }
 
     /// What a resource serves. The certificate is not a real one: the fetch is the finding.
@@ -99,21 +126,21 @@ public final class EchoUpstream: Sendable {
             entries[id]?.received = body
             return entries[id]
         }
-        guard let answer else { return Self.echo(request) }
+        guard let answer else { return self.echo(request) }
         return Response(
             status: .init(code: answer.status), headers: [.contentType: answer.contentType],
             body: .init(byteBuffer: ByteBuffer(bytes: answer.body))
         )
     }
 
-    private static func echo(_ request: Request) -> Response {
+    private func echo(_ request: Request) -> Response {
         var headers: [String: JSONValue] = [:]
         for field in request.headers {
             let name = field.name.canonicalName
             headers[name] = .array((headers[name]?.arrayValue ?? []) + [.string(field.value)])
         }
         let body = JSONValue.object([
-            "method": .string(request.method.rawValue), "uri": .string(request.uri.description), "headers": .object(headers),
+            "echo": .string(marker), "method": .string(request.method.rawValue), "uri": .string(request.uri.description), "headers": .object(headers),
         ]).serializedBytes()
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

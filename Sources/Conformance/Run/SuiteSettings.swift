@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where and how the suite runs.
 public struct SuiteSettings: Sendable {
     /// The gateway's base URL (`--gateway`), without a trailing slash.
@@ -19,9 +21,26 @@ public struct SuiteSettings: Sendable {
     /// Where the echo upstream serves what the attacker serves; without it, names that
     /// resolve nowhere.
     public var attackerURLs: [AttackerResource: String] = [:]
+    /// Why the target cannot reach the attacker's server (a gateway on another machine and no
+    /// `--attacker-url`): the cases that watch for a fetch are skipped with this reason, never
+    /// passed on a fetch that could not have happened.
+    public var attackerUnreachable: String?
+    /// The echo upstream was placed by the operator (`--echo-listen`), so the SOAP bridge's
+    /// upstream may be pointed at it; one on a port of its own choosing cannot be.
+    public var echoPlaced = false
     /// The SOAP bridge's base URL (`--soap-bridge`), directly or through the gateway; nil skips
     /// its cases.
     public var soapBridge: String?
+
+    /// Why a gateway cannot reach the attacker's server at `attacker`, or nil: a gateway on
+    /// another machine does not reach this one's loopback, and without `--attacker-url`
+    /// (`given`) nothing says how it would.
+    public static func attackerUnreachable(gateway: String, attacker: String, given: Bool) -> String? {
+        guard !given, let gatewayHost = URL(string: gateway)?.host, let attackerHost = URL(string: attacker)?.host else { return nil }
+        let loopback = { (host: String) in host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]" }
+        guard !loopback(gatewayHost), loopback(attackerHost) else { return nil }
+        return "the gateway (\(gatewayHost)) is not on this machine, so it cannot reach the attacker's server at \(attacker): give --attacker-url with an address it reaches (and --echo-listen to listen there)"
+    }
 
     func attackerURL(_ resource: AttackerResource) -> String {
         attackerURLs[resource] ?? resource.unreachableURL
