@@ -35,3 +35,21 @@ import Testing
         #expect(!BearerToken.looksLikeJWS("a.b.c="))
     }
 }
+
+/// The one-pass form the decision uses answers exactly what the two checks answer in turn.
+@Suite struct OnePassBearerTokenTests {
+    @Test(arguments: [
+        [], [""], ["Bearer"], ["Bearer "], ["Basic abc"], ["Bearerx a.b.c"], ["bearer aGVhZA.cGF5bG9hZA.c2ln"],
+        ["Bearer aGVhZA.cGF5bG9hZA.c2ln"], ["Bearer    aGVhZA.cGF5bG9hZA."], ["Bearer aGVhZA.cGF5bG9hZA"], ["Bearer a.b.c.d.e"],
+        ["Bearer a+b.c/d.e"], ["Bearer a.b.c="], ["Bearer a~b.c.d"], ["Bearer a.b.c d"], ["Bearer a.b.\u{7F}"], ["Bearer é.b.c"],
+        ["Bearer a.b.c", "Bearer a.b.c"], ["Bearer " + String(repeating: "a", count: 40) + ".b.c"],
+    ])
+    func agreesWithExtractThenShape(_ headers: [String]) {
+        let max = 32
+        let twoPass: Result<String, DenyReason> = switch BearerToken.extract(from: headers, maxBytes: max) {
+        case .failure(let reason): .failure(reason)
+        case .success(let token): BearerToken.looksLikeJWS(token) ? .success(token) : .failure(.malformed)
+        }
+        #expect(BearerToken.jws(from: headers, maxBytes: max) == twoPass, "\(headers)")
+    }
+}

@@ -40,13 +40,29 @@ import Testing
 
     /// Two fields of the path header (a front that adds its own beside the client's): neither.
     @Test func aPathHeaderSentTwiceNamesNoPath() {
-        let once = HTTPHeaders([("x-original-uri", "/v1/documents"), ("X-Original-URL", "https://h/v1/admin")])
-        #expect(PathHeader.originalURI.target(in: once) == "/v1/documents")
-        #expect(PathHeader.originalURL.target(in: once) == "/v1/admin")
-        let twice = HTTPHeaders([("X-Original-URI", "/v1/documents"), ("X-ORIGINAL-URI", "/v1/admin")])
-        #expect(PathHeader.originalURI.target(in: twice) == nil)
-        #expect(PathHeader.originalURL.target(in: twice) == nil)
-        #expect(PathHeader.originalURI.target(in: HTTPHeaders([("X-Original-URIs", "/a"), ("X-Original-UR", "/b")])) == nil)
+        func path(_ header: PathHeader, _ fields: [(String, String)]) -> String? {
+            AuthRequest(headers: HTTPHeaders(fields), pathHeader: header).originalURI
+        }
+        let once = [("x-original-uri", "/v1/documents"), ("X-Original-URL", "https://h/v1/admin")]
+        #expect(path(.originalURI, once) == "/v1/documents")
+        #expect(path(.originalURL, once) == "/v1/admin")
+        let twice = [("X-Original-URI", "/v1/documents"), ("X-ORIGINAL-URI", "/v1/admin")]
+        #expect(path(.originalURI, twice) == nil)
+        #expect(path(.originalURL, twice) == nil)
+        #expect(path(.originalURI, [("X-Original-URIs", "/a"), ("X-Original-UR", "/b")]) == nil)
+    }
+
+    /// One pass over the headers reads what the decision needs, whatever their case and order.
+    @Test func theRequestFieldsComeFromOnePass() {
+        let request = AuthRequest(headers: HTTPHeaders([
+            ("Host", "auth"), ("authorization", "Bearer a.b.c"), ("X-Original-Method", "POST"), ("x-original-method", "GET"),
+            ("X-REQUEST-ID", "abc-1"), ("X-Request-Id", "second"), ("AUTHORIZATION", "Bearer d.e.f"), ("X-Original-URI", "/v1/x"),
+        ]), pathHeader: .originalURI)
+        #expect(request.authorization == ["Bearer a.b.c", "Bearer d.e.f"])
+        #expect(request.originalMethod == "POST")
+        #expect(request.requestID == "abc-1")
+        #expect(request.originalURI == "/v1/x")
+        #expect(AuthRequest(headers: HTTPHeaders([("X-Request-Id", "bad id with spaces")]), pathHeader: .originalURI).requestID == nil)
     }
 
     @Test func theAuthServiceRoutesOnlyOnXOriginalURLWhenToldTo() async throws {

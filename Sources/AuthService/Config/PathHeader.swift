@@ -1,5 +1,3 @@
-import NIOHTTP1
-
 /// The one header `oms auth` takes the original request's path from (`server.path_header`).
 /// Exactly one is read and the other ignored: a front that sets one of them passes the
 /// client's own headers on to the auth request, so a client could send the other one.
@@ -17,17 +15,5 @@ public enum PathHeader: String, Sendable, CaseIterable {
         case .originalURI: value
         case .originalURL: AuthRequest.target(ofURL: value)
         }
-    }
-
-    /// The request-target of the one field of this header in `headers`; nil when there is
-    /// none, or more than one: a front that adds its field beside the client's, instead of
-    /// replacing it, leaves two, and neither can be trusted.
-    func target(in headers: HTTPHeaders) -> String? {
-        var value: String?
-        for (name, field) in headers where ASCIICase.equal(name, rawValue) {
-            guard value == nil else { return nil }
-            value = field
-        }
-        return target(of: value)
     }
 }

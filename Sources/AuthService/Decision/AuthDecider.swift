@@ -17,6 +17,7 @@ final class AuthDecider: Sendable {
     private let policy: ClaimsPolicy
     private let local: LocalTokenCheck
     private let routes: RouteTable
+    private let routeCache: RouteCache
     private let keys: KeySetProvider
     private let oidm: OIDMClient
     private let oidmSettings: OIDMSettings
@@ -36,6 +37,7 @@ final class AuthDecider: Sendable {
         self.policy = ClaimsPolicy(policy: configuration.token)
         self.local = LocalTokenCheck(policy: configuration.token)
         self.routes = RouteTable(rules: configuration.routes, globalScopes: configuration.token.requiredScopes)
+        self.routeCache = RouteCache(table: routes)
         self.keys = keys
         self.oidm = oidm
         self.oidmSettings = configuration.oidm
@@ -55,12 +57,12 @@ final class AuthDecider: Sendable {
 
     private func decideUnrecorded(_ request: AuthRequest, on loop: any EventLoop) -> Answer {
         let token: String
-        switch BearerToken.extract(from: request.authorization, maxBytes: policy.policy.maxBytes) {
+        // One pass over the bytes; nothing that is not even shaped like a JWS is worth an
+        // OIDM call.
+        switch BearerToken.jws(from: request.authorization, maxBytes: policy.policy.maxBytes) {
         case .failure(let reason): return .now(.deny(reason))
         case .success(let value): token = value
         }
-        // Nothing that is not even shaped like a JWS is worth an OIDM call.
-        guard BearerToken.looksLikeJWS(token) else { return .now(.deny(.malformed)) }
 
         let now = clock()
         let digest = TokenDigest(token)
@@ -140,11 +142,11 @@ final class AuthDecider: Sendable {
         if routes.isEmpty {
             required = policy.policy.requiredScopes
         } else {
-            guard let uri = request.originalURI, let segments = try? PathNormalizer.segments(of: uri) else {
+            // A missing method is not a safe one: fail closed where methods matter.
+            guard let uri = request.originalURI, let requirement = routeCache.requirement(target: uri, method: request.originalMethod ?? "") else {
                 return .deny(.badPath)
             }
-            // A missing method is not a safe one: fail closed where methods matter.
-            switch routes.requirement(segments: segments, method: request.originalMethod ?? "") {
+            switch requirement {
             case .scopes(let scopes): required = scopes
             case .methodNotRouted: return .deny(.methodNotRouted)
             }

@@ -1,3 +1,6 @@
+import EdgeRuntime
+import NIOHTTP1
+
 /// The parts of nginx's auth subrequest that the decision reads.
 public struct AuthRequest: Sendable {
     public var authorization: [String]
@@ -10,6 +13,33 @@ public struct AuthRequest: Sendable {
         self.originalURI = originalURI
         self.originalMethod = originalMethod
         self.requestID = requestID
+    }
+
+    /// The four fields from an auth subrequest's headers, in one pass over them (the hot
+    /// path): every `Authorization` field, the one field of `pathHeader` (two of them count as
+    /// none), and the first `X-Original-Method` and `X-Request-Id`.
+    init(headers: HTTPHeaders, pathHeader: PathHeader) {
+        var authorization: [String] = []
+        var path: String?
+        var paths = 0
+        var method: String?
+        var requestID: String?
+        for (name, value) in headers {
+            // The length first: most fields are none of these, and that costs one comparison.
+            switch name.utf8.count {
+            case 13 where ASCIICase.equal(name, "Authorization"): authorization.append(value)
+            case 14 where ASCIICase.equal(name, pathHeader.rawValue):
+                paths += 1
+                path = value
+            case 17 where method == nil && ASCIICase.equal(name, "X-Original-Method"): method = value
+            case 12 where requestID == nil && ASCIICase.equal(name, "X-Request-Id"): requestID = value
+            default: break
+            }
+        }
+        self.init(
+            authorization: authorization, originalURI: paths == 1 ? pathHeader.target(of: path) : nil,
+            originalMethod: method, requestID: RequestID.accept(requestID)
+        )
     }
 
     /// The request-target of an absolute URL (`X-Original-URL`, as ingress-nginx sends it):

@@ -43,4 +43,38 @@ enum BearerToken {
         }
         return dots == 2
     }
+
+    /// `extract` and `looksLikeJWS` in one pass over the bytes, for the decision's hot path:
+    /// the token when it is a bearer token shaped like a compact JWS, else the reason (the
+    /// same reasons the two give, in the same order).
+    static func jws(from headers: [String], maxBytes: Int) -> Result<String, DenyReason> {
+        guard let header = headers.first else { return .failure(.missingToken) }
+        guard headers.count == 1 else { return .failure(.duplicateAuthorization) }
+        let utf8 = header.utf8
+        guard utf8.count > 7 else { return .failure(header.isEmpty ? .missingToken : .badScheme) }
+        guard ASCIICase.hasPrefix(utf8, "bearer") else { return .failure(.badScheme) }
+        var rest = Substring(header).utf8.dropFirst(6)
+        guard rest.first == UInt8(ascii: " ") else { return .failure(.badScheme) }
+        rest = rest.drop(while: { $0 == UInt8(ascii: " ") })
+        guard rest.count <= maxBytes else { return .failure(.tokenTooLarge) }
+        guard !rest.isEmpty else { return .failure(.missingToken) }
+        var dots = 0
+        var urlSafe = true
+        for byte in rest {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                continue
+            case UInt8(ascii: "."):
+                dots += 1
+            case UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+                // A b64token, but not base64url: not a compact JWS.
+                urlSafe = false
+            default:
+                return .failure(.malformed)
+            }
+        }
+        guard urlSafe, dots == 2 else { return .failure(.malformed) }
+        return .success(String(Substring(rest)))
+    }
 }

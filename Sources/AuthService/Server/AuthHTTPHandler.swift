@@ -98,12 +98,7 @@ final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         switch path {
         case "/auth":
-            let request = AuthRequest(
-                authorization: requestHead.headers["Authorization"],
-                originalURI: endpoints.pathHeader.target(in: requestHead.headers),
-                originalMethod: requestHead.headers.first(name: "X-Original-Method"),
-                requestID: RequestID.accept(requestHead.headers.first(name: "X-Request-Id"))
-            )
+            let request = AuthRequest(headers: requestHead.headers, pathHeader: endpoints.pathHeader)
             switch endpoints.decider.decide(request, on: context.eventLoop) {
             case .now(let decision):
                 respond(ResponseBytes.bytes(for: decision, close: close), close: close, context: context)
