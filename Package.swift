@@ -176,6 +176,12 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "oms-bench-ceiling",
+            dependencies: ["AuthService", "EdgeRuntime", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/Ceiling"
+        ),
+
+        .executableTarget(
             name: "oms-bench-translation",
             dependencies: ["SOAPBridge", "SOAP", "XML"],
             path: "Benchmarks/Translation"

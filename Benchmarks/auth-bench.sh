@@ -4,8 +4,14 @@
 #   (b) the same behind auth_request to nginx's own `return 200` (second server block)
 #   (c) the same behind `oms auth`, one cached token
 #   (d) the same behind `oms auth`, every request a new token (local verify + OIDM emulator)
-# nginx runs one worker pinned to core 0; wrk, `oms auth` and the emulator share core 1, as
-# a separate pod would. Usage: Benchmarks/auth-bench.sh  (DURATION=10 CONNECTIONS=32)
+#   (e) the same behind a trivial NIO server: `oms auth`'s own server and pipeline answering
+#       200 to everything (oms-bench-ceiling), on the same core as `oms auth`
+# nginx runs one worker pinned to core 0; wrk, `oms auth`, the ceiling and the emulator share
+# core 1, as a separate pod would. (b), (c) and (e) are measured three times each, interleaved,
+# and reported by their medians (this machine drifts by ±20 % between runs).
+# Then, without nginx: wrk on core 0 straight at `oms auth` (cached token) and at the ceiling,
+# each alone on core 1, three interleaved runs each: what a decision costs beyond the server.
+# Usage: Benchmarks/auth-bench.sh  (DURATION=10 CONNECTIONS=32)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +19,8 @@ DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 NEW_TOKENS="${NEW_TOKENS:-150000}"
 source Benchmarks/common.sh
+swift build -c release --product oms-bench-ceiling >/dev/null
+CEILING="$(swift build -c release --show-bin-path)/oms-bench-ceiling"
 
 mkdir -p "$W/html"
 # nginx started as root serves files as `nobody`: the static file must be readable by it.
@@ -31,6 +39,7 @@ YAML
 nginx_conf <<CONF
     upstream auth_nginx { server 127.0.0.1:18083; keepalive 64; }
     upstream oms_auth { server 127.0.0.1:18081; keepalive 64; }
+    upstream ceiling { server 127.0.0.1:18085; keepalive 64; }
 
     # (a) no auth
     server { listen 127.0.0.1:18080; location / { root $W/html; try_files /index.json =404; } }
@@ -67,14 +76,36 @@ nginx_conf <<CONF
             root $W/html; try_files /index.json =404;
         }
     }
+
+    # (e) auth_request to the trivial NIO server, wired the same way
+    server {
+        listen 127.0.0.1:18086;
+        location = /_auth {
+            internal;
+            proxy_pass http://ceiling/auth;
+            proxy_http_version 1.1; proxy_set_header Connection "";
+            proxy_pass_request_body off; proxy_set_header Content-Length "";
+            proxy_set_header X-Original-URI \$request_uri; proxy_set_header X-Original-Method \$request_method;
+        }
+        location / {
+            auth_request /_auth;
+            auth_request_set \$oms_subject \$upstream_http_x_auth_subject;
+            auth_request_set \$oms_scope \$upstream_http_x_auth_scope;
+            add_header X-Auth-Subject \$oms_subject;
+            root $W/html; try_files /index.json =404;
+        }
+    }
 CONF
+sed 's/port: 18081/port: 18085/' "$W/auth.yaml" > "$W/ceiling.yaml"
 
 taskset -c 1 "$OMS" emulate oidm --config "$W/oidm.yaml" >"$W/logs/oidm.log" 2>&1 &
 pids+=($!)
 taskset -c 1 "$OMS" auth --config "$W/auth.yaml" >"$W/logs/auth.log" 2>&1 &
 pids+=($!)
+taskset -c 1 "$CEILING" "$W/ceiling.yaml" >"$W/logs/ceiling.log" 2>&1 &
+pids+=($!)
 start_nginx
-wait_port 19001; wait_port 18081; wait_port 18080; wait_port 18084
+wait_port 19001; wait_port 18081; wait_port 18085; wait_port 18080; wait_port 18084; wait_port 18086
 
 # Prints "requests/s p99_ms non2xx" for one wrk run.
 measure() {
@@ -83,14 +114,38 @@ measure() {
 
 AUTH_HEADER="Authorization: Bearer $TOKEN"
 # Warm up every path (and put the cached token in the cache).
-for url in http://127.0.0.1:18080/v1/documents http://127.0.0.1:18082/v1/documents http://127.0.0.1:18084/v1/documents; do
+for url in http://127.0.0.1:18080/v1/documents http://127.0.0.1:18082/v1/documents http://127.0.0.1:18084/v1/documents http://127.0.0.1:18086/v1/documents; do
     taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s -H "$AUTH_HEADER" "$url" >/dev/null 2>&1
 done
 
+# The middle of three "rps p99 bad" lines, by rps.
+median() { printf '%s\n' "$@" | sort -n -k1,1 | sed -n 2p; }
+
 read -r a_rps a_p99 a_bad < <(measure http://127.0.0.1:18080/v1/documents)
-read -r b_rps b_p99 b_bad < <(measure -H "$AUTH_HEADER" http://127.0.0.1:18082/v1/documents)
-read -r c_rps c_p99 c_bad < <(measure -H "$AUTH_HEADER" http://127.0.0.1:18084/v1/documents)
+b_runs=(); c_runs=(); e_runs=()
+for round in 1 2 3; do
+    b_runs+=("$(measure -H "$AUTH_HEADER" http://127.0.0.1:18082/v1/documents)")
+    c_runs+=("$(measure -H "$AUTH_HEADER" http://127.0.0.1:18084/v1/documents)")
+    e_runs+=("$(measure -H "$AUTH_HEADER" http://127.0.0.1:18086/v1/documents)")
+done
+read -r b_rps b_p99 b_bad < <(median "${b_runs[@]}")
+read -r c_rps c_p99 c_bad < <(median "${c_runs[@]}")
+read -r e_rps e_p99 e_bad < <(median "${e_runs[@]}")
 read -r d_rps d_p99 d_bad < <(measure -s Benchmarks/new-tokens.lua http://127.0.0.1:18084/v1/documents -- "$W/tokens.txt")
+
+# Straight at the servers: wrk alone on core 0, the server alone on core 1.
+direct() {
+    taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$AUTH_HEADER" \
+        -H "X-Original-URI: /v1/documents/1" -H "X-Original-Method: GET" "$@" 2>&1 | tee -a "$W/logs/wrk-direct.log" | wrk_figures
+}
+taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d2s -H "$AUTH_HEADER" -H "X-Original-URI: /v1/documents/1" -H "X-Original-Method: GET" http://127.0.0.1:18081/auth >/dev/null 2>&1
+auth_runs=(); ceiling_runs=()
+for round in 1 2 3; do
+    auth_runs+=("$(direct http://127.0.0.1:18081/auth)")
+    ceiling_runs+=("$(direct http://127.0.0.1:18085/auth)")
+done
+read -r f_rps f_p99 f_bad < <(median "${auth_runs[@]}")
+read -r g_rps g_p99 g_bad < <(median "${ceiling_runs[@]}")
 
 row() { awk -v n="$1" -v r="$2" -v p="$3" -v b="$b_rps" -v bad="$4" 'BEGIN { printf "%-58s %10.0f %9s %7.2f× %s\n", n, r, p, r / b, (bad > 0 ? "(" bad " non-2xx!)" : "") }'; }
 echo
@@ -100,5 +155,14 @@ row "(a) static file, no auth" "$a_rps" "$a_p99" "$a_bad"
 row "(b) auth_request → nginx return 200 (ceiling)" "$b_rps" "$b_p99" "$b_bad"
 row "(c) auth_request → oms auth, cached token" "$c_rps" "$c_p99" "$c_bad"
 row "(d) auth_request → oms auth, new token each request" "$d_rps" "$d_p99" "$d_bad"
+row "(e) auth_request → trivial NIO server (oms auth's pipeline)" "$e_rps" "$e_p99" "$e_bad"
+echo "(b), (c), (e): medians of 3 interleaved runs; req/s of each run: (b) $(printf '%s\n' "${b_runs[@]}" | awk '{printf "%s ", $1}')(c) $(printf '%s\n' "${c_runs[@]}" | awk '{printf "%s ", $1}')(e) $(printf '%s\n' "${e_runs[@]}" | awk '{printf "%s ", $1}')"
+echo
+echo "straight at the server — wrk -t1 -c$CONNECTIONS ${DURATION}s on core 0, the server alone on core 1, medians of 3 interleaved runs"
+printf "%-58s %10s %9s %8s\n" "case" "req/s" "p99 ms" "× (g)"
+grow() { awk -v n="$1" -v r="$2" -v p="$3" -v g="$g_rps" -v bad="$4" 'BEGIN { printf "%-58s %10.0f %9s %7.2f× %s\n", n, r, p, r / g, (bad > 0 ? "(" bad " non-2xx!)" : "") }'; }
+grow "(f) oms auth, cached token" "$f_rps" "$f_p99" "$f_bad"
+grow "(g) trivial NIO server (oms auth's server and pipeline)" "$g_rps" "$g_p99" "$g_bad"
+echo "targets: (c) ≥ 0.9 × (b); (f) ≥ 0.8 × (g)"
 d_requests=$(awk '/requests in/ {n = $1} END {print n}' "$W/logs/wrk.log")
 echo "(d) sent $d_requests requests with $NEW_TOKENS distinct tokens$( [ "${d_requests:-0}" -gt "$NEW_TOKENS" ] && echo ': some tokens were reused (raise NEW_TOKENS)')"

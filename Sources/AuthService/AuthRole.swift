@@ -2,6 +2,7 @@ import Curl
 import EdgeRuntime
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Synchronization
 
@@ -23,7 +24,22 @@ public final class AuthRole: Service, Sendable {
     private let oidmProbe: ReachabilityProbe
     private let boundPort = Mutex<Int?>(nil)
 
-    public init(configuration: AuthConfiguration, logger: Logger, metrics: MetricsRegistry = MetricsRegistry()) {
+    public convenience init(configuration: AuthConfiguration, logger: Logger, metrics: MetricsRegistry = MetricsRegistry()) {
+        self.init(configuration: configuration, logger: logger, metrics: metrics, answering: { AuthHTTPHandler(endpoints: $0, timers: $1) })
+    }
+
+    /// The same server, pipeline and connection handling as `oms auth`, whose last handler
+    /// answers every request 200 (with identity headers of the usual size) without deciding
+    /// anything: the ceiling `Benchmarks/auth-bench.sh` measures `oms auth` against. Only the
+    /// benchmark's own executable starts it; `oms` has no way to.
+    public static func benchmarkCeiling(configuration: AuthConfiguration, logger: Logger) -> AuthRole {
+        AuthRole(configuration: configuration, logger: logger, metrics: MetricsRegistry(), answering: { _, _ in CeilingHTTPHandler() })
+    }
+
+    private init(
+        configuration: AuthConfiguration, logger: Logger, metrics: MetricsRegistry,
+        answering: @escaping @Sendable (AuthEndpoints, ConnectionTimersHandler) -> any ChannelHandler
+    ) {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
@@ -50,7 +66,7 @@ public final class AuthRole: Service, Sendable {
                 decider: decider, pathHeader: configuration.pathHeader, connections: ConnectionMetrics(registry: metrics),
                 metrics: metrics, readiness: { await readiness.check() }
             ),
-            logger: logger
+            logger: logger, answering: answering
         )
         readiness.role.withLock { $0.value = self }
     }

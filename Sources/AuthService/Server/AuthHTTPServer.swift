@@ -18,9 +18,16 @@ final class AuthHTTPServer: Sendable {
     private let ownsGroup: Bool
     private let endpoints: AuthEndpoints
     private let logger: Logger
+    /// The last handler of every connection's pipeline: `AuthHTTPHandler`, or for the
+    /// benchmark's ceiling one that answers 200 to everything.
+    private let answering: @Sendable (AuthEndpoints, ConnectionTimersHandler) -> any ChannelHandler
     private let state = Mutex<(channel: (any Channel)?, children: [ObjectIdentifier: any Channel])>((nil, [:]))
 
-    init(configuration: AuthConfiguration, endpoints: AuthEndpoints, logger: Logger) {
+    init(
+        configuration: AuthConfiguration, endpoints: AuthEndpoints, logger: Logger,
+        answering: @escaping @Sendable (AuthEndpoints, ConnectionTimersHandler) -> any ChannelHandler = { AuthHTTPHandler(endpoints: $0, timers: $1) }
+    ) {
+        self.answering = answering
         self.settings = configuration.server
         self.idleTimeout = .seconds(Int64(configuration.idleTimeoutSeconds))
         self.requestTimeout = .milliseconds(Int64(configuration.headerTimeoutMs))
@@ -41,7 +48,7 @@ final class AuthHTTPServer: Sendable {
     @discardableResult
     func start() async throws -> Int {
         if let channel = state.withLock({ $0.channel }) { return channel.localAddress?.port ?? settings.port }
-        let endpoints = self.endpoints
+        let (endpoints, answering) = (self.endpoints, self.answering)
         let (idleTimeout, requestTimeout) = (self.idleTimeout, self.requestTimeout)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -65,7 +72,7 @@ final class AuthHTTPServer: Sendable {
                     }
                     try channel.pipeline.syncOperations.addHandler(timers)
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try channel.pipeline.syncOperations.addHandler(AuthHTTPHandler(endpoints: endpoints, timers: timers))
+                    try channel.pipeline.syncOperations.addHandler(answering(endpoints, timers))
                 }
             }
             .bind(host: settings.host, port: settings.port)
