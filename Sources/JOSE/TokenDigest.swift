@@ -10,22 +10,22 @@ public struct TokenDigest: Hashable, Sendable, CustomStringConvertible {
     private let word3: UInt64
 
     public init(_ bytes: some Collection<UInt8>) {
-        var digest = [UInt8](repeating: 0, count: 32)
-        let ok: Bool
-        if let result = bytes.withContiguousStorageIfAvailable({ TokenDigest.sha256($0, into: &digest) }) {
-            ok = result
-        } else {
-            ok = Array(bytes).withUnsafeBufferPointer { TokenDigest.sha256($0, into: &digest) }
+        // On the stack: this runs for every request `oms auth` answers.
+        let words = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest -> (UInt64, UInt64, UInt64, UInt64) in
+            let ok: Bool
+            if let result = bytes.withContiguousStorageIfAvailable({ TokenDigest.sha256($0, into: digest) }) {
+                ok = result
+            } else {
+                ok = Array(bytes).withUnsafeBufferPointer { TokenDigest.sha256($0, into: digest) }
+            }
+            // SHA-256 from the default provider cannot fail short of memory exhaustion.
+            precondition(ok, "SHA-256 failed\(OpenSSLErrors.drain())")
+            func word(_ offset: Int) -> UInt64 {
+                (offset..<(offset + 8)).reduce(0) { $0 << 8 | UInt64(digest[$1]) }
+            }
+            return (word(0), word(8), word(16), word(24))
         }
-        // SHA-256 from the default provider cannot fail short of memory exhaustion.
-        precondition(ok, "SHA-256 failed\(OpenSSLErrors.drain())")
-        func word(_ offset: Int) -> UInt64 {
-            digest[offset..<(offset + 8)].reduce(0) { $0 << 8 | UInt64($1) }
-        }
-        word0 = word(0)
-        word1 = word(8)
-        word2 = word(16)
-        word3 = word(24)
+        (word0, word1, word2, word3) = words
     }
 
     public init(_ token: String) {
@@ -47,10 +47,10 @@ public struct TokenDigest: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { hex }
 
-    private static func sha256(_ input: UnsafeBufferPointer<UInt8>, into digest: inout [UInt8]) -> Bool {
+    private static func sha256(_ input: UnsafeBufferPointer<UInt8>, into digest: UnsafeMutableBufferPointer<UInt8>) -> Bool {
         var length: UInt32 = 0
         return EVPKey.withNonNullBase(input) { data in
-            EVP_Digest(data, input.count, &digest, &length, MessageDigest.sha256, nil) == 1
+            EVP_Digest(data, input.count, digest.baseAddress, &length, MessageDigest.sha256, nil) == 1
         } && length == 32
     }
 }

@@ -11,8 +11,17 @@ enum ASCIICase {
         bytes.starts(with: prefix.utf8) { lowered($0) == lowered($1) }
     }
 
-    /// Whether `a` and `b` are the same, whatever their case.
+    /// Whether `a` and `b` are the same, whatever their case. On the contiguous bytes native
+    /// strings have (every header name and literal here), as one loop over two buffers.
     static func equal(_ a: String, _ b: String) -> Bool {
-        a.utf8.elementsEqual(b.utf8) { lowered($0) == lowered($1) }
+        guard a.utf8.count == b.utf8.count else { return false }
+        let fast = a.utf8.withContiguousStorageIfAvailable { left in
+            b.utf8.withContiguousStorageIfAvailable { right in
+                for index in 0..<left.count where lowered(left[index]) != lowered(right[index]) { return false }
+                return true
+            }
+        }
+        if let fast, let answer = fast { return answer }
+        return a.utf8.elementsEqual(b.utf8) { lowered($0) == lowered($1) }
     }
 }

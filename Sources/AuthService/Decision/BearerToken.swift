@@ -46,35 +46,55 @@ enum BearerToken {
 
     /// `extract` and `looksLikeJWS` in one pass over the bytes, for the decision's hot path:
     /// the token when it is a bearer token shaped like a compact JWS, else the reason (the
-    /// same reasons the two give, in the same order).
+    /// same reasons the two give, in the same order). Works on the header's contiguous bytes
+    /// with a table per byte; a header without contiguous storage takes the two checks.
     static func jws(from headers: [String], maxBytes: Int) -> Result<String, DenyReason> {
         guard let header = headers.first else { return .failure(.missingToken) }
         guard headers.count == 1 else { return .failure(.duplicateAuthorization) }
-        let utf8 = header.utf8
-        guard utf8.count > 7 else { return .failure(header.isEmpty ? .missingToken : .badScheme) }
-        guard ASCIICase.hasPrefix(utf8, "bearer") else { return .failure(.badScheme) }
-        var rest = Substring(header).utf8.dropFirst(6)
-        guard rest.first == UInt8(ascii: " ") else { return .failure(.badScheme) }
-        rest = rest.drop(while: { $0 == UInt8(ascii: " ") })
-        guard rest.count <= maxBytes else { return .failure(.tokenTooLarge) }
-        guard !rest.isEmpty else { return .failure(.missingToken) }
+        if let answer = header.utf8.withContiguousStorageIfAvailable({ jws(in: $0, maxBytes: maxBytes) }) {
+            return answer
+        }
+        switch extract(from: headers, maxBytes: maxBytes) {
+        case .failure(let reason): return .failure(reason)
+        case .success(let token): return looksLikeJWS(token) ? .success(token) : .failure(.malformed)
+        }
+    }
+
+    private static func jws(in bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> Result<String, DenyReason> {
+        guard bytes.count > 7 else { return .failure(bytes.isEmpty ? .missingToken : .badScheme) }
+        guard ASCIICase.hasPrefix(bytes, "bearer") else { return .failure(.badScheme) }
+        guard bytes[6] == UInt8(ascii: " ") else { return .failure(.badScheme) }
+        var start = 7
+        while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
+        let length = bytes.count - start
+        guard length <= maxBytes else { return .failure(.tokenTooLarge) }
+        guard length > 0 else { return .failure(.missingToken) }
         var dots = 0
         var urlSafe = true
-        for byte in rest {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-                continue
-            case UInt8(ascii: "."):
-                dots += 1
-            case UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
-                // A b64token, but not base64url: not a compact JWS.
-                urlSafe = false
-            default:
-                return .failure(.malformed)
+        for index in start..<bytes.count {
+            switch tokenClass[Int(bytes[index])] {
+            case .url: continue
+            case .dot: dots += 1
+            case .b64: urlSafe = false
+            case .invalid: return .failure(.malformed)
             }
         }
         guard urlSafe, dots == 2 else { return .failure(.malformed) }
-        return .success(String(Substring(rest)))
+        return .success(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+    }
+
+    /// What each byte can be in a bearer token (RFC 6750 b64token) and in a compact JWS.
+    private enum TokenByte { case url, dot, b64, invalid }
+
+    private static let tokenClass: [TokenByte] = (0...255).map { value in
+        switch UInt8(value) {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+            .url
+        case UInt8(ascii: "."): .dot
+        // A b64token, but not base64url: not a compact JWS.
+        case UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="): .b64
+        default: .invalid
+        }
     }
 }
