@@ -56,16 +56,16 @@ final class AuthDecider: Sendable {
     }
 
     private func decideUnrecorded(_ request: AuthRequest, on loop: any EventLoop) -> Answer {
-        let token: String
+        let slice: Substring
         // One pass over the bytes; nothing that is not even shaped like a JWS is worth an
         // OIDM call.
         switch BearerToken.jws(from: request.authorization, maxBytes: policy.policy.maxBytes) {
         case .failure(let reason): return .now(.deny(reason))
-        case .success(let value): token = value
+        case .success(let value): slice = value
         }
 
         let now = clock()
-        let digest = TokenDigest(token)
+        let digest = TokenDigest(slice.utf8)
         var promise: EventLoopPromise<OIDMVerdict>?
         let (found, inserted) = cache.entry(for: digest, now: now) {
             // Nothing cached: this request makes the one OIDM call, unless the breaker is open.
@@ -80,7 +80,7 @@ final class AuthDecider: Sendable {
         }
         if inserted, let promise {
             metrics.cacheMisses.increment()
-            startOIDMCall(token: token, digest: digest, requestID: request.requestID, promise: promise)
+            startOIDMCall(token: String(slice), digest: digest, requestID: request.requestID, promise: promise)
         } else if entry.identity != nil, case .valid = entry.oidm {
             metrics.cacheHits.increment()
         }
@@ -91,6 +91,8 @@ final class AuthDecider: Sendable {
         // OIDM already said no: not worth a signature check. When the local checks said no
         // too, theirs is the reason counted: it says what is wrong (`bad_signature`, …).
         if case .invalid = entry.oidm { return .now(.deny(entry.localFailure ?? .oidmRejected)) }
+        // Past the cache: the token is worked on as a String of its own from here.
+        let token = String(slice)
         switch localCheck(token) {
         case .success(let identity):
             cache.setIdentity(identity, for: digest)

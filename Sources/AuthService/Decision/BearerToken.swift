@@ -48,19 +48,21 @@ enum BearerToken {
     /// the token when it is a bearer token shaped like a compact JWS, else the reason (the
     /// same reasons the two give, in the same order). Works on the header's contiguous bytes
     /// with a table per byte; a header without contiguous storage takes the two checks.
-    static func jws(from headers: [String], maxBytes: Int) -> Result<String, DenyReason> {
+    /// The token is a slice of the header (no copy): a cached decision needs only its digest.
+    static func jws(from headers: [String], maxBytes: Int) -> Result<Substring, DenyReason> {
         guard let header = headers.first else { return .failure(.missingToken) }
         guard headers.count == 1 else { return .failure(.duplicateAuthorization) }
         if let answer = header.utf8.withContiguousStorageIfAvailable({ jws(in: $0, maxBytes: maxBytes) }) {
-            return answer
+            return answer.map { start in Substring(header.utf8.dropFirst(start)) }
         }
         switch extract(from: headers, maxBytes: maxBytes) {
         case .failure(let reason): return .failure(reason)
-        case .success(let token): return looksLikeJWS(token) ? .success(token) : .failure(.malformed)
+        case .success(let token): return looksLikeJWS(token) ? .success(Substring(token)) : .failure(.malformed)
         }
     }
 
-    private static func jws(in bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> Result<String, DenyReason> {
+    /// Where the token starts in the header's bytes, or why it is refused.
+    private static func jws(in bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> Result<Int, DenyReason> {
         guard bytes.count > 7 else { return .failure(bytes.isEmpty ? .missingToken : .badScheme) }
         guard ASCIICase.hasPrefix(bytes, "bearer") else { return .failure(.badScheme) }
         guard bytes[6] == UInt8(ascii: " ") else { return .failure(.badScheme) }
@@ -71,8 +73,10 @@ enum BearerToken {
         guard length > 0 else { return .failure(.missingToken) }
         var dots = 0
         var urlSafe = true
+        // Read once: every access to a static goes through its lazy initialisation check.
+        let classes = tokenClass
         for index in start..<bytes.count {
-            switch tokenClass[Int(bytes[index])] {
+            switch classes[Int(bytes[index])] {
             case .url: continue
             case .dot: dots += 1
             case .b64: urlSafe = false
@@ -80,7 +84,7 @@ enum BearerToken {
             }
         }
         guard urlSafe, dots == 2 else { return .failure(.malformed) }
-        return .success(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+        return .success(start)
     }
 
     /// What each byte can be in a bearer token (RFC 6750 b64token) and in a compact JWS.

@@ -91,7 +91,9 @@ final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func handle(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
         busy = true
         let close = !requestHead.isKeepAlive || quiescing
-        let path = requestHead.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        // The path without the query, without building an array for it.
+        let uri = requestHead.uri
+        let path = uri.firstIndex(of: "?").map { uri[..<$0] } ?? uri[...]
         guard requestHead.method == .GET || requestHead.method == .HEAD || path == "/auth" else {
             respond(ResponseBytes.plain(status: 405, reason: "Method Not Allowed", contentType: "application/json", body: Array("{\"error\":\"method not allowed\"}".utf8), close: close), close: close, context: context)
             return
