@@ -44,8 +44,15 @@ final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             timers.requestEnded()
             guard let requestHead = head, !closing else { return }
             head = nil
-            waiting.append(requestHead)
-            drain(context: context)
+            // The usual case (nginx sends one request at a time on a connection): nothing
+            // waits, nothing is in hand, the socket takes more, so answer at once. Otherwise
+            // the request joins the queue, answered in order as the socket drains.
+            if waiting.isEmpty, !busy, !draining, context.channel.isWritable {
+                handle(requestHead, context: context)
+            } else {
+                waiting.append(requestHead)
+                drain(context: context)
+            }
         }
     }
 
