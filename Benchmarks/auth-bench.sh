@@ -36,6 +36,29 @@ routes: [{prefix: /v1/documents, scopes: [documents.read]}]
 cache: {max_entries: 1000000}
 log: {level: warning}
 YAML
+# A server on PORT that asks UPSTREAM's /auth first, as nginx-conf/oms-gateway.conf does.
+gateway_server() {
+    cat <<SERVER
+    server {
+        listen 127.0.0.1:$1;
+        location = /_auth {
+            internal;
+            proxy_pass http://$2/auth;
+            proxy_http_version 1.1; proxy_set_header Connection "";
+            proxy_pass_request_body off; proxy_set_header Content-Length "";
+            proxy_set_header X-Original-URI \$request_uri; proxy_set_header X-Original-Method \$request_method;
+        }
+        location / {
+            auth_request /_auth;
+            auth_request_set \$oms_subject \$upstream_http_x_auth_subject;
+            auth_request_set \$oms_scope \$upstream_http_x_auth_scope;
+            add_header X-Auth-Subject \$oms_subject;
+            root $W/html; try_files /index.json =404;
+        }
+    }
+SERVER
+}
+
 nginx_conf <<CONF
     upstream auth_nginx { server 127.0.0.1:18083; keepalive 64; }
     upstream oms_auth { server 127.0.0.1:18081; keepalive 64; }
@@ -59,42 +82,10 @@ nginx_conf <<CONF
     server { listen 127.0.0.1:18083; location /auth { return 200; } }
 
     # (c), (d) auth_request to oms auth, as nginx-conf/oms-gateway.conf wires it
-    server {
-        listen 127.0.0.1:18084;
-        location = /_auth {
-            internal;
-            proxy_pass http://oms_auth/auth;
-            proxy_http_version 1.1; proxy_set_header Connection "";
-            proxy_pass_request_body off; proxy_set_header Content-Length "";
-            proxy_set_header X-Original-URI \$request_uri; proxy_set_header X-Original-Method \$request_method;
-        }
-        location / {
-            auth_request /_auth;
-            auth_request_set \$oms_subject \$upstream_http_x_auth_subject;
-            auth_request_set \$oms_scope \$upstream_http_x_auth_scope;
-            add_header X-Auth-Subject \$oms_subject;
-            root $W/html; try_files /index.json =404;
-        }
-    }
+$(gateway_server 18084 oms_auth)
 
     # (e) auth_request to the trivial NIO server, wired the same way
-    server {
-        listen 127.0.0.1:18086;
-        location = /_auth {
-            internal;
-            proxy_pass http://ceiling/auth;
-            proxy_http_version 1.1; proxy_set_header Connection "";
-            proxy_pass_request_body off; proxy_set_header Content-Length "";
-            proxy_set_header X-Original-URI \$request_uri; proxy_set_header X-Original-Method \$request_method;
-        }
-        location / {
-            auth_request /_auth;
-            auth_request_set \$oms_subject \$upstream_http_x_auth_subject;
-            auth_request_set \$oms_scope \$upstream_http_x_auth_scope;
-            add_header X-Auth-Subject \$oms_subject;
-            root $W/html; try_files /index.json =404;
-        }
-    }
+$(gateway_server 18086 ceiling)
 CONF
 sed 's/port: 18081/port: 18085/' "$W/auth.yaml" > "$W/ceiling.yaml"
 

@@ -227,13 +227,8 @@ import Testing
     @Test func theDefaultCommandLineCatchesAJKUFetchingVerifier() async throws {
         let stack = try await GatewayStack(weakness: .trustsKeyURLs)
         defer { stack.stop() }
-        // The gateway's upstream: an application that answers, not the suite's echo.
-        let backend = await Loopback.serve { listening in
-            let router = Router()
-            router.get("/**") { _, _ in "ok" }
-            try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: stack.upstreamPort)), onServerRunning: { listening($0.localAddress?.port ?? 0) }).runService()
-        }
-        defer { backend.task.cancel() }
+        let backend = await stack.startApplicationBackend()
+        defer { backend.cancel() }
         let out = stack.path("first-run")
         let token = try await stack.token()
         let result = try await OMSCommand.run([
@@ -257,12 +252,8 @@ import Testing
     @Test func aPassWithSkipsSaysSoAndCanFail() async throws {
         let stack = try await GatewayStack()
         defer { stack.stop() }
-        let backend = await Loopback.serve { listening in
-            let router = Router()
-            router.get("/**") { _, _ in "ok" }
-            try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: stack.upstreamPort)), onServerRunning: { listening($0.localAddress?.port ?? 0) }).runService()
-        }
-        defer { backend.task.cancel() }
+        let backend = await stack.startApplicationBackend()
+        defer { backend.cancel() }
         let token = try await stack.token()
         let base = [
             "conformance", "--gateway", stack.gateway, "--jwks", stack.jwks.path, "--signing-key", stack.path("ec-1/private.pem"),

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import JOSE
 import TestSupport
 import Testing
@@ -133,6 +134,17 @@ final class GatewayStack: @unchecked Sendable {
         ] + (soapBridge.map { ["--soap-bridge", $0] } ?? []) + extra)
         let data = FileManager.default.contents(atPath: "\(out)/results.json")
         return (result, data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })
+    }
+
+    /// The gateway's upstream as an application that answers 200 "ok", not the suite's echo:
+    /// what a security team's first run meets. Cancel the task to stop it.
+    func startApplicationBackend() async -> Task<Void, any Error> {
+        let port = upstreamPort
+        return await Loopback.serve { listening in
+            let router = Router()
+            router.get("/**") { _, _ in "ok" }
+            try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), onServerRunning: { listening($0.localAddress?.port ?? 0) }).runService()
+        }.task
     }
 
     /// The weak bridge (`weak-bridge.py`) on a port of its own, its Thunderhead the echo.
