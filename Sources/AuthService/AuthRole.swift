@@ -33,7 +33,7 @@ public final class AuthRole: Service, Sendable {
     /// anything: the ceiling `Benchmarks/auth-bench.sh` measures `oms auth` against. Only the
     /// benchmark's own executable starts it; `oms` has no way to.
     public static func benchmarkCeiling(configuration: AuthConfiguration, logger: Logger) -> AuthRole {
-        AuthRole(configuration: configuration, logger: logger, metrics: MetricsRegistry(), answering: { _, _ in CeilingHTTPHandler() })
+        AuthRole(configuration: configuration, logger: logger, metrics: MetricsRegistry(), answering: { _, timers in CeilingHTTPHandler(timers: timers) })
     }
 
     private init(

@@ -59,7 +59,8 @@ final class AuthDecider: Sendable {
         let slice: Substring
         // One pass over the bytes; nothing that is not even shaped like a JWS is worth an
         // OIDM call.
-        switch BearerToken.jws(from: request.authorization, maxBytes: policy.policy.maxBytes) {
+        let fields = request.firstAuthorization == nil ? 0 : 1 + request.moreAuthorization.count
+        switch BearerToken.jws(first: request.firstAuthorization, fields: fields, maxBytes: policy.policy.maxBytes) {
         case .failure(let reason): return .now(.deny(reason))
         case .success(let value): slice = value
         }
@@ -86,7 +87,7 @@ final class AuthDecider: Sendable {
         }
 
         if let identity = entry.identity {
-            return proceed(identity, entry.oidm, request, on: loop)
+            return proceed(identity, entry.oidm, request, on: loop, now: now)
         }
         // OIDM already said no: not worth a signature check. When the local checks said no
         // too, theirs is the reason counted: it says what is wrong (`bad_signature`, …).
@@ -121,10 +122,12 @@ final class AuthDecider: Sendable {
         return local.identity(of: token, verifier: verifier)
     }
 
-    private func proceed(_ identity: TokenIdentity, _ state: TokenCacheEntry.OIDMState, _ request: AuthRequest, on loop: any EventLoop) -> Answer {
+    /// `now`: the time the request was decided at, when it is decided at once (one clock read
+    /// per decision); an answer that waits for OIDM reads the clock when OIDM has answered.
+    private func proceed(_ identity: TokenIdentity, _ state: TokenCacheEntry.OIDMState, _ request: AuthRequest, on loop: any EventLoop, now: Double? = nil) -> Answer {
         switch state {
-        case .valid: return .now(finish(identity, .valid, request))
-        case .invalid: return .now(finish(identity, .invalid, request))
+        case .valid: return .now(finish(identity, .valid, request, now: now))
+        case .invalid: return .now(finish(identity, .invalid, request, now: now))
         case .pending(let future):
             // A local failure would have answered already; now only OIDM is awaited.
             return .later(future.hop(to: loop).map { verdict in self.finish(identity, verdict, request) })
@@ -132,14 +135,15 @@ final class AuthDecider: Sendable {
     }
 
     /// The checks that depend on the request and the clock: never cached.
-    private func finish(_ identity: TokenIdentity, _ verdict: OIDMVerdict, _ request: AuthRequest) -> AuthDecision {
+    private func finish(_ identity: TokenIdentity, _ verdict: OIDMVerdict, _ request: AuthRequest, now: Double? = nil) -> AuthDecision {
+        let now = now ?? clock()
         switch verdict {
         case .valid: break
         // Both say no: the local reason (`expired`, `not_yet_valid`) is the more precise one.
-        case .invalid: return .deny(policy.checkTime(identity, now: clock()) ?? .oidmRejected)
+        case .invalid: return .deny(policy.checkTime(identity, now: now) ?? .oidmRejected)
         case .unavailable: return .deny(.oidmUnavailable)
         }
-        if let reason = policy.checkTime(identity, now: clock()) { return .deny(reason) }
+        if let reason = policy.checkTime(identity, now: now) { return .deny(reason) }
         let required: [String]
         if routes.isEmpty {
             required = policy.policy.requiredScopes

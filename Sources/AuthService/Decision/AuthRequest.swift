@@ -3,13 +3,24 @@ import NIOHTTP1
 
 /// The parts of nginx's auth subrequest that the decision reads.
 public struct AuthRequest: Sendable {
-    public var authorization: [String]
+    /// Every `Authorization` field, in order.
+    public var authorization: [String] {
+        get { firstAuthorization.map { [$0] + moreAuthorization } ?? [] }
+        set {
+            firstAuthorization = newValue.first
+            moreAuthorization = Array(newValue.dropFirst())
+        }
+    }
+    /// Kept apart so that the usual request, one field, builds no array.
+    private(set) var firstAuthorization: String?
+    private(set) var moreAuthorization: [String] = []
     public var originalURI: String?
     public var originalMethod: String?
     public var requestID: String?
 
     public init(authorization: [String], originalURI: String? = nil, originalMethod: String? = nil, requestID: String? = nil) {
-        self.authorization = authorization
+        self.firstAuthorization = authorization.first
+        self.moreAuthorization = Array(authorization.dropFirst())
         self.originalURI = originalURI
         self.originalMethod = originalMethod
         self.requestID = requestID
@@ -19,7 +30,8 @@ public struct AuthRequest: Sendable {
     /// path): every `Authorization` field, the one field of `pathHeader` (two of them count as
     /// none), and the first `X-Original-Method` and `X-Request-Id`.
     init(headers: HTTPHeaders, pathHeader: PathHeader) {
-        var authorization: [String] = []
+        var first: String?
+        var more: [String] = []
         var path: String?
         var paths = 0
         var method: String?
@@ -27,7 +39,8 @@ public struct AuthRequest: Sendable {
         for (name, value) in headers {
             // The length first: most fields are none of these, and that costs one comparison.
             switch name.utf8.count {
-            case 13 where ASCIICase.equal(name, "Authorization"): authorization.append(value)
+            case 13 where ASCIICase.equal(name, "Authorization"):
+                if first == nil { first = value } else { more.append(value) }
             case 14 where ASCIICase.equal(name, pathHeader.rawValue):
                 paths += 1
                 path = value
@@ -36,10 +49,11 @@ public struct AuthRequest: Sendable {
             default: break
             }
         }
-        self.init(
-            authorization: authorization, originalURI: paths == 1 ? pathHeader.target(of: path) : nil,
-            originalMethod: method, requestID: RequestID.accept(requestID)
-        )
+        self.firstAuthorization = first
+        self.moreAuthorization = more
+        self.originalURI = paths == 1 ? pathHeader.target(of: path) : nil
+        self.originalMethod = method
+        self.requestID = RequestID.accept(requestID)
     }
 
     /// The request-target of an absolute URL (`X-Original-URL`, as ingress-nginx sends it):

@@ -50,12 +50,17 @@ enum BearerToken {
     /// with a table per byte; a header without contiguous storage takes the two checks.
     /// The token is a slice of the header (no copy): a cached decision needs only its digest.
     static func jws(from headers: [String], maxBytes: Int) -> Result<Substring, DenyReason> {
-        guard let header = headers.first else { return .failure(.missingToken) }
-        guard headers.count == 1 else { return .failure(.duplicateAuthorization) }
+        jws(first: headers.first, fields: headers.count, maxBytes: maxBytes)
+    }
+
+    /// The same from the first field and the number of fields (no array on the hot path).
+    static func jws(first: String?, fields: Int, maxBytes: Int) -> Result<Substring, DenyReason> {
+        guard let header = first else { return .failure(.missingToken) }
+        guard fields == 1 else { return .failure(.duplicateAuthorization) }
         if let answer = header.utf8.withContiguousStorageIfAvailable({ jws(in: $0, maxBytes: maxBytes) }) {
             return answer.map { start in Substring(header.utf8.dropFirst(start)) }
         }
-        switch extract(from: headers, maxBytes: maxBytes) {
+        switch extract(from: [header], maxBytes: maxBytes) {
         case .failure(let reason): return .failure(reason)
         case .success(let token): return looksLikeJWS(token) ? .success(Substring(token)) : .failure(.malformed)
         }
