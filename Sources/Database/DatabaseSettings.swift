@@ -60,8 +60,7 @@ public struct DatabaseSettings: Sendable, Equatable {
     /// libpq's `prefer` and `require` do not check who answers; on anything but loopback that
     /// is worth a line at every start.
     private static func warnAboutUnverifiedTLS(_ endpoint: DatabaseURL.PostgresEndpoint, reader: ConfigReader) {
-        let loopback = ["127.0.0.1", "::1", "localhost"].contains(endpoint.host)
-        guard !loopback else { return }
+        guard !LoopbackHost.contains(endpoint.host) else { return }
         switch endpoint.sslMode {
         case .disable:
             reader.warn("database.url", "sslmode=disable: the connection to \(endpoint.host) is plain text")

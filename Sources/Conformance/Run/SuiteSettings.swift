@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Foundation
 
 /// Where and how the suite runs.
@@ -37,8 +38,7 @@ public struct SuiteSettings: Sendable {
     /// (`given`) nothing says how it would.
     public static func attackerUnreachable(gateway: String, attacker: String, given: Bool) -> String? {
         guard !given, let gatewayHost = URL(string: gateway)?.host, let attackerHost = URL(string: attacker)?.host else { return nil }
-        let loopback = { (host: String) in host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]" }
-        guard !loopback(gatewayHost), loopback(attackerHost) else { return nil }
+        guard !LoopbackHost.contains(gatewayHost), LoopbackHost.contains(attackerHost) else { return nil }
         return "the gateway (\(gatewayHost)) is not on this machine, so it cannot reach the attacker's server at \(attacker): give --attacker-url with an address it reaches (and --echo-listen to listen there)"
     }
 

@@ -95,7 +95,8 @@ enum KafkaConnection {
         return properties
     }
 
+    /// Every broker (`host:port`) on this machine.
     private static func isLoopback(_ brokers: [String]) -> Bool {
-        brokers.allSatisfy { $0.hasPrefix("127.") || $0.hasPrefix("localhost:") }
+        brokers.allSatisfy { LoopbackHost.contains(String($0.prefix { $0 != ":" })) }
     }
 }

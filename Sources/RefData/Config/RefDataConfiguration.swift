@@ -75,7 +75,7 @@ public struct RefDataConfiguration: Sendable {
         case (_, let password?): endpoint.credentials = RedisCredentials(username: username, password: password.value)
         case (.some, nil): throw ConfigError(key: "redis.username", "needs redis.password or redis.password_file")
         }
-        if endpoint.credentials != nil, endpoint.tls == nil, !["127.0.0.1", "::1", "localhost"].contains(endpoint.host) {
+        if endpoint.credentials != nil, endpoint.tls == nil, !LoopbackHost.contains(endpoint.host) {
             reader.warn("redis.url", "the Redis password goes to \(endpoint.host) in plain text: use rediss://")
         }
         return endpoint
