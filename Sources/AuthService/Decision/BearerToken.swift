@@ -76,34 +76,37 @@ enum BearerToken {
         let length = bytes.count - start
         guard length <= maxBytes else { return .failure(.tokenTooLarge) }
         guard length > 0 else { return .failure(.missingToken) }
+        // No branch per byte: the flags of every byte are gathered, and the dots counted.
+        var seen: UInt8 = 0
         var dots = 0
-        var urlSafe = true
-        // Read once: every access to a static goes through its lazy initialisation check.
-        let classes = tokenClass
-        for index in start..<bytes.count {
-            switch classes[Int(bytes[index])] {
-            case .url: continue
-            case .dot: dots += 1
-            case .b64: urlSafe = false
-            case .invalid: return .failure(.malformed)
+        tokenFlags.withUnsafeBufferPointer { flags in
+            for index in start..<bytes.count {
+                let flag = flags[Int(bytes[index])]
+                seen |= flag
+                dots &+= Int(flag & TokenByte.dot)
             }
         }
-        guard urlSafe, dots == 2 else { return .failure(.malformed) }
+        guard seen & (TokenByte.invalid | TokenByte.b64) == 0, dots == 2 else { return .failure(.malformed) }
         return .success(start)
     }
 
-    /// What each byte can be in a bearer token (RFC 6750 b64token) and in a compact JWS.
-    private enum TokenByte { case url, dot, b64, invalid }
+    /// What each byte can be in a bearer token (RFC 6750 b64token) and in a compact JWS, as
+    /// flags: none for a base64url character.
+    private enum TokenByte {
+        static let dot: UInt8 = 1
+        /// A b64token character, but not base64url: not a compact JWS.
+        static let b64: UInt8 = 2
+        static let invalid: UInt8 = 4
+    }
 
-    private static let tokenClass: [TokenByte] = (0...255).map { value in
+    private static let tokenFlags: [UInt8] = (0...255).map { value in
         switch UInt8(value) {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
              UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-            .url
-        case UInt8(ascii: "."): .dot
-        // A b64token, but not base64url: not a compact JWS.
-        case UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="): .b64
-        default: .invalid
+            0
+        case UInt8(ascii: "."): TokenByte.dot
+        case UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="): TokenByte.b64
+        default: TokenByte.invalid
         }
     }
 }

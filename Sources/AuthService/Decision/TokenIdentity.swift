@@ -1,7 +1,9 @@
 /// What the local checks learned from a token whose signature, issuer, audience and domain
 /// passed. It is cached with the token; the clock-dependent claims are kept as numbers and
-/// re-checked on every request.
-package struct TokenIdentity: Sendable {
+/// re-checked on every request. A class: it travels from the cache entry through the decision
+/// to the answer on every request, and one reference moves where a copy would retain each of
+/// its fields.
+package final class TokenIdentity: Sendable {
     let subject: String
     let domain: String
     let scopes: Set<String>
@@ -11,7 +13,7 @@ package struct TokenIdentity: Sendable {
     let notBefore: Double?
     let issuedAt: Double?
     /// The whole 200 response for a keep-alive connection, built once per token.
-    private(set) var allowResponse: [UInt8] = []
+    let allowResponse: [UInt8]
 
     init(subject: String, domain: String, scopes: Set<String>, scopeHeader: String, client: String, expiresAt: Double, notBefore: Double?, issuedAt: Double?) {
         self.subject = subject
@@ -22,6 +24,6 @@ package struct TokenIdentity: Sendable {
         self.expiresAt = expiresAt
         self.notBefore = notBefore
         self.issuedAt = issuedAt
-        self.allowResponse = ResponseBytes.allow(self, close: false)
+        self.allowResponse = ResponseBytes.allowResponse(subject: subject, domain: domain, scopeHeader: scopeHeader, client: client, close: false)
     }
 }

@@ -4,11 +4,15 @@ enum ResponseBytes {
     static let realm = "oms"
 
     static func allow(_ identity: TokenIdentity, close: Bool) -> [UInt8] {
+        allowResponse(subject: identity.subject, domain: identity.domain, scopeHeader: identity.scopeHeader, client: identity.client, close: close)
+    }
+
+    static func allowResponse(subject: String, domain: String, scopeHeader: String, client: String, close: Bool) -> [UInt8] {
         var text = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
-        text += "X-Auth-Subject: \(identity.subject)\r\n"
-        text += "X-Auth-Domain: \(identity.domain)\r\n"
-        text += "X-Auth-Scope: \(identity.scopeHeader)\r\n"
-        text += "X-Auth-Client: \(identity.client)\r\n"
+        text += "X-Auth-Subject: \(subject)\r\n"
+        text += "X-Auth-Domain: \(domain)\r\n"
+        text += "X-Auth-Scope: \(scopeHeader)\r\n"
+        text += "X-Auth-Client: \(client)\r\n"
         if close { text += "Connection: close\r\n" }
         return Array((text + "\r\n").utf8)
     }
