@@ -68,6 +68,19 @@ import Testing
         let big = String(repeating: "A", count: 20_000)
         #expect(try await stack.auth("\(big).\(big).\(big)").status == 401)
 
+        // Bearer tokens not shaped like a compact JWS: refused as malformed, each time it is
+        // sent, before the cache and OIDM are asked (no entry, no call).
+        let validations = try await stack.oidmValidations()
+        let misses = try await stack.counter("oms_auth_cache_total{result=\"miss\"}")
+        let shapes = ["abc.def", "a.b.c.d", "a+b.c.d", "a~b.c.d", "a.b.c=", "a/b.c.d"]
+        let malformed = try await stack.counter("oms_auth_decisions_total{outcome=\"deny_401\",reason=\"malformed\"}")
+        for shape in shapes + shapes {
+            #expect(try await stack.auth(shape).status == 401, "\(shape)")
+        }
+        #expect(try await stack.counter("oms_auth_decisions_total{outcome=\"deny_401\",reason=\"malformed\"}") == malformed + 2 * shapes.count)
+        #expect(try await stack.counter("oms_auth_cache_total{result=\"miss\"}") == misses)
+        #expect(try await stack.oidmValidations() == validations)
+
         // Raw requests no HTTP client library would send.
         let token = try stack.issuer.token()
         let two = RawHTTP.exchange(port: stack.authPort, Array("GET /auth HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nAuthorization: Bearer \(token)\r\n\r\n".utf8))

@@ -57,16 +57,25 @@ final class TokenCache: Sendable {
     /// stored atomically, so exactly one caller starts the OIDM call.
     func entry(for digest: TokenDigest, now: Double, orInsert start: () -> TokenCacheEntry?) -> (entry: TokenCacheEntry?, inserted: Bool) {
         let (found, size) = entries.withLock { cache -> ((TokenCacheEntry?, Bool), (Int, Int)?) in
-            if let entry = cache.value(for: digest) {
-                if case .pending = entry.oidm { return ((entry, false), nil) }
-                if entry.expiresAt > now { return ((entry, false), nil) }
-            }
+            if let entry = Self.live(digest, now: now, in: &cache) { return ((entry, false), nil) }
             guard let fresh = start() else { return ((nil, false), nil) }
             cache.set(fresh, for: digest, cost: Self.cost(of: fresh.identity))
             return ((fresh, true), (cache.count, cache.totalCost))
         }
         if let size { recordSize(size) }
         return found
+    }
+
+    /// The live entry for `digest`, if there is one; nothing is stored.
+    func live(_ digest: TokenDigest, now: Double) -> TokenCacheEntry? {
+        entries.withLock { Self.live(digest, now: now, in: &$0) }
+    }
+
+    /// An entry whose OIDM call is in flight, or one not yet expired (marked most recently used).
+    private static func live(_ digest: TokenDigest, now: Double, in cache: inout LRUCache<TokenDigest, TokenCacheEntry>) -> TokenCacheEntry? {
+        guard let entry = cache.value(for: digest) else { return nil }
+        if case .pending = entry.oidm { return entry }
+        return entry.expiresAt > now ? entry : nil
     }
 
     func setIdentity(_ identity: TokenIdentity, for digest: TokenDigest) {

@@ -57,34 +57,42 @@ final class AuthDecider: Sendable {
 
     private func decideUnrecorded(_ request: AuthRequest, on loop: any EventLoop) -> Answer {
         let slice: Substring
-        // One pass over the bytes; nothing that is not even shaped like a JWS is worth an
-        // OIDM call.
         let fields = request.firstAuthorization == nil ? 0 : 1 + request.moreAuthorization.count
-        switch BearerToken.jws(first: request.firstAuthorization, fields: fields, maxBytes: policy.policy.maxBytes) {
+        switch BearerToken.token(first: request.firstAuthorization, fields: fields, maxBytes: policy.policy.maxBytes) {
         case .failure(let reason): return .now(.deny(reason))
         case .success(let value): slice = value
         }
 
         let now = clock()
         let digest = TokenDigest(slice.utf8)
-        var promise: EventLoopPromise<OIDMVerdict>?
-        let (found, inserted) = cache.entry(for: digest, now: now) {
-            // Nothing cached: this request makes the one OIDM call, unless the breaker is open.
-            guard breaker.allowCall() else { return nil }
-            let started = loop.makePromise(of: OIDMVerdict.self)
-            promise = started
-            return TokenCacheEntry(identity: nil, oidm: .pending(started.futureResult), expiresAt: .infinity)
+        let entry: TokenCacheEntry
+        var missed = false
+        if let cached = cache.live(digest, now: now) {
+            // Only a token shaped like a compact JWS is ever stored: a hit needs no shape check.
+            entry = cached
+        } else {
+            // Nothing that is not even shaped like a JWS is worth an OIDM call, or an entry.
+            guard BearerToken.isCompactJWS(slice) else { return .now(.deny(.malformed)) }
+            var promise: EventLoopPromise<OIDMVerdict>?
+            let (found, inserted) = cache.entry(for: digest, now: now) {
+                // Nothing cached: this request makes the one OIDM call, unless the breaker is open.
+                guard breaker.allowCall() else { return nil }
+                let started = loop.makePromise(of: OIDMVerdict.self)
+                promise = started
+                return TokenCacheEntry(identity: nil, oidm: .pending(started.futureResult), expiresAt: .infinity)
+            }
+            guard let found else {
+                metrics.oidmBreakerRejected.increment()
+                return .now(.deny(.oidmUnavailable))
+            }
+            if inserted, let promise {
+                missed = true
+                metrics.cacheMisses.increment()
+                startOIDMCall(token: String(slice), digest: digest, requestID: request.requestID, promise: promise)
+            }
+            entry = found
         }
-        guard let entry = found else {
-            metrics.oidmBreakerRejected.increment()
-            return .now(.deny(.oidmUnavailable))
-        }
-        if inserted, let promise {
-            metrics.cacheMisses.increment()
-            startOIDMCall(token: String(slice), digest: digest, requestID: request.requestID, promise: promise)
-        } else if entry.identity != nil, case .valid = entry.oidm {
-            metrics.cacheHits.increment()
-        }
+        if !missed, entry.identity != nil, case .valid = entry.oidm { metrics.cacheHits.increment() }
 
         if let identity = entry.identity {
             return proceed(identity, entry.oidm, request, on: loop, now: now)

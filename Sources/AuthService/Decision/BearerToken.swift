@@ -44,30 +44,41 @@ enum BearerToken {
         return dots == 2
     }
 
-    /// `extract` and `looksLikeJWS` in one pass over the bytes, for the decision's hot path:
-    /// the token when it is a bearer token shaped like a compact JWS, else the reason (the
-    /// same reasons the two give, in the same order). Works on the header's contiguous bytes
-    /// with a table per byte; a header without contiguous storage takes the two checks.
-    /// The token is a slice of the header (no copy): a cached decision needs only its digest.
+    /// `extract` and `looksLikeJWS` in one pass over the bytes: the token when it is a bearer
+    /// token shaped like a compact JWS, else the reason (the same reasons the two give, in the
+    /// same order). Works on the header's contiguous bytes, the token's with a table per byte;
+    /// a header without contiguous storage takes the two checks. The token is a slice of the
+    /// header (no copy).
     static func jws(from headers: [String], maxBytes: Int) -> Result<Substring, DenyReason> {
         jws(first: headers.first, fields: headers.count, maxBytes: maxBytes)
     }
 
     /// The same from the first field and the number of fields (no array on the hot path).
     static func jws(first: String?, fields: Int, maxBytes: Int) -> Result<Substring, DenyReason> {
+        token(first: first, fields: fields, maxBytes: maxBytes).flatMap { token in
+            isCompactJWS(token) ? .success(token) : .failure(.malformed)
+        }
+    }
+
+    /// `jws` without the shape check: the bearer token's bytes, or why there is none. For the
+    /// decision's hot path, which looks the token up in the cache first: a cached token had
+    /// its shape checked before it was stored, and only a token not found needs the check.
+    static func token(first: String?, fields: Int, maxBytes: Int) -> Result<Substring, DenyReason> {
         guard let header = first else { return .failure(.missingToken) }
         guard fields == 1 else { return .failure(.duplicateAuthorization) }
-        if let answer = header.utf8.withContiguousStorageIfAvailable({ jws(in: $0, maxBytes: maxBytes) }) {
+        if let answer = header.utf8.withContiguousStorageIfAvailable({ tokenStart(in: $0, maxBytes: maxBytes) }) {
             return answer.map { start in Substring(header.utf8.dropFirst(start)) }
         }
         switch extract(from: [header], maxBytes: maxBytes) {
         case .failure(let reason): return .failure(reason)
-        case .success(let token): return looksLikeJWS(token) ? .success(Substring(token)) : .failure(.malformed)
+        // `extract` checked the b64token bytes; `isCompactJWS` checks them again.
+        case .success(let token): return .success(Substring(token))
         }
     }
 
-    /// Where the token starts in the header's bytes, or why it is refused.
-    private static func jws(in bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> Result<Int, DenyReason> {
+    /// Where the token starts in the header's bytes, or why there is none: the scheme, the
+    /// length, an empty token. What the bytes are is `isCompactJWS`'s question.
+    private static func tokenStart(in bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> Result<Int, DenyReason> {
         guard bytes.count > 7 else { return .failure(bytes.isEmpty ? .missingToken : .badScheme) }
         guard ASCIICase.hasPrefix(bytes, "bearer") else { return .failure(.badScheme) }
         guard bytes[6] == UInt8(ascii: " ") else { return .failure(.badScheme) }
@@ -76,18 +87,28 @@ enum BearerToken {
         let length = bytes.count - start
         guard length <= maxBytes else { return .failure(.tokenTooLarge) }
         guard length > 0 else { return .failure(.missingToken) }
+        return .success(start)
+    }
+
+    /// Whether a token's bytes are a compact JWS: base64url and exactly two dots (RFC 7515
+    /// §7.1). Anything else a bearer token may hold, or may not, is `malformed`.
+    static func isCompactJWS(_ token: Substring) -> Bool {
+        if let answer = token.utf8.withContiguousStorageIfAvailable(isCompactJWS) { return answer }
+        return looksLikeJWS(String(token))
+    }
+
+    private static func isCompactJWS(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         // No branch per byte: the flags of every byte are gathered, and the dots counted.
         var seen: UInt8 = 0
         var dots = 0
         tokenFlags.withUnsafeBufferPointer { flags in
-            for index in start..<bytes.count {
-                let flag = flags[Int(bytes[index])]
+            for byte in bytes {
+                let flag = flags[Int(byte)]
                 seen |= flag
                 dots &+= Int(flag & TokenByte.dot)
             }
         }
-        guard seen & (TokenByte.invalid | TokenByte.b64) == 0, dots == 2 else { return .failure(.malformed) }
-        return .success(start)
+        return seen & (TokenByte.invalid | TokenByte.b64) == 0 && dots == 2
     }
 
     /// What each byte can be in a bearer token (RFC 6750 b64token) and in a compact JWS, as
