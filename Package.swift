@@ -208,7 +208,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime", "TLS", "TestSupport"]),
+        .testTarget(
+            name: "EdgeRuntimeTests",
+            dependencies: ["EdgeRuntime", "TLS", "TestSupport", "Curl", "JSON", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         // Loopback sockets and child processes for the tests that need real servers.
         .target(
             name: "TestSupport",

@@ -3,11 +3,13 @@ import EdgeRuntime
 import Hummingbird
 import Kafka
 import Logging
+import ServiceLifecycle
 
 /// The core: durable intake and status of document requests on the OMS database.
-public struct CoreRole: Sendable {
+public struct CoreRole: HTTPRole {
     public let configuration: CoreConfiguration
     public let metrics: MetricsRegistry
+    public let logger: Logger
     public let store: any CoreStore
     /// The scheduled jobs; run them as a service beside the HTTP server.
     public let jobs: JobRunner
@@ -41,15 +43,12 @@ public struct CoreRole: Sendable {
         } catch {
             preconditionFailure("the operator page's template does not parse: \(error)")
         }
-        return CoreRole(configuration: configuration, metrics: metrics, store: store, jobs: jobs, relay: relay, page: page)
+        return CoreRole(configuration: configuration, metrics: metrics, logger: logger, store: store, jobs: jobs, relay: relay, page: page)
     }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router(context: EdgeRequestContext.self)
-        router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: NotFoundAsJSON())
         let (store, relay, jobs) = (self.store, self.relay, configuration.jobs.enabled ? self.jobs : nil)
-        router.addOperationalRoutes(metrics: metrics) {
+        let router = Router.edge(metrics: metrics) {
             var checks = await jobs?.upstreamChecks() ?? [:]
             if let relay {
                 // Kafka down is not "not ready": events wait in the outbox and nothing is lost.
@@ -68,6 +67,11 @@ public struct CoreRole: Sendable {
         CoreRoutes(store: store, maxBodyBytes: configuration.maxBodyBytes).add(to: router)
         OpsRoutes(store: store, page: page).add(to: router)
         return router.application(server: configuration.server, logger: logger, onListening: onListening)
+    }
+
+    /// The jobs (when `jobs.enabled`) and the outbox relay (when Kafka is configured).
+    public var companions: [any Service] {
+        (configuration.jobs.enabled ? [jobs] : []) + (relay.map { [$0] } ?? [])
     }
 
     public func shutdown() async {

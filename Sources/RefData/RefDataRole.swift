@@ -5,10 +5,11 @@ import Logging
 import Redis
 
 /// `oms refdata`: reference data over REST on the OMS database, with Redis cache-aside.
-public struct RefDataRole: Sendable {
+public struct RefDataRole: HTTPRole {
     public let configuration: RefDataConfiguration
     public let metrics: MetricsRegistry
     public let service: RefDataService
+    public let logger: Logger
 
     /// Opens and migrates the database and connects the caches; a database that cannot be
     /// opened or migrated stops start-up (Redis may be down: reads then use the database).
@@ -46,15 +47,12 @@ public struct RefDataRole: Sendable {
         }
         let service = RefDataService(store: store, redis: redis, near: near, subscriber: subscriber, metrics: counters)
         service.start()
-        return RefDataRole(configuration: configuration, metrics: metrics, service: service)
+        return RefDataRole(configuration: configuration, metrics: metrics, service: service, logger: logger)
     }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router(context: EdgeRequestContext.self)
-        router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: NotFoundAsJSON())
         let service = self.service
-        router.addOperationalRoutes(metrics: metrics) {
+        let router = Router.edge(metrics: metrics) {
             let problem = await service.databaseProblem()
             var checks = ["database": problem ?? "ok"]
             if let serving = service.redisServing {

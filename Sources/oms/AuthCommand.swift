@@ -26,22 +26,18 @@ struct AuthCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The YAML configuration file.")
-    var config: String?
-    @Flag(name: .long, help: "Check the configuration (file, OMS_* variables and the files they name: CA bundles, certificates, keys, secrets) and exit: 0 when it is valid.")
-    var check = false
+    @OptionGroup var options: RoleOptions
 
     func run() async throws {
-        let reader = RoleStartup.reader(file: config)
-        let logger = RoleStartup.logger("oms.auth", reader: reader)
-        let configuration = RoleStartup.build(reader, checkOnly: check) { (reader) throws(ConfigError) in try AuthConfiguration(reader: reader) }
-        if check { return RoleStartup.configurationIsValid(reader) }
-        let role = AuthRole(configuration: configuration, logger: logger)
-        do {
-            try await role.start()
-        } catch {
-            RoleStartup.fail("cannot start: \(error)")
+        try await options.run("oms.auth", configure: AuthConfiguration.init(reader:)) { configuration, logger in
+            let role = AuthRole(configuration: configuration, logger: logger)
+            // Started before the service group runs, so that a failure is one line and exit 2.
+            do {
+                try await role.start()
+            } catch {
+                RoleStartup.fail("cannot start: \(error)")
+            }
+            return role
         }
-        try await RoleRunner.run([role], logger: logger)
     }
 }

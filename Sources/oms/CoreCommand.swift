@@ -33,21 +33,11 @@ struct CoreCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The YAML configuration file.")
-    var config: String?
-    @Flag(name: .long, help: "Check the configuration (file, OMS_* variables and the files they name: CA bundles, certificates, keys, secrets) and exit: 0 when it is valid.")
-    var check = false
+    @OptionGroup var options: RoleOptions
 
     func run() async throws {
-        let reader = RoleStartup.reader(file: config)
-        let logger = RoleStartup.logger("oms.core", reader: reader)
-        let configuration = RoleStartup.build(reader, checkOnly: check) { (reader) throws(ConfigError) in try CoreConfiguration(reader: reader) }
-        if check { return RoleStartup.configurationIsValid(reader) }
-        let role = await RoleStartup.orFail { try await CoreRole.start(configuration: configuration, logger: logger) }
-        var services: [any Service] = [role.application(logger: logger)]
-        if configuration.jobs.enabled { services.append(role.jobs) }
-        if let relay = role.relay { services.append(relay) }
-        try await RoleRunner.run(services, logger: logger)
-        await role.shutdown()
+        try await options.run("oms.core", configure: CoreConfiguration.init(reader:)) { configuration, logger in
+            try await CoreRole.start(configuration: configuration, logger: logger)
+        }
     }
 }

@@ -61,24 +61,22 @@ struct DevCommand: AsyncParsableCommand {
         let oidm = RoleStartup.orFail { try OIDMEmulator(configuration: oidmSettings) }
         let thunderhead = RoleStartup.orFail { try ThunderheadEmulator(configuration: thunderheadSettings) }
         let bridge = RoleStartup.orFail { try SOAPBridgeRole(configuration: configurations.bridge) }
-        let conformanceBridge = RoleStartup.orFail { try SOAPBridgeRole(configuration: configurations.conformanceBridge) }
+        let conformanceBridge = RoleStartup.orFail {
+            try SOAPBridgeRole(configuration: configurations.conformanceBridge, logger: Logger(label: "oms.soap-bridge.conformance"))
+        }
         let refdata = await RoleStartup.orFail { try await RefDataRole.start(configuration: configurations.refdata, logger: Logger(label: "oms.refdata")) }
         let core = await RoleStartup.orFail { try await CoreRole.start(configuration: configurations.core, logger: Logger(label: "oms.core")) }
         let auth = AuthRole(configuration: configurations.auth, logger: Logger(label: "oms.auth"))
         await RoleStartup.orFail { try await auth.start() }
 
+        // Each role closes what it owns when it ends.
         let listening = AsyncStream<Int>.makeStream()
         let onListening: @Sendable (Int) async -> Void = { listening.continuation.yield($0) }
-        var services: [any Service] = [
-            oidm.application(logger: Logger(label: "oms.emulate.oidm"), onListening: onListening),
-            thunderhead.application(logger: Logger(label: "oms.emulate.thunderhead"), onListening: onListening),
-            bridge.application(logger: Logger(label: "oms.soap-bridge"), onListening: onListening),
-            conformanceBridge.application(logger: Logger(label: "oms.soap-bridge.conformance"), onListening: onListening),
-            refdata.application(logger: Logger(label: "oms.refdata"), onListening: onListening),
-            core.application(logger: Logger(label: "oms.core"), onListening: onListening),
-            auth, core.jobs,
+        let services: [any Service] = [
+            oidm.service(onListening: onListening), thunderhead.service(onListening: onListening),
+            bridge.service(onListening: onListening), conformanceBridge.service(onListening: onListening),
+            refdata.service(onListening: onListening), core.service(onListening: onListening), auth,
         ]
-        if let relay = core.relay { services.append(relay) }
         let servers = 6
         let announcement = Task {
             var count = 0
@@ -94,10 +92,6 @@ struct DevCommand: AsyncParsableCommand {
         } catch {
             RoleStartup.fail("a role stopped: \(error)")
         }
-        await bridge.shutdown()
-        await conformanceBridge.shutdown()
-        await refdata.shutdown()
-        await core.shutdown()
         logger.info("stopped")
     }
 }

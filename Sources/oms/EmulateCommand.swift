@@ -24,8 +24,7 @@ struct OIDMCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The YAML configuration file.")
-    var config: String?
+    @OptionGroup var options: RoleOptions
     @Option(name: .long, help: "Port to listen on (overrides server.port).")
     var port: Int?
     @Option(name: .long, help: "JWKS file of the keys whose tokens are valid (overrides jwks.file).")
@@ -34,16 +33,15 @@ struct OIDMCommand: AsyncParsableCommand {
     var delayMs: Int?
 
     func run() async throws {
-        let reader = RoleStartup.reader(file: config)
-        let logger = RoleStartup.logger("oms.emulate.oidm", reader: reader)
-        var configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try OIDMEmulatorConfiguration(reader: reader) }
-        if let port { configuration.server.port = port }
-        if let jwks { configuration.jwksFile = jwks }
-        if let delayMs { configuration.delayMs = delayMs }
-        let emulator = RoleStartup.orFail {
+        try await options.run("oms.emulate.oidm") { (reader) throws(ConfigError) in
+            var configuration = try OIDMEmulatorConfiguration(reader: reader)
+            if let port { configuration.server.port = port }
+            if let jwks { configuration.jwksFile = jwks }
+            if let delayMs { configuration.delayMs = delayMs }
             try configuration.validate()
-            return try OIDMEmulator(configuration: configuration)
+            return configuration
+        } start: { configuration, logger in
+            try OIDMEmulator(configuration: configuration, logger: logger)
         }
-        try await emulator.application(logger: logger).runService()
     }
 }

@@ -26,18 +26,11 @@ struct RefDataCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The YAML configuration file.")
-    var config: String?
-    @Flag(name: .long, help: "Check the configuration (file, OMS_* variables and the files they name: CA bundles, certificates, keys, secrets) and exit: 0 when it is valid.")
-    var check = false
+    @OptionGroup var options: RoleOptions
 
     func run() async throws {
-        let reader = RoleStartup.reader(file: config)
-        let logger = RoleStartup.logger("oms.refdata", reader: reader)
-        let configuration = RoleStartup.build(reader, checkOnly: check) { (reader) throws(ConfigError) in try RefDataConfiguration(reader: reader) }
-        if check { return RoleStartup.configurationIsValid(reader) }
-        let role = await RoleStartup.orFail { try await RefDataRole.start(configuration: configuration, logger: logger) }
-        try await role.application(logger: logger).runService()
-        await role.shutdown()
+        try await options.run("oms.refdata", configure: RefDataConfiguration.init(reader:)) { configuration, logger in
+            try await RefDataRole.start(configuration: configuration, logger: logger)
+        }
     }
 }

@@ -21,18 +21,11 @@ struct SOAPBridgeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The YAML configuration file.")
-    var config: String?
-    @Flag(name: .long, help: "Check the configuration (file, OMS_* variables and the files they name: CA bundles, certificates, keys, secrets) and exit: 0 when it is valid.")
-    var check = false
+    @OptionGroup var options: RoleOptions
 
     func run() async throws {
-        let reader = RoleStartup.reader(file: config)
-        let logger = RoleStartup.logger("oms.soap-bridge", reader: reader)
-        let configuration = RoleStartup.build(reader, checkOnly: check) { (reader) throws(ConfigError) in try BridgeConfiguration(reader: reader) }
-        if check { return RoleStartup.configurationIsValid(reader) }
-        let role = RoleStartup.orFail { try SOAPBridgeRole(configuration: configuration) }
-        try await role.application(logger: logger).runService()
-        await role.shutdown()
+        try await options.run("oms.soap-bridge", configure: BridgeConfiguration.init(reader:)) { configuration, logger in
+            try SOAPBridgeRole(configuration: configuration, logger: logger)
+        }
     }
 }

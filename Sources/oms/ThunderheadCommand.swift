@@ -21,8 +21,7 @@ struct ThunderheadCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The YAML configuration file.")
-    var config: String?
+    @OptionGroup var options: RoleOptions
     @Option(name: .long, help: "Port to listen on (overrides server.port).")
     var port: Int?
     @Option(name: .long, help: "Username every call must carry (overrides username).")
@@ -35,18 +34,17 @@ struct ThunderheadCommand: AsyncParsableCommand {
     var wsdl: String?
 
     func run() async throws {
-        let reader = RoleStartup.reader(file: config)
-        let logger = RoleStartup.logger("oms.emulate.thunderhead", reader: reader)
-        var configuration = RoleStartup.build(reader) { (reader) throws(ConfigError) in try ThunderheadEmulatorConfiguration(reader: reader) }
-        if let port { configuration.server.port = port }
-        if let username { configuration.username = username }
-        if let password { configuration.password = password }
-        if let completeAfterMs { configuration.completeAfterMs = completeAfterMs }
-        if let wsdl { configuration.wsdlFile = wsdl }
-        let emulator = RoleStartup.orFail {
+        try await options.run("oms.emulate.thunderhead") { (reader) throws(ConfigError) in
+            var configuration = try ThunderheadEmulatorConfiguration(reader: reader)
+            if let port { configuration.server.port = port }
+            if let username { configuration.username = username }
+            if let password { configuration.password = password }
+            if let completeAfterMs { configuration.completeAfterMs = completeAfterMs }
+            if let wsdl { configuration.wsdlFile = wsdl }
             try configuration.validate()
-            return try ThunderheadEmulator(configuration: configuration)
+            return configuration
+        } start: { configuration, logger in
+            try ThunderheadEmulator(configuration: configuration, logger: logger)
         }
-        try await emulator.application(logger: logger).runService()
     }
 }

@@ -13,35 +13,29 @@ struct CoreRoutes: Sendable {
     static let maxPageSize = 1000
 
     func add(to router: Router<EdgeRequestContext>) {
-        router.post("/v1/requests") { request, context in
-            await APIError.answer(context.logger) { () throws(APIError) in try await intake(request) }
+        router.post("/v1/requests") { request, _ in
+            try await intake(request)
         }
-        router.get("/v1/requests") { request, context in
-            await APIError.answer(context.logger) { () throws(APIError) in try await list(request) }
+        router.get("/v1/requests") { request, _ in
+            try await list(request)
         }
         router.get("/v1/requests/:id") { _, context in
-            await APIError.answer(context.logger) { () throws(APIError) in
-                let id = try Self.requestID(context)
-                guard let record = try await APIError.database({ () throws(DatabaseError) in try await store.request(id: id) }) else { throw Self.notFound(id) }
-                var out = ""
-                RequestJSON.append(record, history: true, to: &out)
-                return Response.json(.ok, out)
-            }
+            let id = try Self.requestID(context)
+            guard let record = try await APIError.database({ () throws(DatabaseError) in try await store.request(id: id) }) else { throw Self.notFound(id) }
+            var out = ""
+            RequestJSON.append(record, history: true, to: &out)
+            return Response.json(.ok, out)
         }
         router.post("/v1/requests/:id/rerun") { _, context in
-            await APIError.answer(context.logger) { () throws(APIError) in
-                let id = try Self.requestID(context)
-                let status = try await Self.rerun(id, store)
-                return Response.json(.accepted, "{\"id\":\"\(id)\",\"status\":\"\(status.rawValue)\"}")
-            }
+            let id = try Self.requestID(context)
+            let status = try await Self.rerun(id, store)
+            return Response.json(.accepted, "{\"id\":\"\(id)\",\"status\":\"\(status.rawValue)\"}")
         }
         router.get("/v1/requests/:id/errors") { _, context in
-            await APIError.answer(context.logger) { () throws(APIError) in
-                let id = try Self.requestID(context)
-                guard try await APIError.database({ () throws(DatabaseError) in try await store.request(id: id) }) != nil else { throw Self.notFound(id) }
-                let failures = try await APIError.database { () throws(DatabaseError) in try await store.failures(id: id) }
-                return Response.json(.ok, RequestJSON.failures(id, failures))
-            }
+            let id = try Self.requestID(context)
+            guard try await APIError.database({ () throws(DatabaseError) in try await store.request(id: id) }) != nil else { throw Self.notFound(id) }
+            let failures = try await APIError.database { () throws(DatabaseError) in try await store.failures(id: id) }
+            return Response.json(.ok, RequestJSON.failures(id, failures))
         }
     }
 

@@ -13,18 +13,14 @@ struct OpsRoutes: Sendable {
     static let maxRows = 200
 
     func add(to router: Router<EdgeRequestContext>) {
-        router.get("/ops") { request, context in
-            await APIError.answer(context.logger) { () throws(APIError) in
-                let notice = request.uri.queryParameters["rerun"].map { "Request \(String($0)) was sent back to work." }
-                return try await render(notice: notice)
-            }
+        router.get("/ops") { request, _ in
+            let notice = request.uri.queryParameters["rerun"].map { "Request \(String($0)) was sent back to work." }
+            return try await render(notice: notice)
         }
         router.post("/ops/rerun/:id") { _, context in
-            await APIError.answer(context.logger) { () throws(APIError) in
-                let id = try CoreRoutes.requestID(context)
-                _ = try await CoreRoutes.rerun(id, store)
-                return Response(status: .seeOther, headers: [.location: "/ops?rerun=\(id)"])
-            }
+            let id = try CoreRoutes.requestID(context)
+            _ = try await CoreRoutes.rerun(id, store)
+            return Response(status: .seeOther, headers: [.location: "/ops?rerun=\(id)"])
         }
     }
 

@@ -1,7 +1,8 @@
 import Hummingbird
 import Logging
 
-/// A refused request, answered as `{"error": {"code", "message"}}` with its status.
+/// A refused request, answered as `{"error": {"code", "message"}}` with its status: thrown by
+/// a handler, it is rendered by `ErrorMiddleware`.
 public struct APIError: Error, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
@@ -20,16 +21,19 @@ public struct APIError: Error, Sendable {
         Response.json(status, ErrorBody.json(code: code, message: message))
     }
 
-    /// The answer `body` gives, or its refusal; a 5xx is logged with its cause (the request's
-    /// logger carries its id).
-    public static func answer(_ logger: Logger, _ body: () async throws(APIError) -> Response) async -> Response {
-        do {
-            return try await body()
-        } catch {
-            if error.status.code >= 500 {
-                logger.error("request failed", metadata: ["code": .string(error.code), "cause": .string(error.cause ?? error.message)])
-            }
-            return error.response
-        }
+    /// A 5xx is logged with its cause (the request's logger carries its id); a refusal of the
+    /// caller's request is the caller's business, not the log's.
+    func log(to logger: Logger) {
+        guard status.code >= 500 else { return }
+        logger.error("request failed", metadata: ["code": .string(code), "cause": .string(cause ?? message)])
+    }
+}
+
+/// Thrown from a handler, an `APIError` is its own answer: `ErrorMiddleware` logs and renders
+/// it, and where no middleware is in the way Hummingbird renders it the same.
+extension APIError: HTTPResponseError {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        log(to: context.logger)
+        return response
     }
 }

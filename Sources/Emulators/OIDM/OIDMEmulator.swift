@@ -7,8 +7,9 @@ import Logging
 /// Answers the OIDM token-validation call the way Oracle Access Manager does: 200 with the
 /// token's claims for a token that verifies against the JWKS, has not expired and was not
 /// revoked; 400 with `{errorCode, errorDesc}` otherwise.
-public struct OIDMEmulator: Sendable {
+public struct OIDMEmulator: HTTPRole {
     public let configuration: OIDMEmulatorConfiguration
+    public let logger: Logger
     private let keys: EmulatorKeys
     private let state: OIDMEmulatorState
     private let metrics: MetricsRegistry
@@ -17,7 +18,8 @@ public struct OIDMEmulator: Sendable {
         public let description: String
     }
 
-    public init(configuration: OIDMEmulatorConfiguration, metrics: MetricsRegistry = MetricsRegistry()) throws(LoadError) {
+    public init(configuration: OIDMEmulatorConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger = Logger(label: "oms.emulate.oidm")) throws(LoadError) {
+        self.logger = logger
         self.configuration = configuration
         self.keys = try EmulatorKeys(file: configuration.jwksFile)
         self.state = OIDMEmulatorState(delayMs: configuration.delayMs)
@@ -26,9 +28,7 @@ public struct OIDMEmulator: Sendable {
 
     /// The Hummingbird application; `onListening` receives the bound port.
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router(context: EdgeRequestContext.self)
-        router.add(middleware: RequestIDMiddleware())
-        router.addOperationalRoutes(metrics: metrics) { Readiness(ready: true, checks: ["jwks": "ok"]) }
+        let router = Router.edge(metrics: metrics) { Readiness(ready: true, checks: ["jwks": "ok"]) }
         metrics.describe("oms_oidm_emulator_validations_total", "Token validations the OIDM emulator answered.")
         let validations = metrics.counter("oms_oidm_emulator_validations_total")
         let handler = ValidationHandler(keys: keys, state: state, identityDomain: configuration.identityDomain, validations: validations)

@@ -9,19 +9,21 @@ import XML
 
 /// Emulates SmartComm Thunderhead's JobAPI (document/literal wrapped SOAP 1.1 and 1.2):
 /// the WSDL at `…/JobAPIWebWrapped?wsdl`, the four operations at `…/JobAPIWebWrapped`.
-public struct ThunderheadEmulator: Sendable {
+public struct ThunderheadEmulator: HTTPRole {
     public struct LoadError: Error, CustomStringConvertible {
         public let description: String
     }
 
     public let configuration: ThunderheadEmulatorConfiguration
+    public let logger: Logger
     private let wsdl: ServedWSDL
     private let api: ThunderheadJobAPI
     private let batches: ThunderheadBatches
     private let outage = ThunderheadOutage()
     private let metrics: MetricsRegistry
 
-    public init(configuration: ThunderheadEmulatorConfiguration, metrics: MetricsRegistry = MetricsRegistry()) throws(LoadError) {
+    public init(configuration: ThunderheadEmulatorConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger = Logger(label: "oms.emulate.thunderhead")) throws(LoadError) {
+        self.logger = logger
         guard let wsdl = FileManager.default.contents(atPath: configuration.wsdlFile) else {
             throw LoadError(description: "wsdl \(configuration.wsdlFile): cannot read the file")
         }
@@ -33,9 +35,7 @@ public struct ThunderheadEmulator: Sendable {
     }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router(context: EdgeRequestContext.self)
-        router.add(middleware: RequestIDMiddleware())
-        router.addOperationalRoutes(metrics: metrics) { Readiness(ready: true) }
+        let router = Router.edge(metrics: metrics) { Readiness(ready: true) }
         let wsdl = self.wsdl
         let server = configuration.server
         let listening = ListeningPort()

@@ -13,19 +13,17 @@ struct RefDataRoutes: Sendable {
 
     func add(to router: Router<EdgeRequestContext>) {
         router.get("/refdata/v1/:kind") { request, context in
-            await APIError.answer(context.logger) { () throws(APIError) in try await list(request, try kind(context)) }
+            try await list(request, try kind(context))
         }
         router.get("/refdata/v1/:kind/:key") { request, context in
-            await APIError.answer(context.logger) { () throws(APIError) in try await get(request, try kind(context), try key(context)) }
+            try await get(request, try kind(context), try key(context))
         }
         router.put("/refdata/v1/:kind/:key") { request, context in
-            await APIError.answer(context.logger) { () throws(APIError) in
-                let (kind, key) = (try kind(context), try key(context))
-                return try await put(request, kind, key, try await request.jsonBody(upTo: maxBodyBytes))
-            }
+            let (kind, key) = (try kind(context), try key(context))
+            return try await put(request, kind, key, try await request.jsonBody(upTo: maxBodyBytes))
         }
         router.delete("/refdata/v1/:kind/:key") { request, context in
-            await APIError.answer(context.logger) { () throws(APIError) in try await delete(request, try kind(context), try key(context)) }
+            try await delete(request, try kind(context), try key(context))
         }
         for method in [HTTPRequest.Method.post, .patch] {
             router.on("/refdata/v1/:kind/:key", method: method) { request, _ in

@@ -6,14 +6,18 @@ import Hummingbird
 import Logging
 
 /// `oms soap-bridge`: REST/JSON routes from the policies, each calling its SOAP operation.
-public struct SOAPBridgeRole: Sendable {
+public struct SOAPBridgeRole: HTTPRole {
     public let configuration: BridgeConfiguration
     public let metrics: MetricsRegistry
+    public let logger: Logger
     private let calls: [BridgeCall]
     private let http: CurlClient
 
     /// Loads and validates every policy; a bad policy stops start-up with one clear line.
-    public init(configuration: BridgeConfiguration, metrics: MetricsRegistry = MetricsRegistry(), http: CurlClient = CurlClient()) throws(ConfigError) {
+    public init(
+        configuration: BridgeConfiguration, metrics: MetricsRegistry = MetricsRegistry(), http: CurlClient = CurlClient(),
+        logger: Logger = Logger(label: "oms.soap-bridge")
+    ) throws(ConfigError) {
         var calls: [BridgeCall] = []
         for (service, upstream) in configuration.services.sorted(by: { $0.key < $1.key }) {
             let policy = try PolicyLoader.load(service: service, folder: configuration.policiesFolder)
@@ -25,14 +29,12 @@ public struct SOAPBridgeRole: Sendable {
         self.metrics = metrics
         self.calls = calls
         self.http = http
+        self.logger = logger
     }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router(context: EdgeRequestContext.self)
-        router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: NotFoundAsJSON())
         let probe = UpstreamProbe(services: configuration.services, http: http)
-        router.addOperationalRoutes(metrics: metrics) { await probe.readiness() }
+        let router = Router.edge(metrics: metrics) { await probe.readiness() }
         let maxBody = configuration.maxBodyBytes
         for call in calls {
             let route = call.route
