@@ -97,6 +97,8 @@ import Testing
         #expect(error(minimal, ["OMS_TOKEN_ALGORITHMS": "rs256"])?.key == "token.algorithms")
         #expect(error(minimal + "\noidm:\n  timout_ms: 5")?.key == "oidm.timout_ms")
         #expect(error(minimal + "\nroutes:\n  - prefix: /v1/../admin\n    scopes: [x]")?.key == "routes.prefix")
+        #expect(error(minimal + "\nroutes:\n  - prefix: /v1/requests/r*/rerun\n    scopes: [x]")?.key == "routes.prefix")
+        #expect(error(minimal + "\nroutes:\n  - prefix: /v1/**\n    scopes: [x]")?.key == "routes.prefix")
         #expect(error(minimal + "\nroutes:\n  - prefix: /v1\n    scope: [x]")?.key == "routes[0].scope")
         #expect(error(minimal.replacingOccurrences(of: "file: /etc/oms/jwks.json", with: "{file: a, url: http://x/jwks}"))?.key == "jwks")
     }

@@ -98,6 +98,31 @@ import Testing
         #expect(table.requirement(segments: ["a", "c"], method: "PUT") == .scopes(["a"]))
     }
 
+    @Test func aStarSegmentMatchesOneSegmentAndALiteralBeatsIt() {
+        let table = RouteTable(rules: [
+            RouteRule(prefix: "/v1/requests", scopes: ["documents.read"]),
+            RouteRule(prefix: "/v1/requests", methods: ["POST"], scopes: ["documents.write"]),
+            RouteRule(prefix: "/v1/requests/*/rerun", methods: ["POST"], scopes: ["operator"]),
+            RouteRule(prefix: "/v1/requests/batch/rerun", methods: ["POST"], scopes: ["bulk"]),
+            RouteRule(prefix: "/v1/*/x", scopes: ["star-first"]),
+            RouteRule(prefix: "/v1/requests/*", scopes: ["literal-first"]),
+        ], globalScopes: [])
+        // Intake keeps its scope; a rerun of any one request needs the operator.
+        #expect(table.requirement(segments: ["v1", "requests"], method: "POST") == .scopes(["documents.write"]))
+        #expect(table.requirement(segments: ["v1", "requests", "r-1", "rerun"], method: "POST") == .scopes(["operator"]))
+        #expect(table.requirement(segments: ["v1", "requests", "*", "rerun"], method: "POST") == .scopes(["operator"]))
+        // A rule for POST only: a read of the same path falls to the shorter prefixes.
+        #expect(table.requirement(segments: ["v1", "requests", "r-1", "rerun"], method: "GET") == .scopes(["literal-first"]))
+        #expect(table.requirement(segments: ["v1", "requests", "r-1", "rerun"], method: "DELETE") == .methodNotRouted)
+        // `*` is exactly one segment: not none, not two.
+        #expect(table.requirement(segments: ["v1", "requests", "rerun"], method: "POST") == .scopes(["literal-first"]))
+        #expect(table.requirement(segments: ["v1", "requests", "a", "b", "rerun"], method: "POST") == .scopes(["literal-first"]))
+        // The same length: the literal beats `*`, at the first segment where they differ.
+        #expect(table.requirement(segments: ["v1", "requests", "batch", "rerun"], method: "POST") == .scopes(["bulk"]))
+        #expect(table.requirement(segments: ["v1", "requests", "x"], method: "GET") == .scopes(["literal-first"]))
+        #expect(table.requirement(segments: ["v1", "other", "x"], method: "GET") == .scopes(["star-first"]))
+    }
+
     @Test func dotSegmentsCannotDodgeARule() throws {
         #expect(try scopes("/v1/public/../requests/admin", "GET") == ["oms", "requests.admin"])
         #expect(try scopes("/v1/requests/%61dmin", "GET") == ["oms", "requests.admin"])

@@ -106,6 +106,17 @@ import Testing
             status = try await http.call(port: gateway.port, "GET", "/v1/requests/\(id)", headers: bearer).body?["status"]?.stringValue ?? ""
         }
         #expect(status == "COMPLETED", "the request went through refdata, the bridge and the Thunderhead emulator")
+        // A rerun needs the operator (the `*` route), not only what intake needs.
+        let writerClaims = #"{"iss":"https://idp.oms.local","aud":"oms","sub":"svc","domain":"retail","scope":"documents.read documents.write"}"#
+        let writer = try await OMSCommand.run([
+            "token", "mint", "--key", folder.appendingPathComponent("data/keys/private.pem").path, "--kid", "oms-dev-1", "--claims", writerClaims, "--ttl", "300",
+        ]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let asWriter = [(name: "Authorization", value: "Bearer \(writer)")]
+        let writerRerun = try await http.call(port: gateway.port, "POST", "/v1/requests/\(id)/rerun", headers: asWriter)
+        #expect(writerRerun.status == 403, "\(writerRerun.status) \(writerRerun.text)")
+        #expect(try await http.call(port: gateway.port, "GET", "/v1/requests/\(id)", headers: asWriter).status == 200, "the writer still reads")
+        let operatorRerun = try await http.call(port: gateway.port, "POST", "/v1/requests/\(id)/rerun", headers: bearer)
+        #expect(operatorRerun.status == 409, "past the gateway, the core refuses to rerun a completed request: \(operatorRerun.status) \(operatorRerun.text)")
         // Each role answers for itself on its own port.
         for port in [ports.auth, ports.bridge, ports.refdata, ports.core, ports.oidm, ports.thunderhead, ports.conformanceBridge] {
             #expect(try await http.call(port: port, "GET", "/healthz").status == 200, "\(port)")

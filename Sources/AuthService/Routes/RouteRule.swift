@@ -1,7 +1,8 @@
 import EdgeRuntime
 
-/// `routes[]`: requests whose normalised path starts with `prefix` (by whole segments) and
-/// whose method is in `methods` (empty = every method) need `scopes` on top of the global ones.
+/// `routes[]`: requests whose normalised path starts with `prefix` (by whole segments; a `*`
+/// segment matches any one segment) and whose method is in `methods` (empty = every method)
+/// need `scopes` on top of the global ones.
 public struct RouteRule: Sendable, Equatable {
     public var prefix: String
     public var methods: Set<String>
@@ -19,6 +20,11 @@ public struct RouteRule: Sendable, Equatable {
         }
         guard let normalised = try? PathNormalizer.normalize(prefix), normalised == prefix || normalised + "/" == prefix else {
             throw ConfigError(key: "routes.prefix", "'\(prefix)' is not a normalised absolute path (start with /, no dot segments, no repeated or encoded slashes)")
+        }
+        // `*` stands for one whole segment; inside a segment it would read as a pattern that
+        // matching does not apply, so it is refused rather than taken literally.
+        if let segment = normalised.split(separator: "/").first(where: { $0 != "*" && $0.contains("*") }) {
+            throw ConfigError(key: "routes.prefix", "'\(prefix)': the segment '\(segment)' holds a '*'; a '*' must be a whole segment (it matches any one segment)")
         }
         self.prefix = normalised
         self.methods = Set(try reader.stringList("methods").map { $0.uppercased() })

@@ -1,5 +1,7 @@
-/// Finds what a request needs: the global scopes plus those of the longest route prefix
-/// (matched by whole segments) that has a rule for the request's method.
+/// Finds what a request needs: the global scopes plus those of the most specific route prefix
+/// (matched by whole segments, a `*` segment matching any one) that has a rule for the
+/// request's method. The most specific prefix is the longest; between prefixes of one length,
+/// the first segment where they differ decides, and there a literal beats `*`.
 ///
 /// At one prefix, a rule naming the method wins over a rule for every method. Where a prefix
 /// has rules naming methods, an unsafe method none of them names is refused outright: a
@@ -40,8 +42,24 @@ public struct RouteTable: Sendable {
             }
             groups[segments] = group
         }
-        // Longest first, so the first group that decides is the most specific one.
-        self.groups = groups.values.sorted { $0.segments.count > $1.segments.count }
+        // Most specific first, so the first group that decides is the most specific one.
+        self.groups = groups.values.sorted { Self.isMoreSpecific($0.segments, than: $1.segments) }
+    }
+
+    static let wildcard = "*"
+
+    /// Longer first; at one length, a literal before `*` at the first segment where one of the
+    /// two has a literal and the other `*`.
+    private static func isMoreSpecific(_ a: [String], than b: [String]) -> Bool {
+        if a.count != b.count { return a.count > b.count }
+        for (left, right) in zip(a, b) where (left == wildcard) != (right == wildcard) {
+            return right == wildcard
+        }
+        return false
+    }
+
+    private static func matches(_ prefix: [String], _ segments: [String]) -> Bool {
+        segments.count >= prefix.count && zip(prefix, segments).allSatisfy { $0 == wildcard || $0 == $1 }
     }
 
     public var isEmpty: Bool { groups.isEmpty }
@@ -49,7 +67,7 @@ public struct RouteTable: Sendable {
     /// What `segments` (a normalised path) needs for `method`.
     public func requirement(segments: [String], method: String) -> Requirement {
         let method = method.uppercased()
-        for group in groups where segments.count >= group.segments.count && zip(group.segments, segments).allSatisfy({ $0 == $1 }) {
+        for group in groups where Self.matches(group.segments, segments) {
             // HEAD answers what GET would, so a rule for GET covers it unless HEAD has its own.
             if let scopes = group.named[method] ?? (method == "HEAD" ? group.named["GET"] : nil) {
                 return .scopes(globalScopes + scopes)
