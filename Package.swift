@@ -86,6 +86,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Every role behind the gateway checks its caller's bearer token itself.
+        .target(
+            name: "Access",
+            dependencies: [
+                "AuthService", "Curl", "EdgeRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .target(
             name: "Emulators",
             dependencies: [
@@ -98,7 +107,7 @@ let package = Package(
         .target(
             name: "SOAPBridge",
             dependencies: [
-                "XML", "SOAP", "JSON", "Curl", "EdgeRuntime", "TLS",
+                "Access", "XML", "SOAP", "JSON", "Curl", "EdgeRuntime", "TLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
@@ -120,7 +129,7 @@ let package = Package(
         .target(
             name: "RefData",
             dependencies: [
-                "Database", "Redis", "JSON", "EdgeRuntime", "TLS",
+                "Access", "Database", "Redis", "JSON", "EdgeRuntime", "TLS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -135,7 +144,7 @@ let package = Package(
         .target(
             name: "Core",
             dependencies: [
-                "Database", "JSON", "Curl", "Kafka", "EdgeRuntime", "TLS",
+                "Access", "Database", "JSON", "Curl", "Kafka", "EdgeRuntime", "TLS",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -194,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "SOAPBridgeTests",
             dependencies: [
-                "SOAPBridge", "Emulators", "XML", "JSON", "Curl", "EdgeRuntime", "TestSupport",
+                "Access", "SOAPBridge", "Emulators", "XML", "JSON", "Curl", "EdgeRuntime", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -216,7 +225,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Curl", "JSON", "Kafka", "Redis", "TLS",
+                "Access", "AuthService", "Curl", "JOSE", "JSON", "Kafka", "Redis", "TLS",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -257,14 +266,14 @@ let package = Package(
         .testTarget(
             name: "RefDataTests",
             dependencies: [
-                "RefData", "Database", "Redis", "JSON", "Curl", "EdgeRuntime", "TestSupport",
+                "Access", "AuthService", "JOSE", "RefData", "Database", "Redis", "JSON", "Curl", "EdgeRuntime", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "CoreTests",
             dependencies: [
-                "Core", "Kafka", "Database", "JSON", "Curl", "EdgeRuntime", "TestSupport", "RefData", "SOAPBridge", "Emulators", "TLS",
+                "Access", "Core", "Kafka", "Database", "JSON", "Curl", "EdgeRuntime", "TestSupport", "RefData", "SOAPBridge", "Emulators", "TLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]

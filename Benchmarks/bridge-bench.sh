@@ -38,6 +38,7 @@ for port in 18082 18083; do
     cat > "$W/bridge-$port.yaml" <<YAML
 server: {host: 127.0.0.1, port: $port}
 policies: $PWD/sidecars
+access: {mode: none}
 services: {thunderhead: {url: "http://127.0.0.1:$upstream/thunderhead/services/JobAPIWebWrapped"}}
 log: {level: warning}
 YAML

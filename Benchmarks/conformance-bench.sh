@@ -31,6 +31,7 @@ YAML
 cat > "$W/bridge.yaml" <<YAML
 server: {host: 127.0.0.1, port: 18082}
 policies: $PWD/sidecars
+access: {mode: none}
 services: {thunderhead: {url: "http://127.0.0.1:19090/thunderhead/services/JobAPIWebWrapped", timeout_ms: 5000}}
 log: {level: warning}
 YAML

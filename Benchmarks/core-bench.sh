@@ -21,6 +21,7 @@ core_config() {  # name port database jobs(true|false) [extra yaml]
     cat > "$W/$1.yaml" <<YAML
 server: {host: 127.0.0.1, port: $2}
 database: {url: "$3"}
+access: {mode: none}
 refdata: {url: "http://127.0.0.1:18493"}
 soap_bridge: {url: "http://127.0.0.1:18492"}
 jobs: {enabled: $4, interval_ms: 20, batch_size: 128}
@@ -64,10 +65,11 @@ read -r c_rps c_p99 c_bad < <(measure http://127.0.0.1:18402 -s Benchmarks/core-
 cat > "$W/bridge.yaml" <<YAML
 server: {host: 127.0.0.1, port: 18492}
 policies: $PWD/sidecars
+access: {mode: none}
 services: {thunderhead: {url: "http://127.0.0.1:18491/thunderhead/services/JobAPIWebWrapped"}}
 log: {level: warning}
 YAML
-printf 'server: {host: 127.0.0.1, port: 18493}\ndatabase: {url: "sqlite:%s/refdata.db"}\nlog: {level: warning}\n' "$W" > "$W/refdata.yaml"
+printf 'server: {host: 127.0.0.1, port: 18493}\ndatabase: {url: "sqlite:%s/refdata.db"}\naccess: {mode: none}\nlog: {level: warning}\n' "$W" > "$W/refdata.yaml"
 start emulator 18491 1 emulate thunderhead --port 18491 --complete-after-ms 100 --wsdl sidecars/thunderhead/JobAPIWebWrapped.wsdl
 start bridge 18492 1 soap-bridge --config "$W/bridge.yaml"
 start refdata 18493 1 refdata --config "$W/refdata.yaml"

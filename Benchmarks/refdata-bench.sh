@@ -45,6 +45,7 @@ start_refdata() {  # name port redis(yes|tls|no) near(true|false)
     cat > "$W/$1.yaml" <<YAML
 server: {host: 127.0.0.1, port: $2}
 database: {url: "postgres://postgres@127.0.0.1:15432/oms"}
+access: {mode: none}
 $redis_line
 cache: {near: {enabled: $4}}
 log: {level: warning}

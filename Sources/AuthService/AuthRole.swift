@@ -45,7 +45,7 @@ public final class AuthRole: Service, Sendable {
         self.logger = logger
         let authMetrics = AuthMetrics(registry: metrics)
         let http = CurlClient(configuration: .init(maxCachedConnections: 64))
-        let keys = KeySetProvider(settings: configuration.jwks, policy: configuration.token, http: http, metrics: authMetrics, logger: logger)
+        let keys = KeySetProvider(settings: configuration.jwks, policy: configuration.token, http: http, counters: (authMetrics.jwksLoaded, authMetrics.jwksErrors), logger: logger)
         let breaker = CircuitBreaker(failures: configuration.oidm.breakerFailures, openFor: .seconds(configuration.oidm.breakerOpenSeconds))
         let decider = AuthDecider(
             configuration: configuration, keys: keys, oidm: OIDMClient(settings: configuration.oidm, http: http),

@@ -1,3 +1,4 @@
+import Access
 import Database
 import EdgeRuntime
 import Hummingbird
@@ -10,6 +11,7 @@ public struct CoreRole: HTTPRole {
     public let configuration: CoreConfiguration
     public let metrics: MetricsRegistry
     public let logger: Logger
+    public let access: AccessControl
     public let store: any CoreStore
     /// The scheduled jobs; run them as a service beside the HTTP server.
     public let jobs: JobRunner
@@ -21,6 +23,7 @@ public struct CoreRole: HTTPRole {
     /// be opened or migrated (`DatabaseError`), or producer settings librdkafka refuses
     /// (`KafkaError`), stop start-up.
     public static func start(configuration: CoreConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger) async throws -> CoreRole {
+        let access = try await AccessControl.start(configuration.access, metrics: metrics, logger: logger)
         let store: any CoreStore = switch try await configuration.database.open(timeout: configuration.databaseTimeout, logger: logger) {
         case .sqlite(let file): try await SQLiteCoreStore(database: file).migratedOrClosed()
         case .postgres(let pool): try await PostgresCoreStore(database: pool).migratedOrClosed()
@@ -33,6 +36,7 @@ public struct CoreRole: HTTPRole {
                 relay = try OutboxRelay(store: store, settings: configuration.outbox, metrics: metrics, logger: logger)
             } catch {
                 await store.shutdown()
+                await access.shutdown()
                 throw error
             }
         }
@@ -43,13 +47,18 @@ public struct CoreRole: HTTPRole {
         } catch {
             preconditionFailure("the operator page's template does not parse: \(error)")
         }
-        return CoreRole(configuration: configuration, metrics: metrics, logger: logger, store: store, jobs: jobs, relay: relay, page: page)
+        return CoreRole(configuration: configuration, metrics: metrics, logger: logger, access: access, store: store, jobs: jobs, relay: relay, page: page)
     }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let (store, relay, jobs) = (self.store, self.relay, configuration.jobs.enabled ? self.jobs : nil)
+        let (store, relay, jobs, access) = (self.store, self.relay, configuration.jobs.enabled ? self.jobs : nil, self.access)
         let router = Router.edge(metrics: metrics) {
             var checks = await jobs?.upstreamChecks() ?? [:]
+            if let keys = access.problem {
+                // Every caller would get 401: not ready.
+                checks["access"] = keys
+                return Readiness(ready: false, checks: checks)
+            }
             if let relay {
                 // Kafka down is not "not ready": events wait in the outbox and nothing is lost.
                 checks["kafka"] = relay.kafkaProblem.map { "failing (events wait in the outbox): \($0)" } ?? "ok"
@@ -64,8 +73,8 @@ public struct CoreRole: HTTPRole {
                 return Readiness(ready: false, checks: checks)
             }
         }
-        CoreRoutes(store: store, maxBodyBytes: configuration.maxBodyBytes).add(to: router)
-        OpsRoutes(store: store, page: page).add(to: router)
+        CoreRoutes(store: store, maxBodyBytes: configuration.maxBodyBytes).add(to: router, access: access)
+        OpsRoutes(store: store, page: page).add(to: router.group().add(middleware: access.middleware("rerun")))
         return router.application(server: configuration.server, logger: logger, onListening: onListening)
     }
 
@@ -76,5 +85,6 @@ public struct CoreRole: HTTPRole {
 
     public func shutdown() async {
         await store.shutdown()
+        await access.shutdown()
     }
 }

@@ -1,3 +1,4 @@
+import Access
 import Database
 import EdgeRuntime
 import Hummingbird
@@ -9,11 +10,14 @@ public struct RefDataRole: HTTPRole {
     public let configuration: RefDataConfiguration
     public let metrics: MetricsRegistry
     public let service: RefDataService
+    public let access: AccessControl
     public let logger: Logger
 
-    /// Opens and migrates the database and connects the caches; a database that cannot be
-    /// opened or migrated stops start-up (Redis may be down: reads then use the database).
-    public static func start(configuration: RefDataConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger) async throws(DatabaseError) -> RefDataRole {
+    /// Loads the access check's keys, opens and migrates the database and connects the
+    /// caches; keys that cannot be used, or a database that cannot be opened or migrated, stop
+    /// start-up (Redis may be down: reads then use the database).
+    public static func start(configuration: RefDataConfiguration, metrics: MetricsRegistry = MetricsRegistry(), logger: Logger) async throws -> RefDataRole {
+        let access = try await AccessControl.start(configuration.access, metrics: metrics, logger: logger)
         let store: any RefDataStore = switch try await configuration.database.open(timeout: configuration.databaseTimeout, logger: logger) {
         case .sqlite(let file): try await SQLiteRefDataStore(database: file).migratedOrClosed()
         case .postgres(let pool): try await PostgresRefDataStore(database: pool).migratedOrClosed()
@@ -47,26 +51,28 @@ public struct RefDataRole: HTTPRole {
         }
         let service = RefDataService(store: store, redis: redis, near: near, subscriber: subscriber, metrics: counters)
         service.start()
-        return RefDataRole(configuration: configuration, metrics: metrics, service: service, logger: logger)
+        return RefDataRole(configuration: configuration, metrics: metrics, service: service, access: access, logger: logger)
     }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let service = self.service
+        let (service, access) = (self.service, self.access)
         let router = Router.edge(metrics: metrics) {
             let problem = await service.databaseProblem()
             var checks = ["database": problem ?? "ok"]
+            if let keys = access.problem { checks["access"] = keys }
             if let serving = service.redisServing {
                 // Redis down is not "not ready": reads fall back to the database.
                 let reason = service.redisProblem.map { ": \($0)" } ?? ""
                 checks["redis"] = serving ? "ok" : "bypassed (reads use the database)\(reason)"
             }
-            return Readiness(ready: problem == nil, checks: checks)
+            return Readiness(ready: problem == nil && access.problem == nil, checks: checks)
         }
-        RefDataRoutes(service: service, maxBodyBytes: configuration.maxBodyBytes).add(to: router)
+        RefDataRoutes(service: service, maxBodyBytes: configuration.maxBodyBytes).add(to: router, access: access)
         return router.application(server: configuration.server, logger: logger, onListening: onListening)
     }
 
     public func shutdown() async {
         await service.shutdown()
+        await access.shutdown()
     }
 }

@@ -60,9 +60,9 @@ struct DevCommand: AsyncParsableCommand {
         let oidmSettings = OIDMEmulatorConfiguration(server: ServerSettings(host: dev.host, port: dev.ports.oidm), jwksFile: stack.jwksFile)
         let oidm = RoleStartup.orFail { try OIDMEmulator(configuration: oidmSettings) }
         let thunderhead = RoleStartup.orFail { try ThunderheadEmulator(configuration: thunderheadSettings) }
-        let bridge = RoleStartup.orFail { try SOAPBridgeRole(configuration: configurations.bridge) }
-        let conformanceBridge = RoleStartup.orFail {
-            try SOAPBridgeRole(configuration: configurations.conformanceBridge, logger: Logger(label: "oms.soap-bridge.conformance"))
+        let bridge = await RoleStartup.orFail { try await SOAPBridgeRole.start(configuration: configurations.bridge) }
+        let conformanceBridge = await RoleStartup.orFail {
+            try await SOAPBridgeRole.start(configuration: configurations.conformanceBridge, logger: Logger(label: "oms.soap-bridge.conformance"))
         }
         let refdata = await RoleStartup.orFail { try await RefDataRole.start(configuration: configurations.refdata, logger: Logger(label: "oms.refdata")) }
         let core = await RoleStartup.orFail { try await CoreRole.start(configuration: configurations.core, logger: Logger(label: "oms.core")) }

@@ -44,6 +44,19 @@ struct DevStack {
         """
     }
 
+    /// The core checks its callers' tokens (the dev issuer's, as the gateway does).
+    var verifiedAccess: String {
+        """
+        access:
+          jwks: {file: "\(jwksFile)"}
+          token: {algorithms: [ES256, RS256, PS256, EdDSA], issuers: ["\(Self.issuer)"], audiences: [oms], allowed_domains: [\(Self.domain)]}
+
+        """
+    }
+
+    /// Refdata and the bridge answer anyone for now: the core calls them without a token.
+    static let openAccess = "access: {mode: none}\n"
+
     /// A bridge on `port` whose Thunderhead listens on `thunderheadPort`.
     func soapBridge(port: Int, thunderheadPort: Int) -> String {
         """
@@ -51,7 +64,8 @@ struct DevStack {
         policies: "\(dev.sidecars)"
         services:
           thunderhead: {url: "\(dev.url(thunderheadPort))/thunderhead/services/JobAPIWebWrapped", timeout_ms: 10000}
-        """
+
+        """ + Self.openAccess
     }
 
     var refdata: String {
@@ -59,7 +73,7 @@ struct DevStack {
             server: {host: "\(dev.host)", port: \(dev.ports.refdata)}
             database: {url: "\(database)"}
 
-            """
+            """ + Self.openAccess
         if let redis = dev.redisURL { text += "redis: {url: \"\(redis)\"}\ncache: {near: {enabled: true}}\n" }
         return text
     }
@@ -71,7 +85,7 @@ struct DevStack {
             refdata: {url: "\(dev.url(dev.ports.refdata))"}
             soap_bridge: {url: "\(dev.url(dev.ports.soapBridge))"}
 
-            """
+            """ + verifiedAccess
         if !dev.kafkaBrokers.isEmpty {
             text += "kafka: {brokers: [\(dev.kafkaBrokers.map { "\"\($0)\"" }.joined(separator: ", "))], topic: \"\(dev.kafkaTopic)\"}\n"
         }

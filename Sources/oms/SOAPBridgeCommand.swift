@@ -25,7 +25,7 @@ struct SOAPBridgeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await options.run("oms.soap-bridge", configure: BridgeConfiguration.init(reader:)) { configuration, logger in
-            try SOAPBridgeRole(configuration: configuration, logger: logger)
+            try await SOAPBridgeRole.start(configuration: configuration, logger: logger)
         }
     }
 }

@@ -51,7 +51,7 @@ import Testing
         #expect(noFolder.error.contains("policies: cannot read the policy folder /nonexistent"))
 
         let port = Loopback.freePort()
-        let config = try file("bridge-c.yaml", "server: {port: \(port)}\npolicies: \(Self.root)/sidecars\nservices: {thunderhead: {url: \"http://127.0.0.1:\(Loopback.freePort())/soap\"}}\n")
+        let config = try file("bridge-c.yaml", "server: {port: \(port)}\npolicies: \(Self.root)/sidecars\nservices: {thunderhead: {url: \"http://127.0.0.1:\(Loopback.freePort())/soap\"}}\naccess: {mode: none}\n")
         let bridge = try OMSCommand.start(["soap-bridge", "--config", config], log: folder.appendingPathComponent("bridge.log"))
         defer { if bridge.isRunning { bridge.terminate() } }
         #expect(await Loopback.waitUntilListening(port))
@@ -74,11 +74,14 @@ import Testing
             ("cache: {tll_s: 5}\n", "cache.tll_s: unknown key"),
         ]
         for (index, (yaml, expected)) in cases.enumerated() {
-            let run = try await OMSCommand.run(["refdata", "--config", try file("refdata-\(index).yaml", yaml)])
+            let run = try await OMSCommand.run(["refdata", "--config", try file("refdata-\(index).yaml", "access: {mode: none}\n" + yaml)])
             #expect(run.status == 2, "\(yaml)")
             #expect(run.error.hasPrefix("oms: ") && run.error.contains(expected) && run.error.split(separator: "\n").count == 1, "\(run.error)")
         }
-        let unreachable = try await OMSCommand.run(["refdata", "--config", try file("refdata-pg.yaml", "database: {url: \"postgres://oms@127.0.0.1:\(Loopback.freePort())/oms\", timeout_ms: 1000}\n")])
+        // No access block: refused, saying what to set.
+        let open = try await OMSCommand.run(["refdata", "--config", try file("refdata-open.yaml", "database: {url: \"sqlite:/tmp/x.db\"}\n")])
+        #expect(open.status == 2 && open.error.contains("access: this role checks every caller's bearer token") && open.error.contains("access.mode: none"), "\(open.error)")
+        let unreachable = try await OMSCommand.run(["refdata", "--config", try file("refdata-pg.yaml", "database: {url: \"postgres://oms@127.0.0.1:\(Loopback.freePort())/oms\", timeout_ms: 1000}\naccess: {mode: none}\n")])
         #expect(unreachable.status == 2)
         #expect(unreachable.error.contains("migration"), "\(unreachable.error)")
 
@@ -87,16 +90,58 @@ import Testing
 
         let port = Loopback.freePort()
         let database = folder.appendingPathComponent("refdata.db").path
-        let config = try file("refdata-ok.yaml", "server: {port: \(port)}\ndatabase: {url: \"sqlite:\(database)\"}\n")
+        // The issuer oms auth trusts, and another one that no role trusts.
+        let keys = folder.appendingPathComponent("keys").path
+        let other = folder.appendingPathComponent("other-keys").path
+        #expect(try await OMSCommand.run(["keys", "generate", "--alg", "ES256", "--kid", "k1", "--out", keys]).status == 0)
+        #expect(try await OMSCommand.run(["keys", "generate", "--alg", "ES256", "--kid", "k1", "--out", other]).status == 0)
+        func token(_ scope: String, key: String, expired: Bool = false, issuer: String = "https://idp.test") async throws -> String {
+            let now = Int(Date().timeIntervalSince1970)
+            let times = expired ? #","iat":\#(now - 600),"exp":\#(now - 120)"# : ""
+            let claims = #"{"iss":"\#(issuer)","aud":"oms","sub":"svc","domain":"retail","scope":"\#(scope)"\#(times)}"#
+            return try await OMSCommand.run(["token", "mint", "--key", "\(key)/private.pem", "--kid", "k1", "--claims", claims, "--ttl", "300"])
+                .output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let config = try file("refdata-ok.yaml", """
+            server: {port: \(port)}
+            database: {url: "sqlite:\(database)"}
+            access:
+              jwks: {file: \(keys)/jwks.json}
+              token: {issuers: ["https://idp.test"], audiences: [oms], allowed_domains: [retail]}
+
+            """)
         let refdata = try OMSCommand.start(["refdata", "--config", config], log: folder.appendingPathComponent("refdata.log"))
         defer { if refdata.isRunning { refdata.terminate() } }
         #expect(await Loopback.waitUntilListening(port))
         let http = CurlClient()
-        let put = try await http.execute(CurlRequest(
-            url: "http://127.0.0.1:\(port)/refdata/v1/sources/crm", method: "PUT",
-            headers: [("Content-Type", "application/json")], body: Array(#"{"allowed":true}"#.utf8)
-        ))
-        #expect(put.status == 201)
+        func put(_ bearer: String?) async throws -> CurlResponse {
+            try await http.execute(CurlRequest(
+                url: "http://127.0.0.1:\(port)/refdata/v1/sources/crm", method: "PUT",
+                headers: [("Content-Type", "application/json")] + (bearer.map { [("Authorization", "Bearer \($0)")] } ?? []),
+                body: Array(#"{"allowed":true}"#.utf8)
+            ))
+        }
+        // Straight at the role's port, past the gateway: nobody unverified gets in.
+        let anonymous = try await put(nil)
+        #expect(anonymous.status == 401 && anonymous.header("WWW-Authenticate") == #"Bearer realm="oms""#, "\(anonymous.status)")
+        let admin = try await token("refdata.read refdata.admin", key: keys)
+        let refusals = [
+            ("forged", try await token("refdata.admin", key: other)),
+            ("expired", try await token("refdata.admin", key: keys, expired: true)),
+            ("foreign issuer", try await token("refdata.admin", key: keys, issuer: "https://elsewhere.test")),
+            ("tampered", String(admin.dropLast(2)) + (admin.hasSuffix("AA") ? "BB" : "AA")),
+        ]
+        for (name, bearer) in refusals {
+            let refused = try await put(bearer)
+            #expect(refused.status == 401 && refused.header("WWW-Authenticate") == #"Bearer realm="oms", error="invalid_token""#, "\(name): \(refused.status)")
+        }
+        let reader = try await put(try await token("refdata.read", key: keys))
+        #expect(reader.status == 403, "a reader cannot write: \(reader.status)")
+        #expect(reader.header("WWW-Authenticate") == #"Bearer realm="oms", error="insufficient_scope", scope="refdata.admin""#)
+        let put = try await put(admin)
+        #expect(put.status == 201, "\(put.status)")
+        let read = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(port)/refdata/v1/sources/crm", headers: [("Authorization", "Bearer \(try await token("refdata.read", key: keys))")]))
+        #expect(read.status == 200, "\(read.status)")
         #expect(try await http.execute(CurlRequest(url: "http://127.0.0.1:\(port)/readyz")).status == 200)
         await http.shutdown()
         #expect(try await OMSCommand.terminate(refdata) && refdata.terminationStatus == 0)
@@ -128,6 +173,7 @@ import Testing
             refdata: {url: "\(nowhere)"}
             soap_bridge: {url: "\(nowhere)"}
             jobs: {interval_ms: 20, backoff_base_ms: 20}
+            access: {mode: none}
 
             """)
         let core = try OMSCommand.start(["core", "--config", config], log: folder.appendingPathComponent("core.log"))

@@ -96,6 +96,7 @@ import Testing
                     username: oms
                     password_file: \(secretFiles.thunderhead)
                     tls: \(clientTLS)
+                access: {mode: none}
                 log: {level: debug}
                 """),
             "refdata": try write("refdata.yaml", """
@@ -103,6 +104,7 @@ import Testing
                 \(database)
                 redis: {url: "rediss://127.0.0.1:\(redis.port)", username: oms, password_file: \(secretFiles.redis), tls: {ca_file: \(pki.caFile)}}
                 cache: {near: {enabled: true}}
+                access: {mode: none}
                 log: {level: debug}
                 """),
         ]
@@ -121,6 +123,7 @@ import Testing
             soap_bridge: {url: "https://localhost:\(bridgeFront.port)", tls: \(clientTLS)}
             jobs: {interval_ms: 50}
             kafka: {brokers: ["127.0.0.1:\(kafkaPort)"], security_protocol: ssl, tls: {ca_file: \(pki.caFile)}, interval_ms: 50}
+            access: {mode: none}
             log: {level: debug}
             """)
         let coreCheck = try await OMSCommand.run(["core", "--config", coreConfig, "--check"])

@@ -64,6 +64,7 @@ final class GatewayStack: @unchecked Sendable {
             policies: \(Self.root.appendingPathComponent("sidecars").path)
             services:
               thunderhead: {url: "\(thunderhead)", timeout_ms: 5000}
+            access: {mode: none}
             log: {level: error}
             """)
         try await start(["emulate", "oidm", "--config", path("oidm.yaml")], port: oidmPort, name: "oidm")

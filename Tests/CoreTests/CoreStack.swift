@@ -1,3 +1,4 @@
+import Access
 import Core
 import Curl
 import Database
@@ -31,10 +32,13 @@ final class CoreStack: Sendable {
     /// `database`: share another stack's database (a second worker); `jobs`: the jobs'
     /// settings, when the test runs them (`runJobs()`); `outbox`: where the relay publishes
     /// (`runRelay()`).
-    static func start(_ backend: TestDatabase = .sqlite, database: DatabaseURL? = nil, jobs: JobSettings = JobSettings(), outbox: OutboxSettings = OutboxSettings(), logger: Logger = quiet) async throws -> CoreStack {
+    static func start(
+        _ backend: TestDatabase = .sqlite, database: DatabaseURL? = nil, jobs: JobSettings = JobSettings(), outbox: OutboxSettings = OutboxSettings(), logger: Logger = quiet,
+        access: AccessConfiguration = .unchecked(CoreConfiguration.accessEndpoints)
+    ) async throws -> CoreStack {
         var url = database
         if url == nil { url = try DatabaseURL(parsing: try await backend.freshURL()) }
-        var configuration = CoreConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), database: url!)
+        var configuration = CoreConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), database: url!, access: access)
         configuration.jobs = jobs
         configuration.outbox = outbox
         let role = try await CoreRole.start(configuration: configuration, logger: logger)

@@ -37,6 +37,7 @@ import Testing
             jobs: {interval_ms: 20, batch_size: 64, lease_s: 1, backoff_base_ms: 50, max_attempts: 10}
             kafka: {brokers: ["\(broker.brokers[0])"], interval_ms: 20, message_timeout_ms: 5000}
             log: {level: warning}
+            access: {mode: none}
             """.write(to: config, atomically: true, encoding: .utf8)
         func start(_ name: String) throws -> Process {
             let process = Process()

@@ -25,7 +25,7 @@ import TLS
                 key_file: \(pki.clientKey)
               interval_ms: 50
               message_timeout_ms: 2000
-            """)
+            """ + "\n" + AccessYAML.verifying)
         let outbox = try CoreConfiguration(reader: reader).outbox
         try reader.checkNoUnknownKeys()
         return outbox
@@ -93,7 +93,7 @@ import TLS
                 ca_file: \(pki.caFile)
               interval_ms: 50
               message_timeout_ms: 2000
-            """)
+            """ + "\n" + AccessYAML.verifying)
         let outbox = try CoreConfiguration(reader: reader).outbox
         let upstreams = try await Upstreams.start(completeAfterMs: 50)
         try await upstreams.put("sources/crm", "{}")
@@ -155,7 +155,7 @@ import TLS
                 socket.keepalive.enable: "true"
                 metadata.max.age.ms: "180000"
                 request.timeout.ms: "60000"
-            """)
+            """ + "\n" + AccessYAML.verifying)
         let outbox = try CoreConfiguration(reader: reader).outbox
         try reader.checkNoUnknownKeys()
         #expect(reader.warnings.isEmpty)

@@ -1,3 +1,4 @@
+import Access
 import Core
 import Curl
 import Database
@@ -40,15 +41,20 @@ final class Upstreams: Sendable {
         let (emulatorPort, emulatorTask) = await Loopback.serve(service: { listening in
             emulator.application(logger: quiet) { listening($0) }
         })
-        let bridge = try SOAPBridgeRole(configuration: BridgeConfiguration(
-            server: ServerSettings(host: "127.0.0.1", port: 0), policiesFolder: root.appendingPathComponent("sidecars").path,
-            services: ["thunderhead": UpstreamSettings(url: "http://127.0.0.1:\(emulatorPort)/thunderhead/services/JobAPIWebWrapped", authentication: .none, username: nil, password: nil, timeoutMs: 5000, soapVersion: .v1_1)]
+        let policies = root.appendingPathComponent("sidecars").path
+        let bridge = try await SOAPBridgeRole.start(configuration: BridgeConfiguration(
+            server: ServerSettings(host: "127.0.0.1", port: 0), policiesFolder: policies,
+            services: ["thunderhead": UpstreamSettings(url: "http://127.0.0.1:\(emulatorPort)/thunderhead/services/JobAPIWebWrapped", authentication: .none, username: nil, password: nil, timeoutMs: 5000, soapVersion: .v1_1)],
+            access: .unchecked(try BridgeConfiguration.accessEndpoints(policiesFolder: policies, services: ["thunderhead"]))
         ))
         let (bridgePort, bridgeTask) = await Loopback.serve(service: { listening in
             bridge.application(logger: quiet) { listening($0) }
         })
         let refdata = try await RefDataRole.start(
-            configuration: RefDataConfiguration(server: ServerSettings(host: "127.0.0.1", port: refdataPort), database: DatabaseURL(parsing: TestDatabase.sqlite.freshURL())),
+            configuration: RefDataConfiguration(
+                server: ServerSettings(host: "127.0.0.1", port: refdataPort), database: DatabaseURL(parsing: TestDatabase.sqlite.freshURL()),
+                access: .unchecked(RefDataConfiguration.accessEndpoints)
+            ),
             logger: quiet
         )
         let (port, refdataTask) = await Loopback.serve(service: { listening in

@@ -9,7 +9,7 @@ import TLS
 /// `redis.*` as `oms refdata` reads it: rediss://, the TLS block, ACL user and password file.
 @Suite struct RedisConfigurationTests {
     func read(_ yaml: String) throws(ConfigError) -> (RedisEndpoint?, [String]) {
-        let reader = try ConfigReader(yaml: yaml)
+        let reader = try ConfigReader(yaml: yaml + "\n" + AccessYAML.verifying)
         let configuration = try RefDataConfiguration(reader: reader)
         try reader.checkNoUnknownKeys()
         return (configuration.redis, reader.warnings)

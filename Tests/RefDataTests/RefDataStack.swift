@@ -1,3 +1,4 @@
+import Access
 import Curl
 import Database
 import EdgeRuntime
@@ -36,7 +37,8 @@ final class RefDataStack: Sendable {
         _ backend: StoreBackend = .sqlite, redis: Bool = true, persistentRedis: Bool = false, near: Bool = false, sharing other: RefDataStack? = nil,
         redisTLS pki: TestPKI? = nil, redisPassword: String? = nil,
         configure: (inout CacheSettings) -> Void = { _ in },
-        endpoint adjust: (inout RedisEndpoint) -> Void = { _ in }
+        endpoint adjust: (inout RedisEndpoint) -> Void = { _ in },
+        access: AccessConfiguration = .unchecked(RefDataConfiguration.accessEndpoints)
     ) async throws -> RefDataStack {
         var server = other?.redis
         if other == nil, redis { server = try await RedisServer.start(persistent: persistentRedis, tls: pki, password: redisPassword) }
@@ -54,7 +56,7 @@ final class RefDataStack: Sendable {
                 var endpoint = server.endpoint
                 adjust(&endpoint)
                 return endpoint
-            }, cache: cache
+            }, cache: cache, access: access
         )
         let role = try await RefDataRole.start(configuration: configuration, logger: quiet)
         let (port, task) = await Loopback.serve(service: { listening in

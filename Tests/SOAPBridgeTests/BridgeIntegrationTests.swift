@@ -54,8 +54,8 @@ import Testing
             namespace: http://jobapi.ws.thunderhead.com/
             wsdl: JobAPIWebWrapped.wsdl
             routes:
-              - {name: submit, method: POST, path: /raw/batches, operation: submitBatch, soap_action: urn:submitBatch, request: {element: request}}
-              - {name: status, method: GET, path: "/raw/batches/{batchId}", operation: getBatchStatus, soap_action: urn:getBatchStatus,
+              - {name: submit, method: POST, path: /raw/batches, operation: submitBatch, soap_action: urn:submitBatch, scopes: [], request: {element: request}}
+              - {name: status, method: GET, path: "/raw/batches/{batchId}", operation: getBatchStatus, soap_action: urn:getBatchStatus, scopes: [],
                  request: {from_path: [{parameter: batchId, element: batchId}]}}
             """
         let stack = try await BridgeStack.start(completeAfterMs: 60_000, policy: policy)

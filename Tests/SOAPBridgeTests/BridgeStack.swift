@@ -1,3 +1,4 @@
+import Access
 import Curl
 import EdgeRuntime
 import Emulators
@@ -17,6 +18,7 @@ final class BridgeStack: @unchecked Sendable {
     // @unchecked: set up once in `start`, read-only afterwards.
     let http = CurlClient()
     private(set) var bridgePort = 0
+    private var issuer: TestIssuer?
     private(set) var upstreamPort = 0
     private var tasks: [Task<Void, any Error>] = []
     private var role: SOAPBridgeRole?
@@ -28,8 +30,13 @@ final class BridgeStack: @unchecked Sendable {
 
     /// With the Thunderhead emulator as the upstream; `policy` replaces the shipped
     /// `sidecars/thunderhead/policy.yaml` (in a temporary folder, beside the shipped WSDL).
-    static func start(username: String? = nil, password: String? = nil, bridgeAuth: UpstreamSettings.Authentication = .none, timeoutMs: Int = 5000, soapVersion: String = "1.1", completeAfterMs: Int = 200, policy: String? = nil) async throws -> BridgeStack {
+    /// `verifying`: the bridge checks callers' tokens against this issuer (else it answers anyone).
+    static func start(
+        username: String? = nil, password: String? = nil, bridgeAuth: UpstreamSettings.Authentication = .none, timeoutMs: Int = 5000, soapVersion: String = "1.1",
+        completeAfterMs: Int = 200, policy: String? = nil, verifying issuer: TestIssuer? = nil
+    ) async throws -> BridgeStack {
         let stack = BridgeStack()
+        stack.issuer = issuer
         if let policy {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-policies-\(UUID().uuidString)")
             let service = folder.appendingPathComponent("thunderhead")
@@ -100,16 +107,19 @@ final class BridgeStack: @unchecked Sendable {
     }
 
     private func startBridge(auth: UpstreamSettings.Authentication, username: String?, password: String?, timeoutMs: Int, soapVersion: String) async throws {
+        let folder = (policiesFolder ?? Self.root.appendingPathComponent("sidecars")).path
+        let endpoints = try BridgeConfiguration.accessEndpoints(policiesFolder: folder, services: ["thunderhead"])
         let configuration = BridgeConfiguration(
             server: ServerSettings(host: "127.0.0.1", port: 0),
-            policiesFolder: (policiesFolder ?? Self.root.appendingPathComponent("sidecars")).path,
+            policiesFolder: folder,
             services: ["thunderhead": UpstreamSettings(
                 url: "http://127.0.0.1:\(upstreamPort)/thunderhead/services/JobAPIWebWrapped",
                 authentication: auth, username: username, password: password, timeoutMs: timeoutMs,
                 soapVersion: soapVersion == "1.2" ? .v1_2 : .v1_1
-            )]
+            )],
+            access: issuer.map { .verifying($0, endpoints: endpoints) } ?? .unchecked(endpoints)
         )
-        let role = try SOAPBridgeRole(configuration: configuration)
+        let role = try await SOAPBridgeRole.start(configuration: configuration)
         self.role = role
         bridgePort = await serve { listening in
             role.application(logger: Self.quiet) { listening($0) }

@@ -1,5 +1,6 @@
 import EdgeRuntime
 import Foundation
+import TestSupport
 import Testing
 @testable import SOAPBridge
 
@@ -20,6 +21,7 @@ import Testing
             path: /svc/v1/things/{id}
             operation: getThing
             soap_action: urn:getThing
+            scopes: [things.read]
             request:
               from_path: [{parameter: id, element: thingId}]
         """
@@ -63,8 +65,10 @@ import Testing
         #expect(key(Self.good.replacingOccurrences(of: "soap_action: urn:getThing", with: "soapaction: urn:getThing")) == "routes[0].soap_action")
         #expect(key(Self.good + "\n    response: {status: 500}") == "routes[0].response.status")
         #expect(key(Self.good + "\n    response: {fields: [{name: a, path: x, type: date}]}") == "routes[0].response.fields[0].type")
-        #expect(key(Self.good + "\n  - {method: GET, path: \"/svc/v1/things/{id}\", operation: o, soap_action: a, request: {from_path: [{parameter: id}]}}") == "routes[1]")
+        #expect(key(Self.good + "\n  - {method: GET, path: \"/svc/v1/things/{id}\", operation: o, soap_action: a, scopes: [], request: {from_path: [{parameter: id}]}}") == "routes[1]")
         #expect(key(Self.good + "\ntypo: 1") == "typo")
+        // Every route states the scopes its callers need; none is assumed.
+        #expect(key(Self.good.replacingOccurrences(of: "    scopes: [things.read]\n", with: "")) == "routes[0].scopes")
         #expect(key(Self.good + "\n      additional: reject") == "routes[0].request.additional")
         #expect(key(Self.good + "\n      order: [a]\n      additional: drop") == "routes[0].request.additional")
     }
@@ -80,7 +84,7 @@ import Testing
 
     @Test func configurationNeedsAnURLPerPolicyAndTakesEnvironmentOverrides() throws {
         try Data(Self.good.utf8).write(to: folder.appendingPathComponent("svc/policy.yaml"))
-        let yaml = "policies: \(folder.path)\n"
+        let yaml = "policies: \(folder.path)\n" + AccessYAML.verifying
         do {
             _ = try BridgeConfiguration(reader: ConfigReader(yaml: yaml, environment: [:]))
             Issue.record("accepted a policy without services.svc.url")

@@ -94,17 +94,18 @@ public struct JWKSSettings: Sendable {
         self.tls = tls
     }
 
-    init(reader: ConfigReader) throws(ConfigError) {
-        let file = try reader.nonEmptyString("jwks.file")
-        let url = try reader.httpURL("jwks.url")
+    /// The keys under `prefix` (`jwks` for `oms auth`, `access.jwks` for the roles behind it).
+    package init(reader: ConfigReader, prefix: String = "jwks") throws(ConfigError) {
+        let file = try reader.nonEmptyString("\(prefix).file")
+        let url = try reader.httpURL("\(prefix).url")
         switch (file, url) {
         case let (file?, nil): source = .file(file)
         case let (nil, url?): source = .url(url)
-        case (nil, nil): throw ConfigError(key: "jwks", "set jwks.file or jwks.url")
-        case (.some, .some): throw ConfigError(key: "jwks", "set only one of jwks.file and jwks.url")
+        case (nil, nil): throw ConfigError(key: prefix, "set \(prefix).file or \(prefix).url")
+        case (.some, .some): throw ConfigError(key: prefix, "set only one of \(prefix).file and \(prefix).url")
         }
-        minRefreshIntervalSeconds = try reader.int("jwks.min_refresh_interval_s", default: 30, in: 0...86_400)
-        tls = try reader.tls("jwks")
+        minRefreshIntervalSeconds = try reader.int("\(prefix).min_refresh_interval_s", default: 30, in: 0...86_400)
+        tls = try reader.tls(prefix)
     }
 }
 

@@ -19,26 +19,27 @@ public struct TokenPolicy: Sendable {
         self.allowedDomains = allowedDomains
     }
 
-    init(reader: ConfigReader) throws(ConfigError) {
-        let names = try reader.stringList("token.algorithms", default: algorithms.map(\.rawValue).sorted())
+    /// The keys under `prefix` (`token` for `oms auth`, `access.token` for the roles behind it).
+    package init(reader: ConfigReader, prefix: String = "token") throws(ConfigError) {
+        let names = try reader.stringList("\(prefix).algorithms", default: algorithms.map(\.rawValue).sorted())
         var algorithms: Set<JWSAlgorithm> = []
         for name in names {
             // RFC 7515 §4.1.1: alg values are case-sensitive; "none" is never configurable.
             guard let algorithm = JWSAlgorithm(rawValue: name) else {
-                throw ConfigError(key: "token.algorithms", "unknown algorithm '\(name)' (supported: \(JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ConfigError(key: "\(prefix).algorithms", "unknown algorithm '\(name)' (supported: \(JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             algorithms.insert(algorithm)
         }
-        guard !algorithms.isEmpty else { throw ConfigError(key: "token.algorithms", "must list at least one algorithm") }
+        guard !algorithms.isEmpty else { throw ConfigError(key: "\(prefix).algorithms", "must list at least one algorithm") }
         self.algorithms = algorithms
-        issuers = try Self.required(reader, "token.issuers")
-        audiences = try Self.required(reader, "token.audiences")
-        allowedDomains = try Self.required(reader, "token.allowed_domains")
-        leewaySeconds = try reader.double("token.leeway_s", default: leewaySeconds, in: 0...3_600)
-        domainClaim = try reader.nonEmptyString("token.domain_claim") ?? domainClaim
-        scopeClaim = try reader.nonEmptyString("token.scope_claim") ?? scopeClaim
-        requiredScopes = try reader.stringList("token.required_scopes")
-        maxBytes = try reader.int("token.max_bytes", default: maxBytes, in: 256...1_048_576)
+        issuers = try Self.required(reader, "\(prefix).issuers")
+        audiences = try Self.required(reader, "\(prefix).audiences")
+        allowedDomains = try Self.required(reader, "\(prefix).allowed_domains")
+        leewaySeconds = try reader.double("\(prefix).leeway_s", default: leewaySeconds, in: 0...3_600)
+        domainClaim = try reader.nonEmptyString("\(prefix).domain_claim") ?? domainClaim
+        scopeClaim = try reader.nonEmptyString("\(prefix).scope_claim") ?? scopeClaim
+        requiredScopes = try reader.stringList("\(prefix).required_scopes")
+        maxBytes = try reader.int("\(prefix).max_bytes", default: maxBytes, in: 256...1_048_576)
     }
 
     private static func required(_ reader: ConfigReader, _ key: String) throws(ConfigError) -> Set<String> {

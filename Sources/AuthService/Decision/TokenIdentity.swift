@@ -4,11 +4,11 @@
 /// to the answer on every request, and one reference moves where a copy would retain each of
 /// its fields.
 package final class TokenIdentity: Sendable {
-    let subject: String
-    let domain: String
-    let scopes: Set<String>
-    let scopeHeader: String
-    let client: String
+    package let subject: String
+    package let domain: String
+    package let scopes: Set<String>
+    package let scopeHeader: String
+    package let client: String
     let expiresAt: Double
     let notBefore: Double?
     let issuedAt: Double?

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Curl
 import Foundation
 import JOSE
@@ -7,9 +8,9 @@ import Synchronization
 /// Holds the verifier built from the current JWKS (a file or a URL) and refreshes it when a
 /// token names a `kid` it does not know, at most once per `min_refresh_interval_s`, so that
 /// a flood of unknown kids cannot turn into a flood of JWKS fetches.
-final class KeySetProvider: Sendable {
-    struct LoadError: Error, CustomStringConvertible {
-        let description: String
+package final class KeySetProvider: Sendable {
+    package struct LoadError: Error, CustomStringConvertible {
+        package let description: String
     }
 
     private struct State {
@@ -23,13 +24,14 @@ final class KeySetProvider: Sendable {
     private let http: CurlClient
     private let logger: Logger
     private let state = Mutex(State())
-    private let metrics: AuthMetrics
+    /// Loads that succeeded and failed.
+    private let counters: (loaded: Counter, errors: Counter)
 
-    init(settings: JWKSSettings, policy: TokenPolicy, http: CurlClient, metrics: AuthMetrics, logger: Logger) {
+    init(settings: JWKSSettings, policy: TokenPolicy, http: CurlClient, counters: (loaded: Counter, errors: Counter), logger: Logger) {
         self.settings = settings
         self.policy = policy
         self.http = http
-        self.metrics = metrics
+        self.counters = counters
         self.logger = logger
     }
 
@@ -55,7 +57,7 @@ final class KeySetProvider: Sendable {
             $0.verifier = verifier
             $0.lastAttempt = .now
         }
-        metrics.jwksLoaded.increment()
+        counters.loaded.increment()
     }
 
     /// Reloads when allowed by the rate limit; true when a new key set is in place.
@@ -76,7 +78,7 @@ final class KeySetProvider: Sendable {
             try await load()
             return true
         } catch {
-            metrics.jwksErrors.increment()
+            counters.errors.increment()
             logger.error("JWKS refresh failed", metadata: ["error": .string(error.description)])
             return false
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Access
 import Database
 import EdgeRuntime
 import HTTPTypes
@@ -12,26 +13,30 @@ struct CoreRoutes: Sendable {
     static let defaultPageSize = 100
     static let maxPageSize = 1000
 
-    func add(to router: Router<EdgeRequestContext>) {
-        router.post("/v1/requests") { request, _ in
+    /// Intake, status (and list) and rerun, each behind its endpoint's access check.
+    func add(to router: Router<EdgeRequestContext>, access: AccessControl) {
+        let intakes = router.group().add(middleware: access.middleware("intake"))
+        let reads = router.group().add(middleware: access.middleware("status"))
+        let reruns = router.group().add(middleware: access.middleware("rerun"))
+        intakes.post("/v1/requests") { request, _ in
             try await intake(request)
         }
-        router.get("/v1/requests") { request, _ in
+        reads.get("/v1/requests") { request, _ in
             try await list(request)
         }
-        router.get("/v1/requests/:id") { _, context in
+        reads.get("/v1/requests/:id") { _, context in
             let id = try Self.requestID(context)
             guard let record = try await APIError.database({ () throws(DatabaseError) in try await store.request(id: id) }) else { throw Self.notFound(id) }
             var out = ""
             RequestJSON.append(record, history: true, to: &out)
             return Response.json(.ok, out)
         }
-        router.post("/v1/requests/:id/rerun") { _, context in
+        reruns.post("/v1/requests/:id/rerun") { _, context in
             let id = try Self.requestID(context)
             let status = try await Self.rerun(id, store)
             return Response.json(.accepted, "{\"id\":\"\(id)\",\"status\":\"\(status.rawValue)\"}")
         }
-        router.get("/v1/requests/:id/errors") { _, context in
+        reads.get("/v1/requests/:id/errors") { _, context in
             let id = try Self.requestID(context)
             guard try await APIError.database({ () throws(DatabaseError) in try await store.request(id: id) }) != nil else { throw Self.notFound(id) }
             let failures = try await APIError.database { () throws(DatabaseError) in try await store.failures(id: id) }

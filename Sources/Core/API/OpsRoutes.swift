@@ -12,7 +12,7 @@ struct OpsRoutes: Sendable {
     /// At most this many failed or rejected requests on the page (newest last in id order).
     static let maxRows = 200
 
-    func add(to router: Router<EdgeRequestContext>) {
+    func add(to router: RouterGroup<EdgeRequestContext>) {
         router.get("/ops") { request, _ in
             let notice = request.uri.queryParameters["rerun"].map { "Request \(String($0)) was sent back to work." }
             return try await render(notice: notice)

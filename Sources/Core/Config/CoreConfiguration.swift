@@ -1,3 +1,4 @@
+import Access
 import Database
 import EdgeRuntime
 
@@ -11,10 +12,17 @@ public struct CoreConfiguration: Sendable {
     public var databaseTimeout: Duration = .seconds(5)
     public var jobs = JobSettings()
     public var outbox = OutboxSettings()
+    /// Who may call, and with which scopes (`access.*`).
+    public var access: AccessConfiguration
 
-    public init(server: ServerSettings = .init(port: 8084), database: DatabaseURL) {
+    /// The endpoints the access check knows, with their default scopes: intake; status and
+    /// list; rerun, through the API and from the operator page.
+    public static let accessEndpoints = ["intake": ["documents.write"], "status": ["documents.read"], "rerun": ["operator"]]
+
+    public init(server: ServerSettings = .init(port: 8084), database: DatabaseURL, access: AccessConfiguration) {
         self.server = server
         self.database = database
+        self.access = access
     }
 
     public init(reader: ConfigReader) throws(ConfigError) {
@@ -48,6 +56,7 @@ public struct CoreConfiguration: Sendable {
             let name = error.message.split(separator: ":").first.map(String.init) ?? ""
             throw ConfigError(key: "kafka.properties.\(name)", error.message)
         }
+        access = try AccessConfiguration(reader: reader, endpoints: Self.accessEndpoints)
     }
 
     /// `host:port` each; librdkafka would take other shapes and fail later, quietly.

@@ -1,3 +1,4 @@
+import Access
 import Database
 import EdgeRuntime
 import HTTPTypes
@@ -11,22 +12,25 @@ struct RefDataRoutes: Sendable {
     static let defaultPageSize = 100
     static let maxPageSize = 1000
 
-    func add(to router: Router<EdgeRequestContext>) {
-        router.get("/refdata/v1/:kind") { request, context in
+    /// Reads need the `reads` endpoint's scopes, changes the `writes` endpoint's.
+    func add(to router: Router<EdgeRequestContext>, access: AccessControl) {
+        let reads = router.group().add(middleware: access.middleware("reads"))
+        let writes = router.group().add(middleware: access.middleware("writes"))
+        reads.get("/refdata/v1/:kind") { request, context in
             try await list(request, try kind(context))
         }
-        router.get("/refdata/v1/:kind/:key") { request, context in
+        reads.get("/refdata/v1/:kind/:key") { request, context in
             try await get(request, try kind(context), try key(context))
         }
-        router.put("/refdata/v1/:kind/:key") { request, context in
+        writes.put("/refdata/v1/:kind/:key") { request, context in
             let (kind, key) = (try kind(context), try key(context))
             return try await put(request, kind, key, try await request.jsonBody(upTo: maxBodyBytes))
         }
-        router.delete("/refdata/v1/:kind/:key") { request, context in
+        writes.delete("/refdata/v1/:kind/:key") { request, context in
             try await delete(request, try kind(context), try key(context))
         }
         for method in [HTTPRequest.Method.post, .patch] {
-            router.on("/refdata/v1/:kind/:key", method: method) { request, _ in
+            writes.on("/refdata/v1/:kind/:key", method: method) { request, _ in
                 var response = APIError(.methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not allowed here; use GET, PUT or DELETE").response
                 response.headers[.allow] = "GET, PUT, DELETE"
                 return response

@@ -1,3 +1,4 @@
+import Access
 import Database
 import EdgeRuntime
 import Redis
@@ -14,12 +15,18 @@ public struct RefDataConfiguration: Sendable {
     /// Nil: no cache, every read goes to the database.
     public var redis: RedisEndpoint?
     public var cache: CacheSettings
+    /// Who may call, and with which scopes (`access.*`).
+    public var access: AccessConfiguration
 
-    public init(server: ServerSettings = .init(port: 8083), database: DatabaseURL, redis: RedisEndpoint? = nil, cache: CacheSettings = CacheSettings()) {
+    /// The endpoints the access check knows, with their default scopes.
+    public static let accessEndpoints = ["reads": ["refdata.read"], "writes": ["refdata.admin"]]
+
+    public init(server: ServerSettings = .init(port: 8083), database: DatabaseURL, redis: RedisEndpoint? = nil, cache: CacheSettings = CacheSettings(), access: AccessConfiguration) {
         self.server = server
         self.database = database
         self.redis = redis
         self.cache = cache
+        self.access = access
     }
 
     public init(reader: ConfigReader) throws(ConfigError) {
@@ -45,6 +52,7 @@ public struct RefDataConfiguration: Sendable {
             throw ConfigError(key: "cache.near.enabled", "the near cache needs redis.url (it is kept current by Redis invalidation messages)")
         }
         self.cache = cache
+        access = try AccessConfiguration(reader: reader, endpoints: Self.accessEndpoints)
     }
 
     /// `redis.url` with `redis.tls.*`, `redis.username` and `redis.password(_file)`.

@@ -1,3 +1,4 @@
+import Access
 import Curl
 import EdgeRuntime
 import Foundation
@@ -12,12 +13,24 @@ public struct SOAPBridgeRole: HTTPRole {
     public let logger: Logger
     private let calls: [BridgeCall]
     private let http: CurlClient
+    private let access: AccessControl
 
-    /// Loads and validates every policy; a bad policy stops start-up with one clear line.
-    public init(
+    /// Loads the access check's keys and every policy; keys that cannot be used, or a bad
+    /// policy, stop start-up with one clear line.
+    public static func start(
         configuration: BridgeConfiguration, metrics: MetricsRegistry = MetricsRegistry(), http: CurlClient = CurlClient(),
         logger: Logger = Logger(label: "oms.soap-bridge")
-    ) throws(ConfigError) {
+    ) async throws -> SOAPBridgeRole {
+        let access = try await AccessControl.start(configuration.access, metrics: metrics, logger: logger)
+        do {
+            return try SOAPBridgeRole(configuration: configuration, metrics: metrics, http: http, access: access, logger: logger)
+        } catch {
+            await access.shutdown()
+            throw error
+        }
+    }
+
+    private init(configuration: BridgeConfiguration, metrics: MetricsRegistry, http: CurlClient, access: AccessControl, logger: Logger) throws(ConfigError) {
         var calls: [BridgeCall] = []
         for (service, upstream) in configuration.services.sorted(by: { $0.key < $1.key }) {
             let policy = try PolicyLoader.load(service: service, folder: configuration.policiesFolder)
@@ -29,17 +42,27 @@ public struct SOAPBridgeRole: HTTPRole {
         self.metrics = metrics
         self.calls = calls
         self.http = http
+        self.access = access
         self.logger = logger
     }
 
     public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let probe = UpstreamProbe(services: configuration.services, http: http)
-        let router = Router.edge(metrics: metrics) { await probe.readiness() }
+        let access = self.access
+        let router = Router.edge(metrics: metrics) {
+            var state = await probe.readiness()
+            if let keys = access.problem {
+                // Every caller would get 401: not ready.
+                state = Readiness(ready: false, checks: state.checks.merging(["access": keys]) { $1 })
+            }
+            return state
+        }
         let maxBody = configuration.maxBodyBytes
         for call in calls {
             let route = call.route
             let counters = RouteCounters(registry: metrics, route: route.name)
-            router.on(RouterPath(route.path.routerPath), method: HTTPRequest.Method(route.method)!) { request, context in
+            let checked = router.group().add(middleware: access.middleware(route.name))
+            checked.on(RouterPath(route.path.routerPath), method: HTTPRequest.Method(route.method)!) { request, context in
                 let started = ContinuousClock.now
                 var body: [UInt8] = []
                 if route.takesBody {
@@ -65,7 +88,10 @@ public struct SOAPBridgeRole: HTTPRole {
         return router.application(server: configuration.server, logger: logger, onListening: onListening)
     }
 
-    public func shutdown() async { await http.shutdown() }
+    public func shutdown() async {
+        await http.shutdown()
+        await access.shutdown()
+    }
 
     static func json(_ status: Int, _ text: String) -> Response {
         Response.json(HTTPResponse.Status(code: status), text)

@@ -1,3 +1,4 @@
+import Access
 import EdgeRuntime
 import Foundation
 import XML
@@ -12,12 +13,30 @@ public struct BridgeConfiguration: Sendable {
     public var services: [String: UpstreamSettings]
     /// Limits for the upstream's XML.
     public var xmlLimits: XMLLimits
+    /// Who may call each route (`access.*`; the routes' scopes come from their policies).
+    public var access: AccessConfiguration
 
-    public init(server: ServerSettings = .init(port: 8082), policiesFolder: String = "sidecars", services: [String: UpstreamSettings], xmlLimits: XMLLimits = .init()) {
+    public init(server: ServerSettings = .init(port: 8082), policiesFolder: String = "sidecars", services: [String: UpstreamSettings], xmlLimits: XMLLimits = .init(), access: AccessConfiguration) {
         self.server = server
         self.policiesFolder = policiesFolder
         self.services = services
         self.xmlLimits = xmlLimits
+        self.access = access
+    }
+
+    /// The endpoints the access check knows: every policy route by name, with the scopes its
+    /// policy states. Route names are unique across services, as `access.scopes.<route>` names them.
+    public static func accessEndpoints(policiesFolder: String, services: [String]) throws(ConfigError) -> [String: [String]] {
+        var endpoints: [String: [String]] = [:]
+        for service in services.sorted() {
+            for route in try PolicyLoader.load(service: service, folder: policiesFolder).routes {
+                guard endpoints[route.name] == nil else {
+                    throw ConfigError(key: "\(policiesFolder)/\(service)/\(PolicyLoader.fileName): routes.name", "\(route.name) names a route of another policy too")
+                }
+                endpoints[route.name] = route.scopes
+            }
+        }
+        return endpoints
     }
 
     /// The services are those with a policy folder; each needs `services.<name>.url`.
@@ -34,5 +53,6 @@ public struct BridgeConfiguration: Sendable {
             maxDepth: try reader.int("xml.max_depth", default: 64, in: 4...256),
             maxBytes: try reader.int("xml.max_bytes", default: 10 << 20, in: 1024...(100 << 20))
         )
+        access = try AccessConfiguration(reader: reader, endpoints: try Self.accessEndpoints(policiesFolder: policiesFolder, services: Array(services.keys)))
     }
 }

@@ -4,6 +4,8 @@ struct RoutePolicy: Sendable {
     let method: String
     let path: PathTemplate
     let operation: String
+    /// What a caller's token must carry (`scopes:`; empty: any valid token).
+    let scopes: [String]
     /// Always from the policy, never from the caller.
     let soapAction: String
     /// The child of the wrapper element that receives the JSON body (`request` for

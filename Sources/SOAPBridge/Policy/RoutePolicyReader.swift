@@ -22,6 +22,9 @@ enum RoutePolicyReader {
         }
         let operation = try required("operation")
         let soapAction = try required("soap_action")
+        // Stated for every route, never assumed: the bridge checks each caller's token for them.
+        guard try reader.has("scopes") else { throw fail("scopes", "is required: the scopes a caller's token needs for this route ([] for any valid token)") }
+        let scopes = try reader.stringList("scopes")
 
         var fromPath: [(parameter: String, element: String)] = []
         for (entryIndex, entry) in try reader.mappingList("request.from_path").enumerated() {
@@ -56,7 +59,7 @@ enum RoutePolicyReader {
             try readField(field, key: "response.fields[\(fieldIndex)]", fail: fail)
         })
         return RoutePolicy(
-            name: name, method: method, path: path, operation: operation, soapAction: soapAction,
+            name: name, method: method, path: path, operation: operation, scopes: scopes, soapAction: soapAction,
             bodyElement: try reader.nonEmptyString("request.element"),
             takesBody: ["POST", "PUT", "PATCH"].contains(method),
             requestMapping: mapping, fromPath: fromPath, status: status, responseMapping: responseMapping

@@ -1,23 +1,25 @@
+import Access
+import AuthService
 import Foundation
 import JOSE
 import JSON
 
 /// A throwaway issuer for tests: an ES256 and an RS256 key, their JWKS on disk, and a token
 /// minter whose default claims pass the test configuration.
-struct TestIssuer: Sendable {
-    let folder: URL
-    let jwksFile: String
-    let es256: JWSSigner
-    let rs256: JWSSigner
+public struct TestIssuer: Sendable {
+    public let folder: URL
+    public let jwksFile: String
+    public let es256: JWSSigner
+    public let rs256: JWSSigner
     /// A key that is NOT in the JWKS (an attacker's).
-    let stranger: JWSSigner
-    let strangerJWK: JSONValue
+    public let stranger: JWSSigner
+    public let strangerJWK: JSONValue
 
-    static let issuer = "https://idp.test"
-    static let audience = "oms"
-    static let domain = "retail"
+    public static let issuer = "https://idp.test"
+    public static let audience = "oms"
+    public static let domain = "retail"
 
-    init() throws {
+    public init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-auth-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let ec = try SigningKeyPair.generate(algorithm: .es256)
@@ -34,7 +36,7 @@ struct TestIssuer: Sendable {
 
     /// Publishes a second key (`ec-2`) beside the first by rewriting the JWKS file, as an
     /// issuer rotating keys would, and returns its signer.
-    func rotate() throws -> JWSSigner {
+    public func rotate() throws -> JWSSigner {
         let current = try StrictJSON.parse(Array(try Data(contentsOf: URL(fileURLWithPath: jwksFile))))
         let next = try SigningKeyPair.generate(algorithm: .es256)
         let keys = (current["keys"]?.arrayValue ?? []) + [next.publicJWK(keyID: "ec-2")]
@@ -42,7 +44,10 @@ struct TestIssuer: Sendable {
         return try JWSSigner(privateKeyPEM: next.privateKeyPEM, algorithm: .es256, keyID: "ec-2")
     }
 
-    static func claims(_ changes: [String: JSONValue?] = [:]) -> [String: JSONValue] {
+    /// Now, in whole seconds, as tokens state times.
+    public static var now: Double { Date().timeIntervalSince1970.rounded(.down) }
+
+    public static func claims(_ changes: [String: JSONValue?] = [:]) -> [String: JSONValue] {
         let now = Date().timeIntervalSince1970.rounded(.down)
         var claims: [String: JSONValue] = [
             "iss": .string(issuer), "aud": .string(audience), "sub": "alice", "domain": .string(domain),
@@ -53,7 +58,21 @@ struct TestIssuer: Sendable {
         return claims
     }
 
-    func token(_ changes: [String: JSONValue?] = [:], signer: JWSSigner? = nil) throws -> String {
+    public func token(_ changes: [String: JSONValue?] = [:], signer: JWSSigner? = nil) throws -> String {
         try (signer ?? es256).sign(claims: Self.claims(changes))
+    }
+}
+
+extension AccessConfiguration {
+    /// A role's access check that trusts `issuer` (its JWKS file, issuer, audience and domain).
+    public static func verifying(_ issuer: TestIssuer, endpoints: [String: [String]]) -> AccessConfiguration {
+        AccessConfiguration(
+            mode: .verify(
+                jwks: JWKSSettings(source: .file(issuer.jwksFile)),
+                token: TokenPolicy(issuers: [TestIssuer.issuer], audiences: [TestIssuer.audience], allowedDomains: [TestIssuer.domain]),
+                cacheEntries: 100
+            ),
+            scopes: endpoints
+        )
     }
 }
