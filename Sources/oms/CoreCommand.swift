@@ -30,6 +30,10 @@ struct CoreCommand: AsyncParsableCommand {
             kafka.sasl_password(_file), kafka.tls.*, kafka.properties (further librdkafka settings), \
             log.level. The .tls.* keys are ca_file, cert_file, key_file, server_name and \
             insecure_skip_verify (local tests only); verification is always on otherwise.
+            Every caller needs a bearer token (access.*, required): access.jwks.file|url and \
+            access.token.issuers|audiences|allowed_domains as oms auth's, access.scopes.intake \
+            (documents.write), .status (documents.read) and .rerun (operator, also /ops); \
+            access.mode: none answers anyone (local tests only). /healthz, /readyz and /metrics stay open.
             """
     )
 

@@ -44,11 +44,11 @@ struct DevAnnouncement {
             OMS Edge is running in one process (JSON logs on stdout; data in \(stack.folder)):
               oms auth          \(dev.url(dev.ports.auth))   (auth_request: GET /auth)
               OIDM emulator     \(dev.url(dev.ports.oidm))
-              oms soap-bridge   \(dev.url(dev.ports.soapBridge))   (REST/JSON → Thunderhead SOAP)
+              oms soap-bridge   \(dev.url(dev.ports.soapBridge))   (REST/JSON → Thunderhead SOAP; answers anyone for now, as refdata)
                                 \(dev.url(dev.ports.conformanceBridge))   (the same, its Thunderhead the attack suite's echo :\(dev.ports.conformanceEcho))
               Thunderhead       \(dev.url(dev.ports.thunderhead))/thunderhead/services/JobAPIWebWrapped?wsdl
               oms refdata       \(dev.url(dev.ports.refdata))   (\(dev.redisURL.map { "Redis \($0)" } ?? "no Redis: reads go to the database"))
-              oms core          \(dev.url(dev.ports.core))   (operator page /ops; \(dev.kafkaBrokers.isEmpty ? "no Kafka: final statuses stay in the outbox" : "final statuses to Kafka \(dev.kafkaBrokers.joined(separator: ",")) topic \(dev.kafkaTopic)"))
+              oms core          \(dev.url(dev.ports.core))   (checks every caller's token; operator page /ops; \(dev.kafkaBrokers.isEmpty ? "no Kafka: final statuses stay in the outbox" : "final statuses to Kafka \(dev.kafkaBrokers.joined(separator: ",")) topic \(dev.kafkaTopic)"))
               each role: /healthz /readyz /metrics
             \(keyMade ? "A signing key was made" : "The signing key is") in \(stack.folder)/keys (kid \(DevStack.keyID), issuer \(DevStack.issuer)).
 

@@ -23,6 +23,10 @@ struct RefDataCommand: AsyncParsableCommand {
             cache.near.enabled (false), cache.near.max_entries (10000), cache.near.ttl_s (60), \
             log.level. The .tls.* keys are ca_file, cert_file, key_file, server_name and \
             insecure_skip_verify (local tests only); verification is always on otherwise.
+            Every caller needs a bearer token (access.*, required): access.jwks.file|url and \
+            access.token.issuers|audiences|allowed_domains as oms auth's, access.scopes.reads \
+            (refdata.read) and access.scopes.writes (refdata.admin); access.mode: none answers anyone \
+            (local tests only). /healthz, /readyz and /metrics stay open.
             """
     )
 

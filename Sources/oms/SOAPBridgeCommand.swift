@@ -18,6 +18,10 @@ struct SOAPBridgeCommand: AsyncParsableCommand {
             .tls.ca_file, .tls.cert_file, .tls.key_file, .tls.server_name (verification always on; \
             .tls.insecure_skip_verify for local tests only), xml.max_depth (64), \
             xml.max_bytes (10 MiB), log.level.
+            Every caller needs a bearer token (access.*, required): access.jwks.file|url and \
+            access.token.issuers|audiences|allowed_domains as oms auth's; each route needs the \
+            scopes its policy states (scopes:), access.scopes.<route name> overrides them; \
+            access.mode: none answers anyone (local tests only). /healthz, /readyz and /metrics stay open.
             """
     )
 
