@@ -20,8 +20,11 @@ final class Upstreams: Sendable {
     let emulatorPort: Int
     private let tasks: [Task<Void, any Error>]
     private let http = CurlClient()
+    /// What the test itself sends refdata, when refdata checks tokens.
+    private let adminToken: String?
 
-    private init(refdata: RefDataRole, bridge: SOAPBridgeRole, refdataPort: Int, bridgePort: Int, emulatorPort: Int, tasks: [Task<Void, any Error>]) {
+    private init(refdata: RefDataRole, bridge: SOAPBridgeRole, refdataPort: Int, bridgePort: Int, emulatorPort: Int, tasks: [Task<Void, any Error>], adminToken: String?) {
+        self.adminToken = adminToken
         self.refdata = refdata
         self.bridge = bridge
         self.refdataPort = refdataPort
@@ -32,8 +35,9 @@ final class Upstreams: Sendable {
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `refdataPort`: serve refdata there (0: any free port).
-    static func start(completeAfterMs: Int = 300, refdataPort: Int = 0) async throws -> Upstreams {
+    /// `refdataPort`: serve refdata there (0: any free port); `verifying`: refdata and the
+    /// bridge check callers' tokens against this issuer (else they answer anyone).
+    static func start(completeAfterMs: Int = 300, refdataPort: Int = 0, verifying issuer: TestIssuer? = nil) async throws -> Upstreams {
         let quiet = CoreStack.quiet
         var emulatorConfiguration = ThunderheadEmulatorConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), completeAfterMs: completeAfterMs)
         emulatorConfiguration.wsdlFile = root.appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl").path
@@ -45,7 +49,7 @@ final class Upstreams: Sendable {
         let bridge = try await SOAPBridgeRole.start(configuration: BridgeConfiguration(
             server: ServerSettings(host: "127.0.0.1", port: 0), policiesFolder: policies,
             services: ["thunderhead": UpstreamSettings(url: "http://127.0.0.1:\(emulatorPort)/thunderhead/services/JobAPIWebWrapped", authentication: .none, username: nil, password: nil, timeoutMs: 5000, soapVersion: .v1_1)],
-            access: .unchecked(try BridgeConfiguration.accessEndpoints(policiesFolder: policies, services: ["thunderhead"]))
+            access: try Self.access(issuer, BridgeConfiguration.accessEndpoints(policiesFolder: policies, services: ["thunderhead"]))
         ))
         let (bridgePort, bridgeTask) = await Loopback.serve(service: { listening in
             bridge.application(logger: quiet) { listening($0) }
@@ -53,14 +57,21 @@ final class Upstreams: Sendable {
         let refdata = try await RefDataRole.start(
             configuration: RefDataConfiguration(
                 server: ServerSettings(host: "127.0.0.1", port: refdataPort), database: DatabaseURL(parsing: TestDatabase.sqlite.freshURL()),
-                access: .unchecked(RefDataConfiguration.accessEndpoints)
+                access: Self.access(issuer, RefDataConfiguration.accessEndpoints)
             ),
             logger: quiet
         )
         let (port, refdataTask) = await Loopback.serve(service: { listening in
             refdata.application(logger: quiet) { listening($0) }
         })
-        return Upstreams(refdata: refdata, bridge: bridge, refdataPort: port, bridgePort: bridgePort, emulatorPort: emulatorPort, tasks: [emulatorTask, bridgeTask, refdataTask])
+        return Upstreams(
+            refdata: refdata, bridge: bridge, refdataPort: port, bridgePort: bridgePort, emulatorPort: emulatorPort, tasks: [emulatorTask, bridgeTask, refdataTask],
+            adminToken: try issuer?.token(["scope": "refdata.admin"])
+        )
+    }
+
+    private static func access(_ issuer: TestIssuer?, _ endpoints: [String: [String]]) -> AccessConfiguration {
+        issuer.map { .verifying($0, endpoints: endpoints) } ?? .unchecked(endpoints)
     }
 
     var jobSettings: JobSettings {
@@ -77,7 +88,7 @@ final class Upstreams: Sendable {
     func put(_ path: String, _ value: String) async throws {
         let response = try await http.execute(CurlRequest(
             url: "http://127.0.0.1:\(refdataPort)/refdata/v1/\(path)", method: "PUT",
-            headers: [("Content-Type", "application/json")], body: Array(value.utf8)
+            headers: [("Content-Type", "application/json")] + (adminToken.map { [("Authorization", "Bearer \($0)")] } ?? []), body: Array(value.utf8)
         ))
         precondition((200..<300).contains(response.status), "refdata PUT \(path): \(response.status)")
     }

@@ -8,6 +8,18 @@ public struct JSONAnswer: Sendable {
     public let body: JSONValue?
     public let text: String
 
+    public init(status: Int, headers: [(name: String, value: String)], body: JSONValue?, text: String) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.text = text
+    }
+
+    /// From a raw answer: its body parsed when it is JSON.
+    public init(_ response: CurlResponse) {
+        self.init(status: response.status, headers: response.headers, body: try? StrictJSON.parse(response.body), text: String(decoding: response.body, as: UTF8.self))
+    }
+
     public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
 }
 
@@ -19,6 +31,6 @@ extension CurlClient {
             headers: (json == nil ? [] : [("Content-Type", "application/json")]) + headers,
             body: json.map { Array($0.utf8) }, timeout: .seconds(15)
         ))
-        return JSONAnswer(status: response.status, headers: response.headers, body: try? StrictJSON.parse(response.body), text: String(decoding: response.body, as: UTF8.self))
+        return JSONAnswer(response)
     }
 }

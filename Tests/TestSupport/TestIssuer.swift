@@ -9,6 +9,8 @@ import JSON
 public struct TestIssuer: Sendable {
     public let folder: URL
     public let jwksFile: String
+    /// The ES256 key (`ec-1`) in PEM, for a process that signs as this issuer (the OIDM emulator).
+    public let privateKeyFile: String
     public let es256: JWSSigner
     public let rs256: JWSSigner
     /// A key that is NOT in the JWKS (an attacker's).
@@ -26,6 +28,8 @@ public struct TestIssuer: Sendable {
         let rsa = try SigningKeyPair.generate(algorithm: .rs256)
         let other = try SigningKeyPair.generate(algorithm: .es256)
         es256 = try JWSSigner(privateKeyPEM: ec.privateKeyPEM, algorithm: .es256, keyID: "ec-1")
+        privateKeyFile = folder.appendingPathComponent("private.pem").path
+        try Data(ec.privateKeyPEM.utf8).write(to: URL(fileURLWithPath: privateKeyFile))
         rs256 = try JWSSigner(privateKeyPEM: rsa.privateKeyPEM, algorithm: .rs256, keyID: "rsa-1")
         stranger = try JWSSigner(privateKeyPEM: other.privateKeyPEM, algorithm: .es256, keyID: "ec-1")
         strangerJWK = other.publicJWK(keyID: "ec-1")

@@ -35,6 +35,8 @@ public struct CoreConfiguration: Sendable {
         if let url = try reader.httpURL("soap_bridge.url") { jobs.bridgeURL = Self.trimmed(url) }
         jobs.refdataTLS = try reader.tls("refdata")
         jobs.bridgeTLS = try reader.tls("soap_bridge")
+        jobs.refdataClient = try ClientCredentials.read(reader, prefix: "refdata")
+        jobs.bridgeClient = try ClientCredentials.read(reader, prefix: "soap_bridge")
         jobs.enabled = try reader.bool("jobs.enabled", default: true)
         jobs.interval = .milliseconds(try reader.int("jobs.interval_ms", default: 200, in: 10...600_000))
         jobs.batchSize = try reader.int("jobs.batch_size", default: 32, in: 1...1000)

@@ -27,7 +27,11 @@ public final class JobRunner: Service, Sendable {
         self.store = store
         self.settings = settings
         self.http = http
-        self.steps = Steps(http: http, settings: settings)
+        self.steps = Steps(
+            http: http, settings: settings,
+            refdataToken: settings.refdataClient.map { ServiceToken($0, service: "refdata", http: http, timeout: settings.callTimeout) },
+            bridgeToken: settings.bridgeClient.map { ServiceToken($0, service: "soap_bridge", http: http, timeout: settings.callTimeout) }
+        )
         self.logger = logger
         self.registry = metrics
         self.owner = "core-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"

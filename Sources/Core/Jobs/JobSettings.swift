@@ -10,6 +10,10 @@ public struct JobSettings: Sendable, Equatable {
     /// `refdata.tls.*` and `soap_bridge.tls.*`, for HTTPS URLs.
     public var refdataTLS = TLSSettings()
     public var bridgeTLS = TLSSettings()
+    /// The core's own identity toward each (`refdata.client.*`, `soap_bridge.client.*`):
+    /// nil sends no token, for a service that answers anyone.
+    public var refdataClient: ClientCredentials?
+    public var bridgeClient: ClientCredentials?
     /// Pause between rounds when nothing was due (`jobs.interval_ms`).
     public var interval: Duration = .milliseconds(200)
     /// Requests claimed, and worked on at once, per round (`jobs.batch_size`).

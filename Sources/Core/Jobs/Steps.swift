@@ -6,6 +6,9 @@ import JSON
 struct Steps: Sendable {
     let http: CurlClient
     let settings: JobSettings
+    /// The core's own tokens toward each service, when it has an identity there.
+    let refdataToken: ServiceToken?
+    let bridgeToken: ServiceToken?
 
     /// The step's name (for failure records) and its result.
     func run(_ request: ClaimedRequest) async -> (step: String, result: StepResult) {
@@ -72,7 +75,7 @@ struct Steps: Sendable {
                 return .failure(StepFailure(code: "soap_bridge_invalid", message: "the bridge answered 201 without a batchId"), retry: true)
             }
             return .advance(to: .submitted, batchId: batch)
-        case .success(let response): return .failure(Self.upstream("soap_bridge", response), retry: response.status >= 500)
+        case .success(let response): return .failure(Self.upstream("soap_bridge", response), retry: Self.retryable(response.status))
         }
     }
 
@@ -93,23 +96,40 @@ struct Steps: Sendable {
                 return .failure(StepFailure(code: "batch_failed", message: "Thunderhead batch \(batch) failed", detail: detail), retry: false)
             default: return .wait(delayMs: settings.interval.wholeMilliseconds)
             }
-        case .success(let response): return .failure(Self.upstream("soap_bridge", response), retry: response.status >= 500)
+        case .success(let response): return .failure(Self.upstream("soap_bridge", response), retry: Self.retryable(response.status))
         }
     }
 
     // MARK: Helpers
 
     private func call(_ method: String, _ url: String, service: String, body: String? = nil) async -> Result<CurlResponse, StepFailure> {
+        var headers: [(name: String, value: String)] = body == nil ? [] : [("Content-Type", "application/json")]
+        let token = service == "refdata" ? refdataToken : bridgeToken
+        if let token {
+            switch await token.bearer() {
+            case .success(let bearer): headers.append(("Authorization", "Bearer \(bearer)"))
+            case .failure(let failure): return .failure(failure)
+            }
+        }
         do {
             let response = try await http.execute(CurlRequest(
-                url: url, method: method, headers: body == nil ? [] : [("Content-Type", "application/json")],
+                url: url, method: method, headers: headers,
                 body: body.map { Array($0.utf8) }, timeout: settings.callTimeout,
                 tls: service == "refdata" ? settings.refdataTLS : settings.bridgeTLS
             ))
+            // Refused: the next attempt asks for a new token (revoked, or the keys rotated).
+            if response.status == 401 { await token?.forget() }
             return .success(response)
         } catch {
             return .failure(StepFailure(code: "\(service)_unreachable", message: "\(method) \(url): \(error)"))
         }
+    }
+
+    /// Worth another attempt: the service failed, or refused the core's own token (revoked,
+    /// keys rotated, a scope not granted yet), which the operator can mend; a 4xx about the
+    /// request itself is final.
+    static func retryable(_ status: Int) -> Bool {
+        status >= 500 || status == 401 || status == 403 || status == 429
     }
 
     /// A non-success answer as a failure record, with its JSON body as the detail.

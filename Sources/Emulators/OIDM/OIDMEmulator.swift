@@ -12,6 +12,8 @@ public struct OIDMEmulator: HTTPRole {
     public let logger: Logger
     private let keys: EmulatorKeys
     private let state: OIDMEmulatorState
+    /// The client-credentials grant, when `clients` are configured.
+    private let grant: ClientCredentialsGrant?
     private let metrics: MetricsRegistry
 
     public struct LoadError: Error, CustomStringConvertible {
@@ -23,6 +25,7 @@ public struct OIDMEmulator: HTTPRole {
         self.configuration = configuration
         self.keys = try EmulatorKeys(file: configuration.jwksFile)
         self.state = OIDMEmulatorState(delayMs: configuration.delayMs)
+        self.grant = try configuration.signing.map { (signing) throws(LoadError) in try ClientCredentialsGrant(clients: configuration.clients, issuer: signing) }
         self.metrics = metrics
     }
 
@@ -38,6 +41,11 @@ public struct OIDMEmulator: HTTPRole {
         router.post(RouterPath(configuration.path)) { request, context in
             let body = try await request.body.collect(upTo: 64 * 1024)
             let form = FormBody.parse(String(buffer: body))
+            // A grant request asks for a token; anything else asks whether one is valid.
+            if form["grant_type"] != nil {
+                guard let grant else { return ClientCredentialsGrant.error(.badRequest, "unsupported_grant_type", "no clients are configured") }
+                return grant.answer(form: form, request: request)
+            }
             return await handler.answer(token: form["token"] ?? form["access_token"], request: request)
         }
         AdminRoutes(state: state).add(to: router)

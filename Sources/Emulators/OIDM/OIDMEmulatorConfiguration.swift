@@ -11,6 +11,10 @@ public struct OIDMEmulatorConfiguration: Sendable {
     public var identityDomain: String?
     /// Artificial delay before every validation answer.
     public var delayMs: Int = 0
+    /// Services given tokens with the client-credentials grant on `path` (`clients[]`).
+    public var clients: [EmulatedClient] = []
+    /// How those tokens are signed (`signing.*`); required with `clients`.
+    public var signing: EmulatedIssuer?
 
     public init(server: ServerSettings = .init(port: 9001), jwksFile: String, path: String = "/oauth2/rest/rest/token", identityDomain: String? = nil, delayMs: Int = 0) {
         self.server = server
@@ -27,6 +31,8 @@ public struct OIDMEmulatorConfiguration: Sendable {
         guard path.hasPrefix("/") else { throw ConfigError(key: "path", "must start with /") }
         identityDomain = try reader.nonEmptyString("identity_domain")
         delayMs = try reader.int("delay_ms", default: 0, in: 0...600_000)
+        clients = try reader.mappingList("clients").map { (client) throws(ConfigError) in try EmulatedClient(reader: client) }
+        signing = try EmulatedIssuer(reader: reader)
     }
 
     /// Checks what command-line options may have filled in after the file was read.
@@ -34,5 +40,6 @@ public struct OIDMEmulatorConfiguration: Sendable {
         guard !jwksFile.isEmpty else { throw ConfigError(key: "jwks.file", "the emulator needs the JWKS of the keys it accepts (--jwks)") }
         guard (0...65535).contains(server.port) else { throw ConfigError(key: "server.port", "must be between 0 and 65535") }
         guard (0...600_000).contains(delayMs) else { throw ConfigError(key: "delay_ms", "must be between 0 and 600000") }
+        if !clients.isEmpty && signing == nil { throw ConfigError(key: "signing.key_file", "clients need a key to sign their tokens with") }
     }
 }
