@@ -20,7 +20,9 @@ struct CoreCommand: AsyncParsableCommand {
             (sqlite:PATH, the default sqlite:oms.db, or postgres://…?sslmode=verify-full&sslrootcert=…), \
             database.password(_file), database.tls.*, database.timeout_ms (5000), \
             refdata.url (http://127.0.0.1:8083), soap_bridge.url (http://127.0.0.1:8082), \
-            refdata.tls.*, soap_bridge.tls.*, \
+            refdata.tls.*, soap_bridge.tls.*, refdata.client.* and soap_bridge.client.* (the core's \
+            own token from the client-credentials grant: token_url, client_id, client_secret(_file), \
+            scope, tls.*), \
             jobs.enabled (true), jobs.interval_ms (200), jobs.batch_size (32), jobs.lease_s (30), jobs.max_attempts (5), \
             jobs.backoff_base_ms (500), jobs.call_timeout_ms (10000), kafka.brokers (host:port list; \
             absent: events stay in the outbox), kafka.topic (oms.document.status), kafka.batch_size (500), \

@@ -12,19 +12,6 @@ struct DevAnnouncement {
 
     func announce() async {
         let dev = stack.dev
-        let http = CurlClient()
-        // The demo request below needs an allowed source and an enrichment (PUT replaces: the
-        // seeding is the same on every start).
-        let refdata = dev.url(dev.ports.refdata) + "/refdata/v1"
-        for (path, body) in [("/sources/crm", #"{"allowed": true}"#), ("/enrichment/invoice", #"{"batchConfigResID": 7001, "projectID": 12}"#)] {
-            let answer = try? await http.execute(CurlRequest(
-                url: refdata + path, method: "PUT", headers: [("Content-Type", "application/json")], body: Array(body.utf8), timeout: .seconds(5)
-            ))
-            if answer.map({ (200..<300).contains($0.status) }) != true {
-                logger.warning("could not seed the demo reference data", metadata: ["path": .string(path), "status": .string(answer.map { "\($0.status)" } ?? "no answer")])
-            }
-        }
-        await http.shutdown()
         let token: String
         do {
             token = try DevKeys.token(stack)
@@ -32,6 +19,20 @@ struct DevAnnouncement {
             logger.error("could not mint the demo token", metadata: ["error": .string("\(error)")])
             return
         }
+        let http = CurlClient()
+        // The demo request below needs an allowed source and an enrichment (PUT replaces: the
+        // seeding is the same on every start). Refdata checks the token, as for anyone.
+        let refdata = dev.url(dev.ports.refdata) + "/refdata/v1"
+        for (path, body) in [("/sources/crm", #"{"allowed": true}"#), ("/enrichment/invoice", #"{"batchConfigResID": 7001, "projectID": 12}"#)] {
+            let answer = try? await http.execute(CurlRequest(
+                url: refdata + path, method: "PUT", headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")],
+                body: Array(body.utf8), timeout: .seconds(5)
+            ))
+            if answer.map({ (200..<300).contains($0.status) }) != true {
+                logger.warning("could not seed the demo reference data", metadata: ["path": .string(path), "status": .string(answer.map { "\($0.status)" } ?? "no answer")])
+            }
+        }
+        await http.shutdown()
         FileHandle.standardError.write(Data(text(token: token).utf8))
     }
 
@@ -44,12 +45,13 @@ struct DevAnnouncement {
             OMS Edge is running in one process (JSON logs on stdout; data in \(stack.folder)):
               oms auth          \(dev.url(dev.ports.auth))   (auth_request: GET /auth)
               OIDM emulator     \(dev.url(dev.ports.oidm))
-              oms soap-bridge   \(dev.url(dev.ports.soapBridge))   (REST/JSON → Thunderhead SOAP; answers anyone for now, as refdata)
+              oms soap-bridge   \(dev.url(dev.ports.soapBridge))   (REST/JSON → Thunderhead SOAP)
                                 \(dev.url(dev.ports.conformanceBridge))   (the same, its Thunderhead the attack suite's echo :\(dev.ports.conformanceEcho))
               Thunderhead       \(dev.url(dev.ports.thunderhead))/thunderhead/services/JobAPIWebWrapped?wsdl
               oms refdata       \(dev.url(dev.ports.refdata))   (\(dev.redisURL.map { "Redis \($0)" } ?? "no Redis: reads go to the database"))
-              oms core          \(dev.url(dev.ports.core))   (checks every caller's token; operator page /ops; \(dev.kafkaBrokers.isEmpty ? "no Kafka: final statuses stay in the outbox" : "final statuses to Kafka \(dev.kafkaBrokers.joined(separator: ",")) topic \(dev.kafkaTopic)"))
-              each role: /healthz /readyz /metrics
+              oms core          \(dev.url(dev.ports.core))   (operator page /ops; \(dev.kafkaBrokers.isEmpty ? "no Kafka: final statuses stay in the outbox" : "final statuses to Kafka \(dev.kafkaBrokers.joined(separator: ",")) topic \(dev.kafkaTopic)"))
+              each role: /healthz /readyz /metrics; everything else needs a bearer token, checked by the role itself
+              the core calls refdata and the bridge as \(DevStack.coreClient) (client credentials at the OIDM emulator)
             \(keyMade ? "A signing key was made" : "The signing key is") in \(stack.folder)/keys (kid \(DevStack.keyID), issuer \(DevStack.issuer)).
 
             A token for alice (documents.read documents.write refdata.read refdata.admin operator, one hour):

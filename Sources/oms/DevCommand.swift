@@ -57,7 +57,10 @@ struct DevCommand: AsyncParsableCommand {
         let configurations = RoleStartup.orFail { try stack.configurations() }
         var thunderheadSettings = ThunderheadEmulatorConfiguration(server: ServerSettings(host: dev.host, port: dev.ports.thunderhead), completeAfterMs: dev.completeAfterMs)
         thunderheadSettings.wsdlFile = "\(dev.sidecars)/thunderhead/JobAPIWebWrapped.wsdl"
-        let oidmSettings = OIDMEmulatorConfiguration(server: ServerSettings(host: dev.host, port: dev.ports.oidm), jwksFile: stack.jwksFile)
+        var oidmSettings = OIDMEmulatorConfiguration(server: ServerSettings(host: dev.host, port: dev.ports.oidm), jwksFile: stack.jwksFile)
+        // The core's identity: the emulator grants it tokens signed with the dev key.
+        oidmSettings.clients = [EmulatedClient(id: DevStack.coreClient, secret: Secret(stack.coreSecret), scopes: DevStack.coreScopes)]
+        oidmSettings.signing = EmulatedIssuer(keyFile: stack.privateKeyFile, keyID: DevStack.keyID, issuer: DevStack.issuer, domain: DevStack.domain)
         let oidm = RoleStartup.orFail { try OIDMEmulator(configuration: oidmSettings) }
         let thunderhead = RoleStartup.orFail { try ThunderheadEmulator(configuration: thunderheadSettings) }
         let bridge = await RoleStartup.orFail { try await SOAPBridgeRole.start(configuration: configurations.bridge) }

@@ -15,6 +15,14 @@ struct DevStack {
     let dev: DevConfiguration
     /// Absolute: the roles resolve nothing against the working directory.
     let folder: String
+    /// The core's client secret at the OIDM emulator, new for every run (both are in this process).
+    let coreSecret = UUID().uuidString
+
+    static let coreClient = "oms-core"
+    /// What the core's token may carry: what its jobs ask of refdata and the bridge.
+    static let coreScopes = ["refdata.read", "documents.read", "documents.write"]
+
+    var tokenURL: String { "\(dev.url(dev.ports.oidm))/oauth2/rest/rest/token" }
 
     var jwksFile: String { "\(folder)/keys/jwks.json" }
     var privateKeyFile: String { "\(folder)/keys/private.pem" }
@@ -44,7 +52,7 @@ struct DevStack {
         """
     }
 
-    /// The core checks its callers' tokens (the dev issuer's, as the gateway does).
+    /// Every role checks its callers' tokens (the dev issuer's, as the gateway does).
     var verifiedAccess: String {
         """
         access:
@@ -54,9 +62,6 @@ struct DevStack {
         """
     }
 
-    /// Refdata and the bridge answer anyone for now: the core calls them without a token.
-    static let openAccess = "access: {mode: none}\n"
-
     /// A bridge on `port` whose Thunderhead listens on `thunderheadPort`.
     func soapBridge(port: Int, thunderheadPort: Int) -> String {
         """
@@ -65,7 +70,7 @@ struct DevStack {
         services:
           thunderhead: {url: "\(dev.url(thunderheadPort))/thunderhead/services/JobAPIWebWrapped", timeout_ms: 10000}
 
-        """ + Self.openAccess
+        """ + verifiedAccess
     }
 
     var refdata: String {
@@ -73,7 +78,7 @@ struct DevStack {
             server: {host: "\(dev.host)", port: \(dev.ports.refdata)}
             database: {url: "\(database)"}
 
-            """ + Self.openAccess
+            """ + verifiedAccess
         if let redis = dev.redisURL { text += "redis: {url: \"\(redis)\"}\ncache: {near: {enabled: true}}\n" }
         return text
     }
@@ -82,8 +87,12 @@ struct DevStack {
         var text = """
             server: {host: "\(dev.host)", port: \(dev.ports.core)}
             database: {url: "\(database)"}
-            refdata: {url: "\(dev.url(dev.ports.refdata))"}
-            soap_bridge: {url: "\(dev.url(dev.ports.soapBridge))"}
+            refdata:
+              url: "\(dev.url(dev.ports.refdata))"
+              client: {token_url: "\(tokenURL)", client_id: \(Self.coreClient), client_secret: "\(coreSecret)"}
+            soap_bridge:
+              url: "\(dev.url(dev.ports.soapBridge))"
+              client: {token_url: "\(tokenURL)", client_id: \(Self.coreClient), client_secret: "\(coreSecret)"}
 
             """ + verifiedAccess
         if !dev.kafkaBrokers.isEmpty {

@@ -20,7 +20,11 @@ struct OIDMCommand: AsyncParsableCommand {
             the token's claims when it verifies against the JWKS, has not expired and was not \
             revoked, else 400 {errorCode, errorDesc}. Admin: POST /admin/revoke {"token":…}, \
             POST /admin/delay {"ms":N}, POST /admin/outage {"status":503|null}, GET /admin/stats.
-            Keys: server.host, server.port (9001), jwks.file, path, identity_domain, delay_ms.
+            Keys: server.host, server.port (9001), jwks.file, path, identity_domain, delay_ms. \
+            Client credentials (RFC 6749 §4.4) on the same path, POST grant_type=client_credentials \
+            with HTTP Basic or client_id/client_secret: clients[] (id, secret(_file), scopes), \
+            signing.key_file, signing.kid, signing.issuer, signing.domain, signing.audience (oms), \
+            signing.ttl_s (300).
             """
     )
 

@@ -117,6 +117,12 @@ import Testing
         #expect(try await http.call(port: gateway.port, "GET", "/v1/requests/\(id)", headers: asWriter).status == 200, "the writer still reads")
         let operatorRerun = try await http.call(port: gateway.port, "POST", "/v1/requests/\(id)/rerun", headers: bearer)
         #expect(operatorRerun.status == 409, "past the gateway, the core refuses to rerun a completed request: \(operatorRerun.status) \(operatorRerun.text)")
+        // Past the gateway, straight at a role's port: nothing without a valid token.
+        let direct = try await http.call(port: ports.refdata, "PUT", "/refdata/v1/sources/evil", json: #"{"allowed":true}"#)
+        #expect(direct.status == 401, "\(direct.status) \(direct.text)")
+        #expect(try await http.call(port: ports.core, "GET", "/v1/requests").status == 401)
+        #expect(try await http.call(port: ports.bridge, "POST", "/thunderhead/v1/batches", json: "{}").status == 401)
+        #expect(try await http.call(port: ports.refdata, "GET", "/refdata/v1/sources/crm", headers: bearer).status == 200)
         // Each role answers for itself on its own port.
         for port in [ports.auth, ports.bridge, ports.refdata, ports.core, ports.oidm, ports.thunderhead, ports.conformanceBridge] {
             #expect(try await http.call(port: port, "GET", "/healthz").status == 200, "\(port)")
