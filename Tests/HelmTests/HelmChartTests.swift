@@ -177,6 +177,49 @@ import Yams
         return ((try Yams.load(yaml: text) as? [String: Any])?["server"] as? [String: Any]) ?? [:]
     }
 
+    /// The network is closed too: a default deny for every OMS pod, then per role who may
+    /// connect (oms auth only the ingress controller; refdata and the bridge it and the core;
+    /// the core only it) and the monitoring namespace for scraping.
+    @Test func networkPoliciesCloseEveryRole() throws {
+        let policies = try #require(try Self.render()["NetworkPolicy"])
+        func spec(_ name: String) throws -> [String: Any] {
+            let policy = try #require(policies.first { Self.name($0) == name }, "\(name)")
+            return try #require(policy["spec"] as? [String: Any])
+        }
+        func selects(_ spec: [String: Any]) -> [String: String] {
+            ((spec["podSelector"] as? [String: Any])?["matchLabels"] as? [String: String]) ?? [:]
+        }
+        /// Each rule's peers, as "namespace:<labels> pod:<labels>".
+        func peers(_ spec: [String: Any]) -> [String] {
+            ((spec["ingress"] as? [[String: Any]]) ?? []).flatMap { rule in
+                ((rule["from"] as? [[String: Any]]) ?? []).map { peer in
+                    let namespace = ((peer["namespaceSelector"] as? [String: Any])?["matchLabels"] as? [String: String]).map { "namespace:\($0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))" }
+                    let pod = ((peer["podSelector"] as? [String: Any])?["matchLabels"] as? [String: String]).map { "pod:\($0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))" }
+                    return [namespace, pod].compactMap { $0 }.joined(separator: " ")
+                }
+            }.sorted()
+        }
+        let deny = try spec("edge-oms-default-deny")
+        #expect(selects(deny) == ["app.kubernetes.io/part-of": "oms-edge", "app.kubernetes.io/instance": "edge"])
+        #expect(deny["policyTypes"] as? [String] == ["Ingress"] && deny["ingress"] == nil, "no rule: nothing is let in")
+        let ingress = "namespace:kubernetes.io/metadata.name=ingress-nginx pod:app.kubernetes.io/name=ingress-nginx"
+        let monitoring = "namespace:kubernetes.io/metadata.name=monitoring"
+        let core = "pod:app.kubernetes.io/instance=edge,app.kubernetes.io/name=oms-core"
+        let expected: [String: [String]] = [
+            "auth": [ingress, monitoring], "core": [ingress, monitoring],
+            "refdata": [ingress, monitoring, core], "soap-bridge": [ingress, monitoring, core],
+        ]
+        for (role, allowed) in expected {
+            let policy = try spec("edge-oms-\(role)")
+            #expect(selects(policy) == ["app.kubernetes.io/name": "oms-\(role)", "app.kubernetes.io/instance": "edge"], "\(role)")
+            #expect(peers(policy) == allowed.sorted(), "\(role): \(peers(policy))")
+        }
+        #expect(policies.count == 5)
+        #expect(try Self.render(["networkPolicy.enabled=false"])["NetworkPolicy"] == nil)
+        let noScrape = try #require(try Self.render(["networkPolicy.monitoring.enabled=false"])["NetworkPolicy"])
+        #expect(noScrape.allSatisfy { !"\($0)".contains("monitoring") })
+    }
+
     @Test func autoscalingAndDisruptionBudgetsOnlyWhenAsked() throws {
         let plain = try Self.render()
         #expect(plain["HorizontalPodAutoscaler"] == nil && plain["PodDisruptionBudget"] == nil)
