@@ -114,7 +114,8 @@ import Testing
         let asWriter = [(name: "Authorization", value: "Bearer \(writer)")]
         let writerRerun = try await http.call(port: gateway.port, "POST", "/v1/requests/\(id)/rerun", headers: asWriter)
         #expect(writerRerun.status == 403, "\(writerRerun.status) \(writerRerun.text)")
-        #expect(try await http.call(port: gateway.port, "GET", "/v1/requests/\(id)", headers: asWriter).status == 200, "the writer still reads")
+        // Another client (this writer is "svc", the request alice's "demo") does not see it.
+        #expect(try await http.call(port: gateway.port, "GET", "/v1/requests/\(id)", headers: asWriter).status == 404, "another client's request")
         let operatorRerun = try await http.call(port: gateway.port, "POST", "/v1/requests/\(id)/rerun", headers: bearer)
         #expect(operatorRerun.status == 409, "past the gateway, the core refuses to rerun a completed request: \(operatorRerun.status) \(operatorRerun.text)")
         // Past the gateway, straight at a role's port: nothing without a valid token.

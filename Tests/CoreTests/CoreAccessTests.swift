@@ -57,4 +57,45 @@ import Testing
         #expect(metrics.contains(#"oms_access_decisions_total{outcome="deny_401"}"#) && metrics.contains(#"oms_access_decisions_total{outcome="deny_403"}"#), "\(metrics.prefix(400))")
         await stack.stop()
     }
+
+    /// Each client has its own idempotency keys and sees only its own requests; the operator
+    /// sees every request.
+    @Test(arguments: TestDatabase.allCases)
+    func clientsHaveTheirOwnKeysAndRequests(_ backend: TestDatabase) async throws {
+        let issuer = try TestIssuer()
+        let stack = try await CoreStack.start(backend, access: .verifying(issuer, endpoints: CoreConfiguration.accessEndpoints))
+        func as_(_ client: String, _ scope: String = "documents.read documents.write", key: String? = nil) throws -> [(name: String, value: String)] {
+            [(name: "Authorization", value: "Bearer \(try issuer.token(["client_id": .string(client), "scope": .string(scope)]))")]
+                + (key.map { [(name: "Idempotency-Key", value: $0)] } ?? [])
+        }
+        let first = #"{"source": "crm", "documentType": "invoice", "data": {"customer": 1}}"#
+        let other = #"{"source": "crm", "documentType": "invoice", "data": {"customer": 2}}"#
+
+        let a = try await stack.call("POST", "/v1/requests", json: first, headers: try as_("portal-a", key: "k-1"))
+        #expect(a.status == 202, "\(a.text)")
+        let idA = try #require(a.body?["id"]?.stringValue)
+        // The same key from another client: its own request, not a conflict naming A's.
+        let b = try await stack.call("POST", "/v1/requests", json: other, headers: try as_("portal-b", key: "k-1"))
+        #expect(b.status == 202 && b.header("Idempotent-Replayed") == nil, "\(b.text)")
+        let idB = try #require(b.body?["id"]?.stringValue)
+        #expect(idA != idB)
+        // Within one client, the key still means what it meant.
+        let again = try await stack.call("POST", "/v1/requests", json: other, headers: try as_("portal-b", key: "k-1"))
+        #expect(again.status == 202 && again.body?["id"]?.stringValue == idB && again.header("Idempotent-Replayed") == "true")
+        let conflict = try await stack.call("POST", "/v1/requests", json: first, headers: try as_("portal-b", key: "k-1"))
+        #expect(conflict.status == 409 && conflict.text.contains(idB) && !conflict.text.contains(idA), "\(conflict.text)")
+
+        // B cannot see A's request, nor learn that it exists.
+        #expect(try await stack.call("GET", "/v1/requests/\(idA)", headers: try as_("portal-b")).status == 404)
+        #expect(try await stack.call("GET", "/v1/requests/\(idA)/errors", headers: try as_("portal-b")).status == 404)
+        #expect(try await stack.call("GET", "/v1/requests/\(idA)", headers: try as_("portal-a")).status == 200)
+        func listed(_ headers: [(name: String, value: String)]) async throws -> [String] {
+            try await stack.call("GET", "/v1/requests", headers: headers).body?["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+        }
+        #expect(try await listed(try as_("portal-a")) == [idA])
+        #expect(try await listed(try as_("portal-b")) == [idB])
+        #expect(try await listed(try as_("ops-console", "documents.read operator")) == [idA, idB].sorted())
+        #expect(try await stack.call("GET", "/v1/requests/\(idA)", headers: try as_("ops-console", "documents.read operator")).status == 200)
+        await stack.stop()
+    }
 }

@@ -18,15 +18,15 @@ struct CoreRoutes: Sendable {
         let intakes = router.group().add(middleware: access.middleware("intake"))
         let reads = router.group().add(middleware: access.middleware("status"))
         let reruns = router.group().add(middleware: access.middleware("rerun"))
-        intakes.post("/v1/requests") { request, _ in
-            try await intake(request)
+        intakes.post("/v1/requests") { request, context in
+            try await intake(request, client: context.caller?.client)
         }
-        reads.get("/v1/requests") { request, _ in
-            try await list(request)
+        reads.get("/v1/requests") { request, context in
+            try await list(request, client: Self.owner(context))
         }
         reads.get("/v1/requests/:id") { _, context in
             let id = try Self.requestID(context)
-            guard let record = try await APIError.database({ () throws(DatabaseError) in try await store.request(id: id) }) else { throw Self.notFound(id) }
+            let record = try await visibleRequest(id, context)
             var out = ""
             RequestJSON.append(record, history: true, to: &out)
             return Response.json(.ok, out)
@@ -38,13 +38,28 @@ struct CoreRoutes: Sendable {
         }
         reads.get("/v1/requests/:id/errors") { _, context in
             let id = try Self.requestID(context)
-            guard try await APIError.database({ () throws(DatabaseError) in try await store.request(id: id) }) != nil else { throw Self.notFound(id) }
+            _ = try await visibleRequest(id, context)
             let failures = try await APIError.database { () throws(DatabaseError) in try await store.failures(id: id) }
             return Response.json(.ok, RequestJSON.failures(id, failures))
         }
     }
 
-    private func intake(_ request: Request) async throws(APIError) -> Response {
+    /// Whose requests the caller sees: its own, unless its token carries `operator` (or no
+    /// access check names a caller: `access.mode: none`).
+    static func owner(_ context: EdgeRequestContext) -> String? {
+        guard let caller = context.caller, !caller.scopes.contains("operator") else { return nil }
+        return caller.client
+    }
+
+    /// The request, when it is the caller's to see; another client's is as unknown as a
+    /// request that does not exist (404), so its existence does not leak either.
+    private func visibleRequest(_ id: String, _ context: EdgeRequestContext) async throws(APIError) -> RequestRecord {
+        guard let record = try await APIError.database({ () throws(DatabaseError) in try await store.request(id: id) }) else { throw Self.notFound(id) }
+        if let owner = Self.owner(context), record.client != owner { throw Self.notFound(id) }
+        return record
+    }
+
+    private func intake(_ request: Request, client: String?) async throws(APIError) -> Response {
         guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else {
             throw APIError(.badRequest, "missing_idempotency_key", "an Idempotency-Key header is required")
         }
@@ -54,7 +69,7 @@ struct CoreRoutes: Sendable {
         let document = try DocumentRequest(json: try await request.jsonBody(upTo: maxBodyBytes))
         let now = WallClock.millisecondsNow()
         let outcome = try await APIError.database { () throws(DatabaseError) in
-            try await store.intake(document, idempotencyKey: key, id: RequestID.make(nowMs: now), nowMs: now)
+            try await store.intake(document, idempotencyKey: key, client: client, id: RequestID.make(nowMs: now), nowMs: now)
         }
         switch outcome {
         case .accepted(let id), .replayed(let id):
@@ -67,7 +82,7 @@ struct CoreRoutes: Sendable {
         }
     }
 
-    private func list(_ request: Request) async throws(APIError) -> Response {
+    private func list(_ request: Request, client: String?) async throws(APIError) -> Response {
         let query = request.uri.queryParameters
         var status: RequestStatus?
         if let text = query["status"] {
@@ -84,7 +99,7 @@ struct CoreRoutes: Sendable {
             limit = value
         }
         let after = try query["cursor"].map { (text) throws(APIError) in try PageCursor.key(from: String(text), isValid: RequestID.isValid) }
-        let records = try await APIError.database { () throws(DatabaseError) in try await store.list(status: status, after: after, limit: limit + 1) }
+        let records = try await APIError.database { () throws(DatabaseError) in try await store.list(status: status, after: after, limit: limit + 1, client: client) }
         var out = "{\"items\":["
         for (index, record) in records.prefix(limit).enumerated() {
             if index > 0 { out += "," }

@@ -10,6 +10,8 @@ public struct RequestRecord: Sendable, Equatable {
     public var createdAtMs: Int64
     public var updatedAtMs: Int64
     public var history: [StatusChange]
+    /// The client that submitted it; nil when taken without an access check.
+    public var client: String? = nil
 
     public struct StatusChange: Sendable, Equatable {
         public var status: RequestStatus

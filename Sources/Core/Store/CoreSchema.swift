@@ -71,5 +71,12 @@ enum CoreSchema {
                 "CREATE INDEX core_outbox_unsent ON core_outbox (sent_at_ms, created_at_ms)",
             ]
         ),
+        // Whose request it is: the calling client (client_id, else sub). Rows taken without an
+        // access check have none.
+        Migration(
+            component: "core", version: 3,
+            sqlite: ["ALTER TABLE core_requests ADD COLUMN client TEXT", "CREATE INDEX core_requests_client ON core_requests (client, id)"],
+            postgres: ["ALTER TABLE core_requests ADD COLUMN client TEXT", "CREATE INDEX core_requests_client ON core_requests (client, id)"]
+        ),
     ]
 }

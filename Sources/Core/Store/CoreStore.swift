@@ -3,9 +3,10 @@ import Database
 /// The core's tables: one interface, an SQLite and a PostgreSQL implementation.
 public protocol CoreStore: DatabaseStore {
 
-    /// Stores a new request as `RECEIVED` under `id`, unless `idempotencyKey` was seen: then
-    /// the first request's id, as a replay when the body is the same, else a conflict.
-    func intake(_ request: DocumentRequest, idempotencyKey: String, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome
+    /// Stores a new request of `client` as `RECEIVED` under `id`, unless that client used
+    /// `idempotencyKey` before: then the first request's id, as a replay when the body is the
+    /// same, else a conflict. Another client's key is another key.
+    func intake(_ request: DocumentRequest, idempotencyKey: String, client: String?, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome
 
     /// The request with its history; nil when unknown.
     func request(id: String) async throws(DatabaseError) -> RequestRecord?
@@ -13,8 +14,9 @@ public protocol CoreStore: DatabaseStore {
     /// The recorded failures of a request, oldest first.
     func failures(id: String) async throws(DatabaseError) -> [RequestFailure]
 
-    /// Requests (without history) in id order, after `after`, optionally of one status.
-    func list(status: RequestStatus?, after: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord]
+    /// Requests (without history) in id order, after `after`, optionally of one status and of
+    /// one client.
+    func list(status: RequestStatus?, after: String?, limit: Int, client: String?) async throws(DatabaseError) -> [RequestRecord]
 
     /// Leases up to `limit` due, unfinished requests to `owner` until `leaseUntilMs`. A lease
     /// that ran out (a worker that died) makes the request claimable again.
@@ -71,4 +73,22 @@ public enum IntakeOutcome: Sendable, Equatable {
     case replayed(id: String)
     /// The same key with another body.
     case conflict(id: String)
+}
+
+extension CoreStore {
+    /// Every client's requests.
+    public func list(status: RequestStatus?, after: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord] {
+        try await list(status: status, after: after, limit: limit, client: nil)
+    }
+
+    public func intake(_ request: DocumentRequest, idempotencyKey: String, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
+        try await intake(request, idempotencyKey: idempotencyKey, client: nil, id: id, nowMs: nowMs)
+    }
+
+    /// The stored key: the client's own key space. A newline can be in neither a client id
+    /// (the claim rules refuse it) nor a header value, so two clients' keys never meet; a
+    /// request taken without a client keeps the key as given.
+    static func scopedKey(_ key: String, client: String?) -> String {
+        client.map { "\($0)\n\(key)" } ?? key
+    }
 }

@@ -15,7 +15,8 @@ public final class PostgresCoreStore: CoreStore {
         try await database.migrate(CoreSchema.migrations)
     }
 
-    public func intake(_ request: DocumentRequest, idempotencyKey: String, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
+    public func intake(_ request: DocumentRequest, idempotencyKey: String, client: String?, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
+        let idempotencyKey = Self.scopedKey(idempotencyKey, client: client)
         let received = RequestStatus.received.rawValue
         return try await PostgresPool.mapped {
             try await database.transaction { connection in
@@ -24,9 +25,9 @@ public final class PostgresCoreStore: CoreStore {
                 let inserted = try await connection.query(
                     """
                     INSERT INTO core_requests (id, idempotency_key, body, source, document_type, data, recipient, correlation_id,
-                        status, due_at_ms, created_at_ms, updated_at_ms)
+                        status, due_at_ms, created_at_ms, updated_at_ms, client)
                     VALUES (\(id), \(idempotencyKey), \(request.canonicalBody), \(request.source), \(request.documentType), \(request.data),
-                        \(request.recipient), \(request.correlationId), \(received), \(nowMs), \(nowMs), \(nowMs))
+                        \(request.recipient), \(request.correlationId), \(received), \(nowMs), \(nowMs), \(nowMs), \(client))
                     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
                     """,
                     logger: Self.quiet
@@ -76,16 +77,23 @@ public final class PostgresCoreStore: CoreStore {
         }
     }
 
-    public func list(status: RequestStatus?, after: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord] {
+    public func list(status: RequestStatus?, after: String?, limit: Int, client owner: String?) async throws(DatabaseError) -> [RequestRecord] {
         try await PostgresPool.mapped {
             try await database.run { client in
                 let after = after ?? ""
                 let rows: PostgresRowSequence
-                if let status {
+                switch (status, owner) {
+                case let (status?, owner?):
+                    rows = try await client.query(
+                        "SELECT \(unescaped: Self.columns) FROM core_requests WHERE status = \(status.rawValue) AND id > \(after) AND client = \(owner) ORDER BY id LIMIT \(limit)"
+                    )
+                case let (status?, nil):
                     rows = try await client.query(
                         "SELECT \(unescaped: Self.columns) FROM core_requests WHERE status = \(status.rawValue) AND id > \(after) ORDER BY id LIMIT \(limit)"
                     )
-                } else {
+                case let (nil, owner?):
+                    rows = try await client.query("SELECT \(unescaped: Self.columns) FROM core_requests WHERE id > \(after) AND client = \(owner) ORDER BY id LIMIT \(limit)")
+                case (nil, nil):
                     rows = try await client.query("SELECT \(unescaped: Self.columns) FROM core_requests WHERE id > \(after) ORDER BY id LIMIT \(limit)")
                 }
                 return try await Self.records(rows)
@@ -302,16 +310,16 @@ public final class PostgresCoreStore: CoreStore {
         await database.close()
     }
 
-    private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms"
+    private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms, client"
     private static let quiet = Logger(label: "oms.core.postgres") { _ in SwiftLogNoOpLogHandler() }
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [RequestRecord] {
         var records: [RequestRecord] = []
-        for try await row in rows.decode((String, String, String, String, String?, Int, String?, Int64, Int64).self) {
+        for try await row in rows.decode((String, String, String, String, String?, Int, String?, Int64, Int64, String?).self) {
             guard let status = RequestStatus(rawValue: row.1) else { throw DatabaseError(.corrupt, "unknown status \(row.1) in core_requests") }
             records.append(RequestRecord(
                 id: row.0, status: status, source: row.2, documentType: row.3, correlationId: row.4, attempts: row.5,
-                batchId: row.6, createdAtMs: row.7, updatedAtMs: row.8, history: []
+                batchId: row.6, createdAtMs: row.7, updatedAtMs: row.8, history: [], client: row.9
             ))
         }
         return records

@@ -15,8 +15,9 @@ public final class SQLiteCoreStore: CoreStore {
     }
 
     /// Grouped: intakes arriving together share one commit (one fsync).
-    public func intake(_ request: DocumentRequest, idempotencyKey: String, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
-        try await database.groupWrite { connection in
+    public func intake(_ request: DocumentRequest, idempotencyKey: String, client: String?, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
+        let idempotencyKey = Self.scopedKey(idempotencyKey, client: client)
+        return try await database.groupWrite { connection in
             let seen = try await connection.query("SELECT id, body FROM core_requests WHERE idempotency_key = ?", [.text(idempotencyKey)])
             if let row = seen.first, let first = row.column("id")?.string {
                 return row.column("body")?.string == request.canonicalBody ? .replayed(id: first) : .conflict(id: first)
@@ -24,12 +25,13 @@ public final class SQLiteCoreStore: CoreStore {
             _ = try await connection.query(
                 """
                 INSERT INTO core_requests (id, idempotency_key, body, source, document_type, data, recipient, correlation_id,
-                    status, due_at_ms, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    status, due_at_ms, created_at_ms, updated_at_ms, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     .text(id), .text(idempotencyKey), .text(request.canonicalBody), .text(request.source), .text(request.documentType),
                     .text(request.data), request.recipient.map(SQLiteData.text) ?? .null, request.correlationId.map(SQLiteData.text) ?? .null,
                     .text(RequestStatus.received.rawValue), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(nowMs)),
+                    client.map(SQLiteData.text) ?? .null,
                 ]
             )
             _ = try await connection.query(
@@ -66,16 +68,18 @@ public final class SQLiteCoreStore: CoreStore {
         }
     }
 
-    public func list(status: RequestStatus?, after: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord] {
+    public func list(status: RequestStatus?, after: String?, limit: Int, client: String?) async throws(DatabaseError) -> [RequestRecord] {
         let rows: [SQLiteRow]
+        let owner: SQLiteData = client.map(SQLiteData.text) ?? .null
         if let status {
             rows = try await database.read(
-                "SELECT \(Self.columns) FROM core_requests WHERE status = ? AND id > ? ORDER BY id LIMIT ?",
-                [.text(status.rawValue), .text(after ?? ""), .integer(SQLiteInt64(limit))]
+                "SELECT \(Self.columns) FROM core_requests WHERE status = ? AND id > ? AND (? IS NULL OR client = ?) ORDER BY id LIMIT ?",
+                [.text(status.rawValue), .text(after ?? ""), owner, owner, .integer(SQLiteInt64(limit))]
             )
         } else {
             rows = try await database.read(
-                "SELECT \(Self.columns) FROM core_requests WHERE id > ? ORDER BY id LIMIT ?", [.text(after ?? ""), .integer(SQLiteInt64(limit))]
+                "SELECT \(Self.columns) FROM core_requests WHERE id > ? AND (? IS NULL OR client = ?) ORDER BY id LIMIT ?",
+                [.text(after ?? ""), owner, owner, .integer(SQLiteInt64(limit))]
             )
         }
         return try rows.map(Self.record)
@@ -276,7 +280,7 @@ public final class SQLiteCoreStore: CoreStore {
 
     static let openStatuses: [RequestStatus] = [.received, .validated, .enriched, .submitted]
 
-    private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms"
+    private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms, client"
 
     private static func record(_ row: SQLiteRow) throws(DatabaseError) -> RequestRecord {
         guard let id = row.column("id")?.string, let status = row.column("status")?.string.flatMap(RequestStatus.init(rawValue:)),
@@ -286,7 +290,8 @@ public final class SQLiteCoreStore: CoreStore {
         else { throw DatabaseError(.corrupt, "a core_requests row has a missing or unknown column") }
         return RequestRecord(
             id: id, status: status, source: source, documentType: type, correlationId: row.column("correlation_id")?.string,
-            attempts: Int(attempts), batchId: row.column("batch_id")?.string, createdAtMs: Int64(created), updatedAtMs: Int64(updated), history: []
+            attempts: Int(attempts), batchId: row.column("batch_id")?.string, createdAtMs: Int64(created), updatedAtMs: Int64(updated), history: [],
+            client: row.column("client")?.string
         )
     }
 }
