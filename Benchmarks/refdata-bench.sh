@@ -7,8 +7,10 @@
 #   (e) a 95/5 read/write mix, Redis without near cache
 #   (f) reads from Redis over TLS with AUTH (rediss://, an ACL user), as on Azure Cache for Redis
 # (c) and (f) are measured three times each, interleaved, and compared by their medians.
-# 100 keys, read at random. The refdata instances run on core 0; wrk, PostgreSQL and Redis on
-# core 1. Usage: Benchmarks/refdata-bench.sh  (DURATION=10 CONNECTIONS=32)
+# 100 keys, read at random. Every instance checks each caller's bearer token (access.*, one
+# cached ES256 token, as in production); (a) is open, as /healthz is. The refdata instances run
+# on core 0; wrk, PostgreSQL and Redis on core 1. Usage: Benchmarks/refdata-bench.sh
+# (DURATION=10 CONNECTIONS=32)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,8 @@ CONNECTIONS="${CONNECTIONS:-32}"
 source Benchmarks/common.sh
 
 start_postgres 15432
+NEW_TOKENS=1 issuer_setup "refdata.read refdata.admin"
+export TOKEN
 
 taskset -c 1 redis-server --port 16390 --bind 127.0.0.1 --save '' --appendonly no --dir "$W" >"$W/logs/redis.log" 2>&1 &
 pids+=($!)
@@ -45,7 +49,9 @@ start_refdata() {  # name port redis(yes|tls|no) near(true|false)
     cat > "$W/$1.yaml" <<YAML
 server: {host: 127.0.0.1, port: $2}
 database: {url: "postgres://postgres@127.0.0.1:15432/oms"}
-access: {mode: none}
+access:
+  jwks: {file: "$W/keys/jwks.json"}
+  token: {algorithms: [ES256], issuers: ["https://idp.bench"], audiences: [oms], allowed_domains: [retail]}
 $redis_line
 cache: {near: {enabled: $4}}
 log: {level: warning}
@@ -60,7 +66,7 @@ start_refdata database 18303 no false
 start_refdata tls 18304 tls false
 
 for n in $(seq 0 99); do
-    curl -sf -X PUT "http://127.0.0.1:18303/refdata/v1/sources/k$n" -H 'Content-Type: application/json' \
+    curl -sf -X PUT "http://127.0.0.1:18303/refdata/v1/sources/k$n" -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
         -d "{\"allowed\":true,\"n\":$n,\"description\":\"source number $n\"}" >/dev/null
 done
 
