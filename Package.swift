@@ -266,7 +266,7 @@ let package = Package(
         .testTarget(
             name: "RefDataTests",
             dependencies: [
-                "Access", "AuthService", "JOSE", "RefData", "Database", "Redis", "JSON", "Curl", "EdgeRuntime", "TestSupport",
+                "Access", "AuthService", "Emulators", "JOSE", "RefData", "Database", "Redis", "JSON", "Curl", "EdgeRuntime", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

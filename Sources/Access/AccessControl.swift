@@ -11,7 +11,6 @@ public final class AccessControl: Sendable {
     /// For a JWKS URL; closed by `shutdown()`.
     private let http: CurlClient?
     private let scopes: [String: [String]]
-    private let logger: Logger
     let metrics: AccessMetrics
 
     /// Loads the key set (a JWKS file that cannot be used stops start-up; a URL that is down
@@ -21,7 +20,7 @@ public final class AccessControl: Sendable {
         switch configuration.mode {
         case .none:
             logger.warning("access.mode is none: every caller is answered without a token check")
-            return AccessControl(verifier: nil, http: nil, scopes: configuration.scopes, metrics: counters, logger: logger)
+            return AccessControl(verifier: nil, http: nil, scopes: configuration.scopes, metrics: counters)
         case .verify(let jwks, let token, let entries):
             let http = CurlClient()
             let verifier = LocalVerifier(
@@ -37,16 +36,15 @@ public final class AccessControl: Sendable {
                 }
                 logger.warning("access: the JWKS cannot be loaded yet; requests are refused until it can", metadata: ["error": .string(error.description)])
             }
-            return AccessControl(verifier: verifier, http: http, scopes: configuration.scopes, metrics: counters, logger: logger)
+            return AccessControl(verifier: verifier, http: http, scopes: configuration.scopes, metrics: counters)
         }
     }
 
-    private init(verifier: LocalVerifier?, http: CurlClient?, scopes: [String: [String]], metrics: AccessMetrics, logger: Logger) {
+    private init(verifier: LocalVerifier?, http: CurlClient?, scopes: [String: [String]], metrics: AccessMetrics) {
         self.verifier = verifier
         self.http = http
         self.scopes = scopes
         self.metrics = metrics
-        self.logger = logger
     }
 
     /// The check of one endpoint: a valid token with every scope the endpoint needs.
@@ -62,8 +60,9 @@ public final class AccessControl: Sendable {
         await http?.shutdown()
     }
 
-    /// For `/readyz`: why tokens cannot be checked, or nil.
-    public var problem: String? { verifier?.problem }
+    /// For `/readyz`: why tokens cannot be checked (a JWKS URL not loaded yet, tried again
+    /// now), or nil.
+    public func problem() async -> String? { await verifier?.problem() }
 
     func decide(_ authorization: [String], scopes needed: [String]) async -> AccessDecision {
         guard let verifier else { return .allowed(nil) }

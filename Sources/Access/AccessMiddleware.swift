@@ -29,7 +29,7 @@ public struct AccessMiddleware: RouterMiddleware {
             response.headers[.wwwAuthenticate] = credentials ? #"Bearer realm="oms", error="invalid_token""# : #"Bearer realm="oms""#
             return response
         case .forbidden:
-            let named = scopes.filter { ClaimsPolicyText.isScopeToken($0) }.joined(separator: " ")
+            let named = scopes.filter { ScopeToken.isValid($0) }.joined(separator: " ")
             var response = APIError(.forbidden, "insufficient_scope", "the token lacks a scope this endpoint needs: \(named)").response
             response.headers[.wwwAuthenticate] = #"Bearer realm="oms", error="insufficient_scope""# + (named.isEmpty ? "" : #", scope="\#(named)""#)
             return response
@@ -38,8 +38,8 @@ public struct AccessMiddleware: RouterMiddleware {
 }
 
 /// RFC 6750 §3: a scope token is printable ASCII without space, `"` or `\`.
-enum ClaimsPolicyText {
-    static func isScopeToken(_ scope: String) -> Bool {
+enum ScopeToken {
+    static func isValid(_ scope: String) -> Bool {
         !scope.isEmpty && scope.utf8.allSatisfy { $0 == 0x21 || (0x23...0x5B).contains($0) || (0x5D...0x7E).contains($0) }
     }
 }

@@ -54,7 +54,7 @@ public struct CoreRole: HTTPRole {
         let (store, relay, jobs, access) = (self.store, self.relay, configuration.jobs.enabled ? self.jobs : nil, self.access)
         let router = Router.edge(metrics: metrics) {
             var checks = await jobs?.upstreamChecks() ?? [:]
-            if let keys = access.problem {
+            if let keys = await access.problem() {
                 // Every caller would get 401: not ready.
                 checks["access"] = keys
                 return Readiness(ready: false, checks: checks)

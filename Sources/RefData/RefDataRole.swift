@@ -59,13 +59,14 @@ public struct RefDataRole: HTTPRole {
         let router = Router.edge(metrics: metrics) {
             let problem = await service.databaseProblem()
             var checks = ["database": problem ?? "ok"]
-            if let keys = access.problem { checks["access"] = keys }
+            let keys = await access.problem()
+            if let keys { checks["access"] = keys }
             if let serving = service.redisServing {
                 // Redis down is not "not ready": reads fall back to the database.
                 let reason = service.redisProblem.map { ": \($0)" } ?? ""
                 checks["redis"] = serving ? "ok" : "bypassed (reads use the database)\(reason)"
             }
-            return Readiness(ready: problem == nil && access.problem == nil, checks: checks)
+            return Readiness(ready: problem == nil && keys == nil, checks: checks)
         }
         RefDataRoutes(service: service, maxBodyBytes: configuration.maxBodyBytes).add(to: router, access: access)
         return router.application(server: configuration.server, logger: logger, onListening: onListening)

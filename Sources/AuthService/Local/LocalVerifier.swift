@@ -33,9 +33,12 @@ package final class LocalVerifier: Sendable {
         try await keys.load()
     }
 
-    /// Why the keys cannot be used, or nil when they can (for `/readyz`).
-    package var problem: String? {
-        keys.verifier == nil ? "no usable key set yet" : nil
+    /// Why the keys cannot be used, or nil when they can (for `/readyz`). A JWKS URL that was
+    /// down is tried again here too (as often as an unknown kid may): a pod that is not ready
+    /// gets no requests, so it cannot wait for a token to ask.
+    package func problem() async -> String? {
+        if keys.verifier == nil { _ = await keys.refreshForUnknownKey() }
+        return keys.verifier == nil ? "no usable key set yet" : nil
     }
 
     /// The caller's identity from its `Authorization` fields, or why it has none.

@@ -51,7 +51,7 @@ public struct SOAPBridgeRole: HTTPRole {
         let access = self.access
         let router = Router.edge(metrics: metrics) {
             var state = await probe.readiness()
-            if let keys = access.problem {
+            if let keys = await access.problem() {
                 // Every caller would get 401: not ready.
                 state = Readiness(ready: false, checks: state.checks.merging(["access": keys]) { $1 })
             }
