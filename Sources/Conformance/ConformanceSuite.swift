@@ -53,14 +53,18 @@ public struct ConformanceSuite: Sendable {
         // Controls first: when one fails, the target is not set up for the others to mean anything.
         let cases = selected.filter(\.control) + selected.filter { !$0.control }
         var results: [CaseResult] = []
-        for (index, item) in cases.enumerated() {
-            let result = await runner.run(item)
+        // A backend case runs once per --backend URL (once, skipped, without any).
+        let runs: [(ConformanceCase, String?)] = cases.flatMap { item -> [(ConformanceCase, String?)] in
+            item.request.target == .backend && !settings.backends.isEmpty ? settings.backends.map { (item, $0) } : [(item, nil)]
+        }
+        for (index, (item, backend)) in runs.enumerated() {
+            let result = await runner.run(item, backend: backend)
             if item.control, result.outcome == .failed {
                 let body = result.answer.map { " (the answer: \($0.body.prefix(200)))" } ?? ""
                 throw Unusable(description: "control case \(item.id) (\(item.title)) failed: \(result.reason)\(body); \(Self.controlAdvice(item))")
             }
             results.append(result)
-            progress(index + 1, cases.count, result)
+            progress(index + 1, runs.count, result)
         }
         return SuiteReport(gateway: settings.gateway, path: settings.path, startedAt: startedAt, finishedAt: Date(), results: results)
     }
@@ -68,6 +72,7 @@ public struct ConformanceSuite: Sendable {
     private static func controlAdvice(_ item: ConformanceCase) -> String {
         switch item.request.target {
         case .soapBridge: "check --soap-bridge, and that the bridge's upstream is the echo (--echo-listen)"
+        case .backend: "check each --backend URL"
         case .gateway: "check --gateway and --path"
         }
     }

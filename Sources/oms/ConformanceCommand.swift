@@ -25,7 +25,9 @@ struct ConformanceCommand: AsyncParsableCommand {
             Cases that stage an OIDM outage need --oidm-admin (the OIDM emulator). The SOAP \
             bridge's cases (hostile XML answers, markup in JSON values, oversized bodies) run when \
             --soap-bridge is given; those that play the hostile SOAP service need --echo-listen \
-            with the bridge's upstream URL pointed there. Before any case, the valid token must get \
+            with the bridge's upstream URL pointed there. The backends' cases run once per \
+            --backend URL (a role behind the gateway, called directly: it must refuse what the \
+            gateway refuses). Before any case, the valid token must get \
             a 2xx at --path, and every control case must pass. Results in --out: results.json (the \
             source of truth), results.sarif (SARIF 2.1.0), junit.xml and report.html; the verdict \
             counts the skips (PASS (12 skipped)). Exit status: 0 when every case passed or was \
@@ -44,6 +46,8 @@ struct ConformanceCommand: AsyncParsableCommand {
     var validToken: String?
     @Option(name: .customLong("soap-bridge"), help: "The SOAP bridge's base URL, directly or through the gateway (e.g. http://127.0.0.1:8080), for its cases.")
     var soapBridge: String?
+    @Option(name: .customLong("backend"), help: "An endpoint of a role behind the gateway, called directly past it (a whole URL, e.g. http://refdata:8083/refdata/v1/sources/x; repeatable): it must refuse what the gateway refuses.")
+    var backends: [String] = []
     @Option(help: "The issuer's JWKS: a file or an http(s) URL (for the key-confusion cases).")
     var jwks: String?
     @Option(name: .customLong("signing-key"), help: "The issuer's test private key (PEM), for cases that must be well signed.")
@@ -93,6 +97,7 @@ struct ConformanceCommand: AsyncParsableCommand {
         var settings = SuiteSettings(gateway: gateway)
         settings.path = path
         settings.soapBridge = soapBridge
+        settings.backends = backends.map { Self.baseURL($0, option: "--backend") }
         settings.leeway = Int64(leeway)
         settings.timeout = .milliseconds(timeoutMs)
         settings.only = Set(Self.list(only))

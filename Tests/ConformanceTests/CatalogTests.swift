@@ -11,7 +11,7 @@ import Testing
         let catalog = try Catalog.load(folder: Self.shipped)
         #expect(catalog.cases.count >= 60)
         #expect(Set(catalog.cases.map(\.id)).count == catalog.cases.count)
-        #expect(catalog.categories == ["transport", "structure", "algorithms", "signatures", "headers", "claims", "routes", "soap-bridge", "availability"])
+        #expect(catalog.categories == ["transport", "structure", "algorithms", "signatures", "headers", "claims", "routes", "soap-bridge", "backends", "availability"])
         #expect(catalog.cases.filter(\.control).map(\.id) == ["XML-01"])
         #expect(catalog.cases.allSatisfy { !$0.reference.isEmpty && !$0.title.isEmpty })
         // Every refusal the suite judges by status alone is a precise one.
@@ -65,7 +65,7 @@ import Testing
         cases.append((header + bridge + ", content_type: \"a\\nb\"}, expect: {status: 400}}\n", "content_type must be one line"))
         cases.append((header + "  - {id: C-1, title: t, reference: r, request: {target: soap-bridge, pad_to: 10}, expect: {status: 400}}\n", "go with a body"))
         cases.append((header + "  - {id: C-1, title: t, reference: r, request: {target: soap-bridge, body: x, pad_to: 10}, expect: {status: 400}}\n", "pad_to needs {{pad}}"))
-        cases.append((header + "  - {id: C-1, title: t, reference: r, request: {target: soap}, expect: {status: 400}}\n", "target must be gateway or soap-bridge"))
+        cases.append((header + "  - {id: C-1, title: t, reference: r, request: {target: soap}, expect: {status: 400}}\n", "target must be gateway, soap-bridge or backend"))
         cases.append((header + bridge + "}, upstream: {body: x, status: 100}, expect: {status: 502}}\n", "upstream.status must be 200…599"))
         return cases
     }()

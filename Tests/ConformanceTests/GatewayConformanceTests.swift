@@ -26,7 +26,8 @@ import Testing
     func ourGatewayPassesEveryCase(_ kid: String, _ skipped: [String]) async throws {
         let stack = try await GatewayStack()
         let token = try await stack.token(kid: kid)
-        let (result, report) = try await stack.conformance(kid: kid, token: token)
+        // The bridge, called past the gateway, refuses what the gateway refuses.
+        let (result, report) = try await stack.conformance(kid: kid, token: token, extra: ["--backend", "http://127.0.0.1:\(stack.bridgePort)/thunderhead/v1/batches/1"])
         #expect(result.status == 0, "\(result.output)\(result.error)")
         let outcomes = Self.outcomes(report)
         #expect(outcomes.count >= 60)
@@ -143,6 +144,28 @@ import Testing
 
     /// A bridge that concatenates strings into its envelope, expands entities and has no
     /// limits fails the cases about each of those, for the stated reasons.
+    @Test func aBackendThatAnswersAnyoneFailsTheBackendCases() async throws {
+        let stack = try await GatewayStack()
+        let bridge = "http://127.0.0.1:\(stack.bridgePort)/thunderhead/v1/batches/1"
+        // The echo upstream answers 200 to anything: a role that trusts whoever reaches it.
+        let open = "http://127.0.0.1:\(stack.upstreamPort)/internal/thing"
+        let (result, report) = try await stack.conformance(extra: ["--category", "backends", "--backend", bridge, "--backend", open])
+        #expect(result.status == 1, "\(result.output)\(result.error)")
+        let cases = (report?["cases"] as? [[String: Any]]) ?? []
+        #expect(cases.count == 10, "each backend case once per --backend")
+        for item in cases {
+            let title = item["title"] as? String ?? ""
+            let expected = title.hasSuffix(open) ? "failed" : "passed"
+            #expect(title.hasSuffix(open) || title.hasSuffix(bridge), "\(title)")
+            #expect(item["outcome"] as? String == expected, "\(title): \(item["outcome"] ?? "")")
+        }
+        // Without --backend they are skipped, saying what they need.
+        let (none, noneReport) = try await stack.conformance(extra: ["--category", "backends"])
+        #expect(none.status == 0 && none.output.contains("PASS (5 skipped)"), "\(none.output)")
+        #expect(((noneReport?["cases"] as? [[String: Any]]) ?? []).allSatisfy { ($0["reason"] as? String ?? "").contains("needs --backend") })
+        stack.stop()
+    }
+
     @Test func aWeakBridgeFailsItsCases() async throws {
         let stack = try await GatewayStack()
         let bridge = try await stack.startWeakBridge()

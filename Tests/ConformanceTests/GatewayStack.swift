@@ -64,7 +64,9 @@ final class GatewayStack: @unchecked Sendable {
             policies: \(Self.root.appendingPathComponent("sidecars").path)
             services:
               thunderhead: {url: "\(thunderhead)", timeout_ms: 5000}
-            access: {mode: none}
+            access:
+              jwks: {file: \(jwks.path)}
+              token: {algorithms: [ES256, RS256], issuers: [\(Self.issuer)], audiences: [oms], allowed_domains: [retail]}
             log: {level: error}
             """)
         try await start(["emulate", "oidm", "--config", path("oidm.yaml")], port: oidmPort, name: "oidm")

@@ -119,7 +119,7 @@ struct CaseDecoder {
         ], what: "request")
         var recipe = RequestRecipe()
         if let target = try fields.optionalString("target") {
-            guard let parsed = RequestRecipe.Target(rawValue: target) else { throw fields.fail("target must be gateway or soap-bridge") }
+            guard let parsed = RequestRecipe.Target(rawValue: target) else { throw fields.fail("target must be gateway, soap-bridge or backend") }
             recipe.target = parsed
         }
         if let text = try fields.optionalString("body") {

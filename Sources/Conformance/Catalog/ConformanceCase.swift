@@ -94,6 +94,9 @@ public struct RequestRecipe: Sendable {
         case gateway
         /// `--soap-bridge`: the SOAP bridge, directly or through the gateway.
         case soapBridge = "soap-bridge"
+        /// Each `--backend URL`, a role called past the gateway: the case runs once per URL,
+        /// at that URL (its `path` is not used).
+        case backend
     }
 
     public var target = Target.gateway

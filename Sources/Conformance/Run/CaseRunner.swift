@@ -13,17 +13,18 @@ struct CaseRunner: Sendable {
     /// echo's own), so what crossed the gateway can be seen.
     var echoBehindPath = false
 
-    func run(_ item: ConformanceCase) async -> CaseResult {
+    /// `backend`: for a backend case, the `--backend` URL it runs at this time.
+    func run(_ item: ConformanceCase, backend: String? = nil) async -> CaseResult {
         let started = ContinuousClock.now
         func result(_ outcome: CaseResult.Outcome, _ reason: String, _ request: CaseResult.SentRequest? = nil, _ answer: CaseResult.Answer? = nil) -> CaseResult {
             let elapsed = ContinuousClock.now - started
             return CaseResult(
-                id: item.id, title: item.title, category: item.category, reference: item.reference, source: item.source, outcome: outcome, reason: reason,
+                id: item.id, title: backend.map { "\(item.title) — \($0)" } ?? item.title, category: item.category, reference: item.reference, source: item.source, outcome: outcome, reason: reason,
                 expected: expectedText(item.expect), request: request, answer: answer,
                 durationMs: Int(elapsed.wholeMilliseconds)
             )
         }
-        if let reason = missing(item) { return result(.skipped, reason) }
+        if let reason = missing(item, backend: backend) { return result(.skipped, reason) }
         let fetchesBefore = echo?.fetches ?? 0
         let token: String
         var forged: TokenForge.Forged?
@@ -61,7 +62,7 @@ struct CaseRunner: Sendable {
         }
         let base = item.request.target == .soapBridge ? settings.soapBridge ?? "" : settings.gateway
         let method = item.request.route ? settings.route?.method ?? item.request.method : item.request.method
-        let url = base + (item.request.route ? settings.route?.path ?? "" : Templates.fill(item.request.path, values))
+        let url = backend ?? base + (item.request.route ? settings.route?.path ?? "" : Templates.fill(item.request.path, values))
         let sent = CaseResult.SentRequest(
             method: method, url: redacted(url), headers: headers.map { ($0.name, redacted($0.value)) },
             tokenHeader: forged.map { redacted($0.header) }, tokenClaims: forged.map { redacted($0.claims) },
@@ -127,8 +128,9 @@ struct CaseRunner: Sendable {
     }
 
     /// Why the case cannot run with these settings, or nil.
-    private func missing(_ item: ConformanceCase) -> String? {
+    private func missing(_ item: ConformanceCase, backend: String?) -> String? {
         if item.request.target == .soapBridge, settings.soapBridge == nil { return "needs --soap-bridge" }
+        if item.request.target == .backend, backend == nil { return "needs --backend URL (an endpoint of a role behind the gateway, called directly)" }
         if item.request.upstream != nil, echo == nil || !settings.echoPlaced {
             return "needs the echo upstream placed with --echo-listen HOST:PORT and the SOAP bridge's upstream pointed at it"
         }

@@ -32,6 +32,8 @@ public struct SuiteSettings: Sendable {
     /// The SOAP bridge's base URL (`--soap-bridge`), directly or through the gateway; nil skips
     /// its cases.
     public var soapBridge: String?
+    /// `--backend`: endpoints of roles behind the gateway, called directly (whole URLs).
+    public var backends: [String] = []
 
     /// Why a gateway cannot reach the attacker's server at `attacker`, or nil: a gateway on
     /// another machine does not reach this one's loopback, and without `--attacker-url`
