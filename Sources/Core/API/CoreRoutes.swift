@@ -27,20 +27,18 @@ struct CoreRoutes: Sendable {
         reads.get("/v1/requests/:id") { _, context in
             let id = try Self.requestID(context)
             let record = try await visibleRequest(id, context)
-            var out = ""
-            RequestJSON.append(record, history: true, to: &out)
-            return Response.json(.ok, out)
+            return Response.json(.ok, RequestJSON.request(record, history: true).serialized())
         }
         reruns.post("/v1/requests/:id/rerun") { _, context in
             let id = try Self.requestID(context)
             let status = try await Self.rerun(id, store)
-            return Response.json(.accepted, "{\"id\":\"\(id)\",\"status\":\"\(status.rawValue)\"}")
+            return Response.json(.accepted, RequestJSON.rerun(id, status: status).serialized())
         }
         reads.get("/v1/requests/:id/errors") { _, context in
             let id = try Self.requestID(context)
             _ = try await visibleRequest(id, context)
             let failures = try await APIError.database { () throws(DatabaseError) in try await store.failures(id: id) }
-            return Response.json(.ok, RequestJSON.failures(id, failures))
+            return Response.json(.ok, RequestJSON.failures(id, failures).serialized())
         }
     }
 
@@ -73,7 +71,7 @@ struct CoreRoutes: Sendable {
         }
         switch outcome {
         case .accepted(let id), .replayed(let id):
-            var response = Response.json(.accepted, RequestJSON.accepted(id))
+            var response = Response.json(.accepted, RequestJSON.accepted(id).serialized())
             response.headers[.location] = "/v1/requests/\(id)"
             if case .replayed = outcome { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
             return response
@@ -100,16 +98,8 @@ struct CoreRoutes: Sendable {
         }
         let after = try query["cursor"].map { (text) throws(APIError) in try PageCursor.key(from: String(text), isValid: RequestID.isValid) }
         let records = try await APIError.database { () throws(DatabaseError) in try await store.list(status: status, after: after, limit: limit + 1, client: client) }
-        var out = "{\"items\":["
-        for (index, record) in records.prefix(limit).enumerated() {
-            if index > 0 { out += "," }
-            RequestJSON.append(record, history: false, to: &out)
-        }
-        out += "]"
-        if records.count > limit, let last = records.prefix(limit).last {
-            out += ",\"nextCursor\":\"\(PageCursor.cursor(after: last.id))\""
-        }
-        return Response.json(.ok, out + "}")
+        let next = records.count > limit ? records.prefix(limit).last.map { PageCursor.cursor(after: $0.id) } : nil
+        return Response.json(.ok, RequestJSON.page(records.prefix(limit), next: next).serialized())
     }
 
     /// Reruns a request for the API and the operator page alike; the status it restarts at.

@@ -1,53 +1,50 @@
 import EdgeRuntime
 import JSON
 
-/// The JSON of requests and their failures.
+/// The JSON of requests and their failures, as values (serialised by the JSON module, which
+/// escapes every string).
 enum RequestJSON {
-    static func accepted(_ id: String) -> String {
-        "{\"id\":\"\(id)\",\"status\":\"\(RequestStatus.received.rawValue)\"}"
+    static func accepted(_ id: String) -> JSONValue {
+        ["id": .string(id), "status": .string(RequestStatus.received.rawValue)]
     }
 
-    static func append(_ record: RequestRecord, history: Bool, to out: inout String) {
-        out += "{\"id\":\"\(record.id)\",\"status\":\"\(record.status.rawValue)\",\"source\":"
-        JSONString.appendQuoted(record.source, to: &out)
-        out += ",\"documentType\":"
-        JSONString.appendQuoted(record.documentType, to: &out)
-        if let correlation = record.correlationId {
-            out += ",\"correlationId\":"
-            JSONString.appendQuoted(correlation, to: &out)
-        }
-        if let batch = record.batchId {
-            out += ",\"batchId\":"
-            JSONString.appendQuoted(batch, to: &out)
-        }
-        out += ",\"attempts\":\(record.attempts)"
-        out += ",\"createdAt\":\"\(Timestamp.rfc3339(milliseconds: record.createdAtMs))\""
-        out += ",\"updatedAt\":\"\(Timestamp.rfc3339(milliseconds: record.updatedAtMs))\""
+    static func rerun(_ id: String, status: RequestStatus) -> JSONValue {
+        ["id": .string(id), "status": .string(status.rawValue)]
+    }
+
+    static func request(_ record: RequestRecord, history: Bool) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .string(record.id), "status": .string(record.status.rawValue), "source": .string(record.source),
+            "documentType": .string(record.documentType), "attempts": .number(Double(record.attempts)),
+            "createdAt": .string(Timestamp.rfc3339(milliseconds: record.createdAtMs)),
+            "updatedAt": .string(Timestamp.rfc3339(milliseconds: record.updatedAtMs)),
+        ]
+        if let correlation = record.correlationId { members["correlationId"] = .string(correlation) }
+        if let batch = record.batchId { members["batchId"] = .string(batch) }
         if history {
-            out += ",\"history\":["
-            for (index, change) in record.history.enumerated() {
-                if index > 0 { out += "," }
-                out += "{\"status\":\"\(change.status.rawValue)\",\"at\":\"\(Timestamp.rfc3339(milliseconds: change.atMs))\"}"
-            }
-            out += "]"
+            members["history"] = .array(record.history.map { change in
+                ["status": .string(change.status.rawValue), "at": .string(Timestamp.rfc3339(milliseconds: change.atMs))]
+            })
         }
-        out += "}"
+        return .object(members)
     }
 
-    static func failures(_ id: String, _ failures: [RequestFailure]) -> String {
-        var out = "{\"id\":\"\(id)\",\"errors\":["
-        for (index, failure) in failures.enumerated() {
-            if index > 0 { out += "," }
-            out += "{\"step\":"
-            JSONString.appendQuoted(failure.step, to: &out)
-            out += ",\"attempt\":\(failure.attempt),\"code\":"
-            JSONString.appendQuoted(failure.code, to: &out)
-            out += ",\"message\":"
-            JSONString.appendQuoted(failure.message, to: &out)
+    /// A page of requests, and the cursor of the next one when there is one.
+    static func page(_ records: some Sequence<RequestRecord>, next: String?) -> JSONValue {
+        var members: [String: JSONValue] = ["items": .array(records.map { request($0, history: false) })]
+        if let next { members["nextCursor"] = .string(next) }
+        return .object(members)
+    }
+
+    static func failures(_ id: String, _ failures: [RequestFailure]) -> JSONValue {
+        ["id": .string(id), "errors": .array(failures.map { failure in
+            var members: [String: JSONValue] = [
+                "step": .string(failure.step), "attempt": .number(Double(failure.attempt)), "code": .string(failure.code),
+                "message": .string(failure.message), "at": .string(Timestamp.rfc3339(milliseconds: failure.atMs)),
+            ]
             // Stored as validated compact JSON by the job that recorded it.
-            if let detail = failure.detail { out += ",\"detail\":" + detail }
-            out += ",\"at\":\"\(Timestamp.rfc3339(milliseconds: failure.atMs))\"}"
-        }
-        return out + "]}"
+            if let detail = failure.detail { members["detail"] = (try? StrictJSON.parse(Array(detail.utf8))) ?? .string(detail) }
+            return .object(members)
+        })]
     }
 }

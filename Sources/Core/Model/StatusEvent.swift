@@ -22,21 +22,16 @@ public struct StatusEvent: Sendable, Equatable {
     /// `data` is the request as it ended: id, status, source, documentType, correlationId,
     /// batchId when known.
     static func make(eventID: String, request: String, status: RequestStatus, source: String, documentType: String, correlationId: String?, batchId: String?, atMs: Int64) -> StatusEvent {
-        var out = "{\"specversion\":\"1.0\",\"id\":\"\(eventID)\",\"source\":\"\(Self.source)\",\"type\":\"\(Self.type)\","
-        out += "\"subject\":\"\(request)\",\"time\":\"\(Timestamp.rfc3339(milliseconds: atMs))\",\"datacontenttype\":\"application/json\","
-        out += "\"data\":{\"id\":\"\(request)\",\"status\":\"\(status.rawValue)\",\"source\":"
-        JSONString.appendQuoted(source, to: &out)
-        out += ",\"documentType\":"
-        JSONString.appendQuoted(documentType, to: &out)
-        if let correlationId {
-            out += ",\"correlationId\":"
-            JSONString.appendQuoted(correlationId, to: &out)
-        }
-        if let batchId {
-            out += ",\"batchId\":"
-            JSONString.appendQuoted(batchId, to: &out)
-        }
-        out += "}}"
-        return StatusEvent(eventID: eventID, requestID: request, payload: out)
+        var data: [String: JSONValue] = [
+            "id": .string(request), "status": .string(status.rawValue), "source": .string(source), "documentType": .string(documentType),
+        ]
+        if let correlationId { data["correlationId"] = .string(correlationId) }
+        if let batchId { data["batchId"] = .string(batchId) }
+        let event: JSONValue = [
+            "specversion": "1.0", "id": .string(eventID), "source": .string(Self.source), "type": .string(Self.type),
+            "subject": .string(request), "time": .string(Timestamp.rfc3339(milliseconds: atMs)),
+            "datacontenttype": "application/json", "data": .object(data),
+        ]
+        return StatusEvent(eventID: eventID, requestID: request, payload: event.serialized())
     }
 }

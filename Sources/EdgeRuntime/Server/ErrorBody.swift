@@ -4,11 +4,8 @@ import JSON
 public enum ErrorBody {
     /// `detail` is compact JSON text the caller already produced, or nil.
     public static func json(code: String, message: String, detail: String? = nil) -> String {
-        var out = "{\"error\":{\"code\":"
-        JSONString.appendQuoted(code, to: &out)
-        out += ",\"message\":"
-        JSONString.appendQuoted(message, to: &out)
-        if let detail { out += ",\"detail\":" + detail }
-        return out + "}}"
+        var error: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
+        if let detail { error["detail"] = (try? StrictJSON.parse(Array(detail.utf8))) ?? .string(detail) }
+        return JSONValue.object(["error": .object(error)]).serialized()
     }
 }
