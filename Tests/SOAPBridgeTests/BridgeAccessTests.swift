@@ -13,7 +13,16 @@ import Testing
 
         for path in ["/healthz", "/readyz", "/metrics"] { #expect(try await stack.call("GET", path).status != 401, "\(path)") }
         #expect(try await stack.call("POST", "/thunderhead/v1/batches", json: batch).status == 401)
-        #expect(try await stack.call("POST", "/thunderhead/v1/batches", json: batch, headers: bearer(try issuer.token(["scope": "documents.write"], signer: issuer.stranger))).status == 401)
+        let writer = ["scope": JSONValue.string("documents.write")]
+        let refused: [(String, String)] = [
+            ("forged", try issuer.token(writer, signer: issuer.stranger)),
+            ("expired", try issuer.token(writer.merging(["exp": .number(TestIssuer.now - 120), "iat": .number(TestIssuer.now - 600)]) { $1 })),
+            ("other issuer", try issuer.token(writer.merging(["iss": "https://elsewhere.test"]) { $1 })),
+        ]
+        for (name, token) in refused {
+            let answer = try await stack.call("POST", "/thunderhead/v1/batches", json: batch, headers: bearer(token))
+            #expect(answer.status == 401, "\(name): \(answer.status)")
+        }
         // submit-batch states documents.write; a reader is refused before any SOAP call.
         let reader = try await stack.call("POST", "/thunderhead/v1/batches", json: batch, headers: bearer(try issuer.token()))
         #expect(reader.status == 403, "\(reader.text)")
