@@ -19,7 +19,7 @@ public final class AccessControl: Sendable {
         let counters = AccessMetrics(registry: metrics)
         switch configuration.mode {
         case .none:
-            logger.warning("access.mode is none: every caller is answered without a token check")
+            // Warned about at every start with the configuration's other unsafe settings.
             return AccessControl(verifier: nil, http: nil, scopes: configuration.scopes, metrics: counters)
         case .verify(let jwks, let token, let entries):
             let http = CurlClient()

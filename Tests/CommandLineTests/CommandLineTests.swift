@@ -60,6 +60,11 @@ import Testing
         let missing = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(port)/nothing"))
         #expect(missing.status == 404)
         #expect(missing.header("Content-Type") == "application/json")
+        // access.mode: none answers anyone, and says so at every start.
+        #expect(try await http.execute(CurlRequest(url: "http://127.0.0.1:\(port)/thunderhead/v1/batches/1")).status != 401)
+        let log = (try? String(contentsOf: folder.appendingPathComponent("bridge.log"), encoding: .utf8)) ?? ""
+        let warned = log.split(separator: "\n").first { $0.contains("access.mode: none") }
+        #expect(warned?.contains(#""level":"warning""#) == true, "\(log.prefix(600))")
         await http.shutdown()
         #expect(try await OMSCommand.terminate(bridge) && bridge.terminationStatus == 0)
     }

@@ -50,6 +50,9 @@ import Testing
         throw CancellationError()
     }
 
+    /// What every Hummingbird role behind the gateway has: its request metrics and its access check's.
+    static let everyRole = ["oms_http_requests_total", "oms_http_request_duration_seconds", "oms_access_decisions_total", "oms_access_jwks_loads_total"]
+
     @Test func everyRoleRunsBehindTheGatewayAndStopsOnSIGTERM() async throws {
         let backend = Loopback.freePort()
         let gateway = try await ShippedGateway(
@@ -77,11 +80,11 @@ import Testing
                           "oms_auth_oidm_calls_total", "oms_auth_oidm_breaker_rejections_total", "oms_auth_oidm_tls_failures_total",
                           "oms_auth_oidm_latency_seconds", "oms_auth_jwks_loads_total", "oms_auth_connections_open", "oms_auth_connections_closed_total"]),
             (ports.refdata, ["oms_refdata_cache_reads_total", "oms_refdata_cache_fills_total", "oms_refdata_cache_invalidations_total",
-                             "oms_refdata_redis_errors_total", "oms_refdata_database_reads_total", "oms_refdata_database_seconds", "oms_refdata_near_cache_live"]),
+                             "oms_refdata_redis_errors_total", "oms_refdata_database_reads_total", "oms_refdata_database_seconds", "oms_refdata_near_cache_live"] + Self.everyRole),
             (ports.core, ["oms_core_steps_total", "oms_core_events_published_total", "oms_core_events_unpublished_total",
-                          "oms_core_outbox_unsent", "oms_core_kafka_producers_replaced_total"]),
-            (ports.bridge, ["oms_soap_bridge_requests_total", "oms_soap_bridge_latency_seconds"]),
-            (ports.oidm, ["oms_oidm_emulator_validations_total"]),
+                          "oms_core_outbox_unsent", "oms_core_kafka_producers_replaced_total"] + Self.everyRole),
+            (ports.bridge, ["oms_soap_bridge_requests_total", "oms_soap_bridge_latency_seconds"] + Self.everyRole),
+            (ports.oidm, ["oms_oidm_emulator_validations_total", "oms_http_requests_total", "oms_http_request_duration_seconds"]),
             (ports.thunderhead, ["oms_thunderhead_emulator_calls_total"]),
         ]
         for (port, names) in documented {

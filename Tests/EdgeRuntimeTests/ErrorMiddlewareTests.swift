@@ -49,6 +49,11 @@ import TestSupport
         #expect(none.status == 404)
         #expect(none.body?["error"]?["code"] == .string("no_route"))
 
+        // Every answer is counted by its class (a refusal, a failure, no route: two 4xx, two 5xx).
+        let metrics = try await http.call(port: port, "GET", "/metrics").text
+        #expect(metrics.contains(#"oms_http_requests_total{class="4xx"} 2"#) && metrics.contains(#"oms_http_requests_total{class="5xx"} 2"#), "\(metrics)")
+        #expect(metrics.contains(#"oms_http_requests_total{class="2xx"} 0"#), "every class exists from the start")
+
         // Server failures are logged with their cause and request id; refusals are not.
         let text = log.text
         #expect(text.contains("connection refused") && text.contains("req-down"), "\(text)")
