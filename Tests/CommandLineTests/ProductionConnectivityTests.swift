@@ -13,13 +13,13 @@ import Testing
 @Suite(.serialized) struct ProductionConnectivityTests {
     let folder: URL
     let pki: TestPKI
-    let secrets: (redis: String, thunderhead: String)
+    let secrets: (redis: String, thunderhead: String, client: String)
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-prod-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         pki = try TestPKI()
-        secrets = ("redis-\(UUID().uuidString.prefix(12))", "thunderhead-\(UUID().uuidString.prefix(12))")
+        secrets = ("redis-\(UUID().uuidString.prefix(12))", "thunderhead-\(UUID().uuidString.prefix(12))", "client-\(UUID().uuidString.prefix(12))")
     }
 
     func write(_ name: String, _ text: String) throws -> String {
@@ -44,7 +44,8 @@ import Testing
         let secretFiles = (
             postgres: try write("postgres.password", postgres.password + "\n"),
             redis: try write("redis.password", secrets.redis + "\n"),
-            thunderhead: try write("thunderhead.password", secrets.thunderhead + "\n")
+            thunderhead: try write("thunderhead.password", secrets.thunderhead + "\n"),
+            client: try write("core-client.secret", secrets.client + "\n")
         )
         let ports = Loopback.freePorts(6)
         let (oidmPort, thunderheadPort, authPort, bridgePort, refdataPort, corePort) = (ports[0], ports[1], ports[2], ports[3], ports[4], ports[5])
@@ -56,6 +57,12 @@ import Testing
         let minted = try await OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "k1", "--claims", claims])
         let token = minted.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(minted.status == 0 && token.split(separator: ".").count == 3, "\(minted.error)")
+        /// A refdata administrator's token, for seeding.
+        func admin() async throws -> [(name: String, value: String)] {
+            let claims = #"{"iss":"https://idp.oms.local","aud":"oms","sub":"seeder","domain":"retail","scope":"refdata.admin"}"#
+            let minted = try await OMSCommand.run(["token", "mint", "--key", "\(keys)/private.pem", "--kid", "k1", "--claims", claims])
+            return [(name: "Authorization", value: "Bearer \(minted.output.trimmingCharacters(in: .whitespacesAndNewlines))")]
+        }
 
         // The emulators on loopback, each reachable only through HTTPS with a client certificate.
         var processes: [(String, Process)] = []
@@ -63,7 +70,15 @@ import Testing
         func start(_ name: String, _ arguments: [String]) throws {
             processes.append((name, try OMSCommand.start(arguments, log: folder.appendingPathComponent("\(name).log"))))
         }
-        try start("oidm", ["emulate", "oidm", "--port", String(oidmPort), "--jwks", "\(keys)/jwks.json"])
+        // The identity provider also grants the core its own token (client credentials).
+        let oidmConfig = try write("oidm.yaml", """
+            server: {host: 127.0.0.1, port: \(oidmPort)}
+            jwks: {file: \(keys)/jwks.json}
+            clients: [{id: oms-core, secret_file: \(secretFiles.client), scopes: [refdata.read, documents.read, documents.write]}]
+            signing: {key_file: \(keys)/private.pem, kid: k1, issuer: "https://idp.oms.local", domain: retail}
+            log: {level: debug}
+            """)
+        try start("oidm", ["emulate", "oidm", "--config", oidmConfig])
         let thunderheadConfig = try write("thunderhead.yaml", """
             server: {host: 127.0.0.1, port: \(thunderheadPort)}
             username: oms
@@ -96,7 +111,7 @@ import Testing
                     username: oms
                     password_file: \(secretFiles.thunderhead)
                     tls: \(clientTLS)
-                access: {mode: none}
+                access: {jwks: {file: \(keys)/jwks.json}, token: {issuers: ["https://idp.oms.local"], audiences: [oms], allowed_domains: [retail]}}
                 log: {level: debug}
                 """),
             "refdata": try write("refdata.yaml", """
@@ -104,7 +119,7 @@ import Testing
                 \(database)
                 redis: {url: "rediss://127.0.0.1:\(redis.port)", username: oms, password_file: \(secretFiles.redis), tls: {ca_file: \(pki.caFile)}}
                 cache: {near: {enabled: true}}
-                access: {mode: none}
+                access: {jwks: {file: \(keys)/jwks.json}, token: {issuers: ["https://idp.oms.local"], audiences: [oms], allowed_domains: [retail]}}
                 log: {level: debug}
                 """),
         ]
@@ -119,11 +134,17 @@ import Testing
         let coreConfig = try write("core.yaml", """
             server: {host: 127.0.0.1, port: \(corePort)}
             \(database)
-            refdata: {url: "https://localhost:\(refdataFront.port)", tls: \(clientTLS)}
-            soap_bridge: {url: "https://localhost:\(bridgeFront.port)", tls: \(clientTLS)}
+            refdata:
+              url: "https://localhost:\(refdataFront.port)"
+              tls: \(clientTLS)
+              client: {token_url: "https://localhost:\(oidmFront.port)/oauth2/rest/rest/token", client_id: oms-core, client_secret_file: \(secretFiles.client), tls: \(clientTLS)}
+            soap_bridge:
+              url: "https://localhost:\(bridgeFront.port)"
+              tls: \(clientTLS)
+              client: {token_url: "https://localhost:\(oidmFront.port)/oauth2/rest/rest/token", client_id: oms-core, client_secret_file: \(secretFiles.client), tls: \(clientTLS)}
             jobs: {interval_ms: 50}
             kafka: {brokers: ["127.0.0.1:\(kafkaPort)"], security_protocol: ssl, tls: {ca_file: \(pki.caFile)}, interval_ms: 50}
-            access: {mode: none}
+            access: {jwks: {file: \(keys)/jwks.json}, token: {issuers: ["https://idp.oms.local"], audiences: [oms], allowed_domains: [retail]}}
             log: {level: debug}
             """)
         let coreCheck = try await OMSCommand.run(["core", "--config", coreConfig, "--check"])
@@ -140,21 +161,24 @@ import Testing
 
         // Reference data in PostgreSQL (TLS) through the Redis cache (TLS, AUTH).
         for (path, body) in [("/refdata/v1/sources/crm", #"{"allowed": true}"#), ("/refdata/v1/enrichment/invoice", #"{"batchConfigResID": 7001, "projectID": 12}"#)] {
-            let put = try await http.call(port: refdataPort, "PUT", path, json: body)
+            let put = try await http.call(port: refdataPort, "PUT", path, json: body, headers: try await admin())
             #expect(put.status == 201 || put.status == 200, "\(path): \(put.text)")
         }
         // The core calls refdata and the bridge over mutual TLS; the bridge calls Thunderhead
         // the same way with its password; the final status goes to Kafka over TLS.
-        let accepted = try await http.call(port: corePort, "POST", "/v1/requests", json: #"{"source": "crm", "documentType": "invoice", "data": {"customer": 42}}"#, headers: [("Idempotency-Key", "prod-1")])
+        // Every role checks the caller: nothing without a token, even on its own port.
+        #expect(try await http.call(port: corePort, "POST", "/v1/requests", json: "{}", headers: [("Idempotency-Key", "prod-0")]).status == 401)
+        #expect(try await http.call(port: refdataPort, "GET", "/refdata/v1/sources/crm").status == 401)
+        let accepted = try await http.call(port: corePort, "POST", "/v1/requests", json: #"{"source": "crm", "documentType": "invoice", "data": {"customer": 42}}"#, headers: bearer + [("Idempotency-Key", "prod-1")])
         #expect(accepted.status == 202, "\(accepted.text)")
         let id = accepted.body?["id"]?.stringValue ?? ""
         var status = ""
         let deadline = ContinuousClock.now + .seconds(30)
         while status != "COMPLETED", status != "FAILED", status != "REJECTED", ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
-            status = try await http.call(port: corePort, "GET", "/v1/requests/\(id)").body?["status"]?.stringValue ?? ""
+            status = try await http.call(port: corePort, "GET", "/v1/requests/\(id)", headers: bearer).body?["status"]?.stringValue ?? ""
         }
-        let final = try await http.call(port: corePort, "GET", "/v1/requests/\(id)").text
+        let final = try await http.call(port: corePort, "GET", "/v1/requests/\(id)", headers: bearer).text
         #expect(status == "COMPLETED", "\(final)")
         let records = try await broker.read(topic: "oms.document.status", extra: KafkaProperties(["security.protocol": "ssl", "ssl.ca.location": pki.caFile]))
         #expect(records.contains { $0.key == Array(id.utf8) }, "\(records.count) records")
@@ -177,7 +201,7 @@ import Testing
         let logs = try processes.map { name, _ in (name, try String(contentsOf: folder.appendingPathComponent("\(name).log"), encoding: .utf8)) }
         #expect(logs.allSatisfy { !$0.1.isEmpty })
         for (name, text) in logs + answers.map({ ("answer", $0) }) + [("postgres", postgres.log), ("redis", redis.log), ("nginx", oidmFront.log + thunderheadFront.log + refdataFront.log + bridgeFront.log)] {
-            for secret in [secrets.redis, secrets.thunderhead, postgres.password] {
+            for secret in [secrets.redis, secrets.thunderhead, secrets.client, postgres.password] {
                 #expect(!text.contains(secret), "\(name) holds a secret")
             }
         }
