@@ -57,8 +57,7 @@ final class AuthDecider: Sendable {
 
     private func decideUnrecorded(_ request: AuthRequest, on loop: any EventLoop) -> Answer {
         let slice: Substring
-        let fields = request.firstAuthorization == nil ? 0 : 1 + request.moreAuthorization.count
-        switch BearerToken.token(first: request.firstAuthorization, fields: fields, maxBytes: policy.policy.maxBytes) {
+        switch BearerToken.token(first: request.firstAuthorization, fields: request.authorizationFields, maxBytes: policy.policy.maxBytes) {
         case .failure(let reason): return .now(.deny(reason))
         case .success(let value): slice = value
         }
@@ -102,14 +101,13 @@ final class AuthDecider: Sendable {
         if case .invalid = entry.oidm { return .now(.deny(entry.localFailure ?? .oidmRejected)) }
         // Past the cache: the token is worked on as a String of its own from here.
         let token = String(slice)
-        switch localCheck(token) {
+        switch local.identity(of: token, keys: keys) {
         case .success(let identity):
             cache.setIdentity(identity, for: digest)
             return proceed(identity, entry.oidm, request, on: loop)
         case .failure(.unknownKey):
-            // A new kid may mean the issuer rotated its keys: reload (rate-limited) and retry.
             return .later(tracked(on: loop) {
-                guard await self.keys.refreshForUnknownKey(), case .success(let identity) = self.localCheck(token) else {
+                guard case .success(let identity) = await self.local.identityAfterRefresh(of: token, keys: self.keys) else {
                     return .deny(.unknownKey)
                 }
                 self.cache.setIdentity(identity, for: digest)
@@ -122,12 +120,6 @@ final class AuthDecider: Sendable {
             cache.setLocalFailure(reason, for: digest)
             return .now(.deny(reason))
         }
-    }
-
-    /// Signature and clock-independent claims.
-    private func localCheck(_ token: String) -> Result<TokenIdentity, DenyReason> {
-        guard let verifier = keys.verifier else { return .failure(.unknownKey) }
-        return local.identity(of: token, verifier: verifier)
     }
 
     /// `now`: the time the request was decided at, when it is decided at once (one clock read

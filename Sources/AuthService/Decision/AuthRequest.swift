@@ -14,6 +14,8 @@ public struct AuthRequest: Sendable {
     /// Kept apart so that the usual request, one field, builds no array.
     private(set) var firstAuthorization: String?
     private(set) var moreAuthorization: [String] = []
+    /// How many `Authorization` fields came.
+    var authorizationFields: Int { firstAuthorization == nil ? 0 : 1 + moreAuthorization.count }
     public var originalURI: String?
     public var originalMethod: String?
     public var requestID: String?

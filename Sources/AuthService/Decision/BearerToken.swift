@@ -1,54 +1,21 @@
-/// Extracts the token from `Authorization: Bearer …` (RFC 6750 §2.1).
+/// Extracts the token from `Authorization: Bearer …` (RFC 6750 §2.1) and checks its bytes: one
+/// table of byte classes serves the bearer syntax (b64token) and the compact JWS shape.
 enum BearerToken {
+    /// The bearer token, when it is a b64token (RFC 6750 §2.1), else why not.
     static func extract(from headers: [String], maxBytes: Int) -> Result<String, DenyReason> {
-        guard let header = headers.first else { return .failure(.missingToken) }
-        // Two Authorization headers are ambiguous: which one did the upstream see?
-        guard headers.count == 1 else { return .failure(.duplicateAuthorization) }
-        let utf8 = header.utf8
-        guard utf8.count > 7 else { return .failure(header.isEmpty ? .missingToken : .badScheme) }
-        // RFC 7235 §2.1: the scheme is case-insensitive.
-        guard ASCIICase.hasPrefix(utf8, "bearer") else { return .failure(.badScheme) }
-        var rest = Substring(header).utf8.dropFirst(6)
-        guard rest.first == UInt8(ascii: " ") else { return .failure(.badScheme) }
-        rest = rest.drop(while: { $0 == UInt8(ascii: " ") })
-        // Checked before any parsing, so a huge header costs nothing but this comparison.
-        guard rest.count <= maxBytes else { return .failure(.tokenTooLarge) }
-        guard !rest.isEmpty else { return .failure(.missingToken) }
-        // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-        for byte in rest {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
-                continue
-            default:
-                return .failure(.malformed)
-            }
+        token(first: headers.first, fields: headers.count, maxBytes: maxBytes).flatMap { token in
+            classes(of: token).seen & TokenByte.invalid == 0 ? .success(String(token)) : .failure(.malformed)
         }
-        return .success(String(Substring(rest)))
     }
 
     /// A cheap shape check before anything is sent to OIDM: three base64url segments.
     static func looksLikeJWS(_ token: String) -> Bool {
-        var dots = 0
-        for byte in token.utf8 {
-            if byte == UInt8(ascii: ".") { dots += 1; continue }
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-                continue
-            default:
-                return false
-            }
-        }
-        return dots == 2
+        isCompactJWS(Substring(token))
     }
 
-    /// `extract` and `looksLikeJWS` in one pass over the bytes: the token when it is a bearer
-    /// token shaped like a compact JWS, else the reason (the same reasons the two give, in the
-    /// same order). Works on the header's contiguous bytes, the token's with a table per byte;
-    /// a header without contiguous storage takes the two checks. The token is a slice of the
-    /// header (no copy).
+    /// `extract` and `looksLikeJWS` together: the token when it is a bearer token shaped like a
+    /// compact JWS, else the reason (the same reasons the two give, in the same order). The
+    /// token is a slice of the header (no copy).
     static func jws(from headers: [String], maxBytes: Int) -> Result<Substring, DenyReason> {
         jws(first: headers.first, fields: headers.count, maxBytes: maxBytes)
     }
@@ -66,25 +33,20 @@ enum BearerToken {
     static func token(first: String?, fields: Int, maxBytes: Int) -> Result<Substring, DenyReason> {
         guard let header = first else { return .failure(.missingToken) }
         guard fields == 1 else { return .failure(.duplicateAuthorization) }
-        if let answer = header.utf8.withContiguousStorageIfAvailable({ tokenStart(in: $0, maxBytes: maxBytes) }) {
-            return answer.map { start in Substring(header.utf8.dropFirst(start)) }
-        }
-        switch extract(from: [header], maxBytes: maxBytes) {
-        case .failure(let reason): return .failure(reason)
-        // `extract` checked the b64token bytes; `isCompactJWS` checks them again.
-        case .success(let token): return .success(Substring(token))
-        }
+        return withBytes(header) { tokenStart(in: $0, maxBytes: maxBytes) }.map { start in Substring(header.utf8.dropFirst(start)) }
     }
 
     /// Where the token starts in the header's bytes, or why there is none: the scheme, the
-    /// length, an empty token. What the bytes are is `isCompactJWS`'s question.
+    /// length, an empty token. What the bytes are is the byte classes' question.
     private static func tokenStart(in bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> Result<Int, DenyReason> {
         guard bytes.count > 7 else { return .failure(bytes.isEmpty ? .missingToken : .badScheme) }
+        // RFC 7235 §2.1: the scheme is case-insensitive.
         guard ASCIICase.hasPrefix(bytes, "bearer") else { return .failure(.badScheme) }
         guard bytes[6] == UInt8(ascii: " ") else { return .failure(.badScheme) }
         var start = 7
         while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
         let length = bytes.count - start
+        // Checked before any byte of the token is read, so a huge header costs nothing more.
         guard length <= maxBytes else { return .failure(.tokenTooLarge) }
         guard length > 0 else { return .failure(.missingToken) }
         return .success(start)
@@ -93,22 +55,31 @@ enum BearerToken {
     /// Whether a token's bytes are a compact JWS: base64url and exactly two dots (RFC 7515
     /// §7.1). Anything else a bearer token may hold, or may not, is `malformed`.
     static func isCompactJWS(_ token: Substring) -> Bool {
-        if let answer = token.utf8.withContiguousStorageIfAvailable(isCompactJWS) { return answer }
-        return looksLikeJWS(String(token))
+        let (seen, dots) = classes(of: token)
+        return seen & (TokenByte.invalid | TokenByte.b64) == 0 && dots == 2
     }
 
-    private static func isCompactJWS(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        // No branch per byte: the flags of every byte are gathered, and the dots counted.
-        var seen: UInt8 = 0
-        var dots = 0
-        tokenFlags.withUnsafeBufferPointer { flags in
-            for byte in bytes {
-                let flag = flags[Int(byte)]
-                seen |= flag
-                dots &+= Int(flag & TokenByte.dot)
+    /// The classes of every byte gathered (no branch per byte), and the dots counted.
+    private static func classes(of token: Substring) -> (seen: UInt8, dots: Int) {
+        withBytes(token) { bytes in
+            var seen: UInt8 = 0
+            var dots = 0
+            tokenFlags.withUnsafeBufferPointer { flags in
+                for byte in bytes {
+                    let flag = flags[Int(byte)]
+                    seen |= flag
+                    dots &+= Int(flag & TokenByte.dot)
+                }
             }
+            return (seen, dots)
         }
-        return seen & (TokenByte.invalid | TokenByte.b64) == 0 && dots == 2
+    }
+
+    /// The text's UTF-8 in place (native strings, every header here), else a contiguous copy.
+    private static func withBytes<T>(_ text: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = String(text)
+        return copy.withUTF8(body)
     }
 
     /// What each byte can be in a bearer token (RFC 6750 b64token) and in a compact JWS, as

@@ -12,7 +12,6 @@ import Logging
 package final class LocalVerifier: Sendable {
     private let keys: KeySetProvider
     private let check: LocalTokenCheck
-    private let claims: ClaimsPolicy
     private let cache: TokenCache
     private let clock: @Sendable () -> Double
 
@@ -23,7 +22,6 @@ package final class LocalVerifier: Sendable {
     ) {
         self.keys = KeySetProvider(settings: jwks, policy: policy, http: http, counters: counters, logger: logger)
         self.check = LocalTokenCheck(policy: policy)
-        self.claims = ClaimsPolicy(policy: policy)
         self.cache = TokenCache(capacity: cacheEntries, maxBytes: cacheEntries * 4096)
         self.clock = clock
     }
@@ -44,7 +42,7 @@ package final class LocalVerifier: Sendable {
     /// The caller's identity from its `Authorization` fields, or why it has none.
     package func verify(authorization fields: [String]) async -> Result<TokenIdentity, DenyReason> {
         let slice: Substring
-        switch BearerToken.jws(from: fields, maxBytes: claims.policy.maxBytes) {
+        switch BearerToken.jws(from: fields, maxBytes: check.policy.policy.maxBytes) {
         case .failure(let reason): return .failure(reason)
         case .success(let value): slice = value
         }
@@ -54,25 +52,17 @@ package final class LocalVerifier: Sendable {
             return checked(identity, now: now)
         }
         let token = String(slice)
-        var result = local(token)
-        if case .failure(.unknownKey) = result, await keys.refreshForUnknownKey() {
-            // A new kid may mean the issuer rotated its keys (reloaded at most so often).
-            result = local(token)
-        }
+        var result = check.identity(of: token, keys: keys)
+        if case .failure(.unknownKey) = result { result = await check.identityAfterRefresh(of: token, keys: keys) }
         guard case .success(let identity) = result else { return result }
         // Kept until the token expires (plus leeway): the time is checked on every use.
-        let entry = TokenCacheEntry(identity: identity, oidm: .valid, expiresAt: identity.expiresAt + claims.policy.leewaySeconds)
+        let entry = TokenCacheEntry(identity: identity, oidm: .valid, expiresAt: identity.expiresAt + check.policy.policy.leewaySeconds)
         _ = cache.entry(for: digest, now: now) { entry }
         return checked(identity, now: now)
     }
 
-    private func local(_ token: String) -> Result<TokenIdentity, DenyReason> {
-        guard let verifier = keys.verifier else { return .failure(.unknownKey) }
-        return check.identity(of: token, verifier: verifier)
-    }
-
     private func checked(_ identity: TokenIdentity, now: Double) -> Result<TokenIdentity, DenyReason> {
-        if let reason = claims.checkTime(identity, now: now) { return .failure(reason) }
+        if let reason = check.policy.checkTime(identity, now: now) { return .failure(reason) }
         return .success(identity)
     }
 }
