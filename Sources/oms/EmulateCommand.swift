@@ -23,7 +23,7 @@ struct OIDMCommand: AsyncParsableCommand {
             Keys: server.host, server.port (9001), jwks.file, path, identity_domain, delay_ms. \
             Client credentials (RFC 6749 §4.4) on the same path, POST grant_type=client_credentials \
             with HTTP Basic or client_id/client_secret: clients[] (id, secret(_file), scopes), \
-            signing.key_file, signing.kid, signing.issuer, signing.domain, signing.audience (oms), \
+            signing.key_file, signing.alg (ES256), signing.kid, signing.issuer, signing.domain, signing.audience (oms), \
             signing.ttl_s (300).
             """
     )

@@ -18,10 +18,9 @@ struct ClientCredentialsGrant: Sendable {
             throw OIDMEmulator.LoadError(description: "signing.key_file \(issuer.keyFile): cannot read the file")
         }
         do {
-            let algorithm: JWSAlgorithm = pem.contains("RSA") ? .rs256 : .es256
-            signer = try JWSSigner(privateKeyPEM: pem, algorithm: algorithm, keyID: issuer.keyID)
+            signer = try JWSSigner(privateKeyPEM: pem, algorithm: issuer.algorithm, keyID: issuer.keyID)
         } catch {
-            throw OIDMEmulator.LoadError(description: "signing.key_file \(issuer.keyFile): not a usable private key: \(error)")
+            throw OIDMEmulator.LoadError(description: "signing.key_file \(issuer.keyFile): not a usable \(issuer.algorithm.rawValue) private key: \(error)")
         }
         self.clients = Dictionary(clients.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.issuer = issuer

@@ -1,4 +1,5 @@
 import EdgeRuntime
+import JOSE
 
 /// A service the emulator issues tokens to with the client-credentials grant (RFC 6749 §4.4):
 /// `clients[]` in its configuration.
@@ -27,6 +28,8 @@ public struct EmulatedClient: Sendable, Equatable {
 public struct EmulatedIssuer: Sendable, Equatable {
     /// A private key in PEM (its public half belongs in the JWKS the emulator serves).
     public var keyFile: String
+    /// The key's algorithm (`signing.alg`, ES256 by default, as `oms keys generate` makes).
+    public var algorithm: JWSAlgorithm
     public var keyID: String
     public var issuer: String
     public var audience: String
@@ -34,8 +37,9 @@ public struct EmulatedIssuer: Sendable, Equatable {
     public var domain: String
     public var ttlSeconds: Int
 
-    public init(keyFile: String, keyID: String, issuer: String, audience: String = "oms", domain: String, ttlSeconds: Int = 300) {
+    public init(keyFile: String, algorithm: JWSAlgorithm = .es256, keyID: String, issuer: String, audience: String = "oms", domain: String, ttlSeconds: Int = 300) {
         self.keyFile = keyFile
+        self.algorithm = algorithm
         self.keyID = keyID
         self.issuer = issuer
         self.audience = audience
@@ -51,6 +55,8 @@ public struct EmulatedIssuer: Sendable, Equatable {
             return nil
         }
         self.keyFile = keyFile
+        let signers = JWSAlgorithm.allCases.map(\.rawValue).filter { !$0.hasPrefix("HS") }
+        algorithm = JWSAlgorithm(rawValue: try reader.choice("signing.alg", default: "ES256", allowed: signers)) ?? .es256
         guard let keyID = try reader.nonEmptyString("signing.kid") else { throw ConfigError(key: "signing.kid", "the kid of signing.key_file in the JWKS is required") }
         guard let issuer = try reader.nonEmptyString("signing.issuer") else { throw ConfigError(key: "signing.issuer", "the iss of issued tokens is required") }
         guard let domain = try reader.nonEmptyString("signing.domain") else { throw ConfigError(key: "signing.domain", "the domain claim of issued tokens is required") }
