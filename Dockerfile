@@ -22,7 +22,7 @@ RUN swift build -c release --product oms --static-swift-stdlib \
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        libssl3 libcurl4 libxml2 libhiredis0.14 librdkafka1 libstdc++6 ca-certificates tzdata \
+        libssl3 libcurl4 libxml2 libhiredis0.14 librdkafka1 libstdc++6 zlib1g ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 oms && useradd --uid 10001 --gid oms --no-create-home --shell /usr/sbin/nologin oms
 COPY --from=build /out/oms /usr/local/bin/oms

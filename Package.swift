@@ -21,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-service-context.git", from: "1.5.1"),
+        // OTLP over HTTP only: the gRPC exporter would build grpc-swift for nothing.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // C shims: one per system library, nothing above the wrapper touches their pointers.
@@ -38,7 +42,14 @@ let package = Package(
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
         // Client TLS settings and OpenSSL sessions over sockets we own (Redis).
         .target(name: "TLS", dependencies: ["COpenSSL"]),
-        .target(name: "Curl", dependencies: ["CCurl", "TLS"]),
+        .target(
+            name: "Curl",
+            dependencies: [
+                "CCurl", "TLS",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceContextModule", package: "swift-service-context"),
+            ]
+        ),
         .target(name: "XML", dependencies: ["CXML2"]),
         .target(
             name: "Redis",
@@ -73,6 +84,20 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceContextModule", package: "swift-service-context"),
+            ]
+        ),
+        // OpenTelemetry export (OTLP/HTTP) of the spans the roles make, set up once per process.
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                "EdgeRuntime",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -81,6 +106,8 @@ let package = Package(
             name: "AuthService",
             dependencies: [
                 "JOSE", "JSON", "Curl", "EdgeRuntime", "TLS",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceContextModule", package: "swift-service-context"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -108,6 +135,7 @@ let package = Package(
             name: "SOAPBridge",
             dependencies: [
                 "Access", "XML", "SOAP", "JSON", "Curl", "EdgeRuntime", "TLS",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
@@ -130,6 +158,7 @@ let package = Package(
             name: "RefData",
             dependencies: [
                 "Access", "Database", "Redis", "JSON", "EdgeRuntime", "TLS",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -145,6 +174,7 @@ let package = Package(
             name: "Core",
             dependencies: [
                 "Access", "Database", "JSON", "Curl", "Kafka", "EdgeRuntime", "TLS",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -171,7 +201,7 @@ let package = Package(
         .executableTarget(
             name: "oms",
             dependencies: [
-                "AuthService", "Emulators", "SOAPBridge", "RefData", "Core", "Conformance", "JOSE", "JSON", "Curl", "EdgeRuntime",
+                "AuthService", "Emulators", "SOAPBridge", "RefData", "Core", "Conformance", "JOSE", "JSON", "Curl", "EdgeRuntime", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -227,6 +257,9 @@ let package = Package(
             dependencies: [
                 "Access", "AuthService", "Curl", "JOSE", "JSON", "Kafka", "Redis", "TLS",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"

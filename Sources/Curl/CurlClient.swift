@@ -1,4 +1,6 @@
+import ServiceContextModule
 import Synchronization
+import Tracing
 
 /// An async HTTP client on libcurl's multi interface.
 ///
@@ -55,7 +57,31 @@ public final class CurlClient: Sendable {
 
     /// Performs one request. Any HTTP status is a response; only transport-level failures,
     /// cancellation of the calling task and shutdown throw.
+    ///
+    /// A traced request is a client span in the calling task's trace, and carries it on as
+    /// `traceparent` (W3C Trace Context); with no tracer bootstrapped both cost nothing.
     public func execute(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
+        guard request.traced else { return try await transfer(request) }
+        let span = InstrumentationSystem.tracer.startSpan(request.method, context: ServiceContext.current ?? .topLevel, ofKind: .client)
+        defer { span.end() }
+        var request = request
+        request.headers += TraceFields.of(span.context)
+        span.attributes["http.request.method"] = request.method
+        // Never the query: an OIDM GET carries the token there.
+        span.attributes["url.full"] = String(request.url.prefix { $0 != "?" })
+        do {
+            let response = try await transfer(request)
+            span.attributes["http.response.status_code"] = response.status
+            if response.status >= 500 { span.setStatus(SpanStatus(code: .error)) }
+            return response
+        } catch {
+            span.attributes["error.type"] = "\(error.code)"
+            span.setStatus(SpanStatus(code: .error, message: error.message))
+            throw error
+        }
+    }
+
+    private func transfer(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
         try request.validate()
         let loop = self.loop
         let id = loop.makeID()

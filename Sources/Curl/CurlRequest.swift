@@ -21,6 +21,9 @@ public struct CurlRequest: Sendable {
     /// For `https://`: whom to trust, the client certificate and the name to verify.
     /// TLS 1.2 is the minimum and verification is on unless `insecureSkipVerify`.
     public var tls: TLSSettings
+    /// A client span and `traceparent` for this call, in the calling task's trace. Off for
+    /// readiness probes, which would start a trace of their own every second.
+    public var traced = true
 
     public init(
         url: String,

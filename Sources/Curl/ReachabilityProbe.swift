@@ -31,7 +31,9 @@ public final class ReachabilityProbe: Sendable {
         if let cached = last.withLock({ $0 }), ContinuousClock.now - cached.at < interval { return cached.problem }
         var problem: String?
         do {
-            _ = try await http.execute(CurlRequest(url: url, timeout: timeout, maxResponseBytes: 64 << 10, tls: tls))
+            var request = CurlRequest(url: url, timeout: timeout, maxResponseBytes: 64 << 10, tls: tls)
+            request.traced = false
+            _ = try await http.execute(request)
         } catch {
             problem = error.code == .tls ? error.message : "unreachable: \(error.message)"
         }

@@ -1,6 +1,7 @@
 import Database
 import Logging
 import Redis
+import Tracing
 
 /// Reads and writes reference data: the store behind the Redis cache and the near cache.
 ///
@@ -37,7 +38,12 @@ public final class RefDataService: Sendable {
         let epoch = near?.epoch ?? 0
         let entry = try await flights.run(id) { [self] () throws(DatabaseError) -> CacheEntry in
             guard let redis else { return try await readDatabase(id) }
-            switch await redis.lookup(id) {
+            let span = InstrumentationSystem.tracer.startSpan("redis lookup", context: ServiceContext.current ?? .topLevel, ofKind: .client)
+            span.attributes["db.system.name"] = "redis"
+            let lookup = await redis.lookup(id)
+            span.attributes["oms.cache.result"] = lookup.label
+            span.end()
+            switch lookup {
             case .hit(let entry):
                 metrics.hits.increment()
                 return entry
@@ -111,10 +117,32 @@ public final class RefDataService: Sendable {
         return item.map(CacheEntry.present) ?? .absent
     }
 
+    /// A database query: timed, and a client span of the request's trace.
     private func timed<T>(_ body: () async throws(DatabaseError) -> T) async throws(DatabaseError) -> T {
+        let span = InstrumentationSystem.tracer.startSpan("database query", context: ServiceContext.current ?? .topLevel, ofKind: .client)
+        span.attributes["db.system.name"] = store is PostgresRefDataStore ? "postgresql" : "sqlite"
         let started = ContinuousClock.now
-        defer { metrics.databaseTime.record(duration: ContinuousClock.now - started) }
-        return try await body()
+        defer {
+            metrics.databaseTime.record(duration: ContinuousClock.now - started)
+            span.end()
+        }
+        do {
+            return try await body()
+        } catch {
+            span.setStatus(SpanStatus(code: .error, message: error.description))
+            throw error
+        }
+    }
+}
+
+extension RedisCache.Lookup {
+    /// For the lookup's span.
+    var label: String {
+        switch self {
+        case .hit: "hit"
+        case .miss: "miss"
+        case .unavailable: "unavailable"
+        }
     }
 }
 

@@ -12,6 +12,7 @@ import Logging
 import RefData
 import SOAPBridge
 import ServiceLifecycle
+import Telemetry
 
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,7 +46,10 @@ struct DevCommand: AsyncParsableCommand {
     func run() async throws {
         let reader = RoleStartup.reader(file: config)
         let logger = RoleStartup.logger("oms.dev", reader: reader)
-        var dev = RoleStartup.build(reader) { (reader) throws(ConfigError) in try DevConfiguration(reader: reader) }
+        let (configured, telemetry) = RoleStartup.build(reader) { (reader) throws(ConfigError) in
+            (try DevConfiguration(reader: reader), try TelemetryConfiguration(reader: reader, serviceName: "oms-dev"))
+        }
+        var dev = configured
         if let dir { dev.folder = dir }
         for (key, port) in dev.ports.all where key != "conformance_echo" && !PortCheck.isFree(host: dev.host, port: port) {
             RoleStartup.fail("ports.\(key): \(dev.host):\(port) is taken (another oms, or scripts/run.sh, may be running)")
@@ -55,6 +59,8 @@ struct DevCommand: AsyncParsableCommand {
         let keyMade = RoleStartup.orFail { try DevKeys.ensure(stack) }
 
         let configurations = RoleStartup.orFail { try stack.configurations() }
+        // Every role of this process traces under one service name; spans say which by name.
+        let exporter = RoleStartup.orFail { try Telemetry.start(telemetry, logLevel: logger.logLevel) }
         var thunderheadSettings = ThunderheadEmulatorConfiguration(server: ServerSettings(host: dev.host, port: dev.ports.thunderhead), completeAfterMs: dev.completeAfterMs)
         thunderheadSettings.wsdlFile = "\(dev.sidecars)/thunderhead/JobAPIWebWrapped.wsdl"
         var oidmSettings = OIDMEmulatorConfiguration(server: ServerSettings(host: dev.host, port: dev.ports.oidm), jwksFile: stack.jwksFile)
@@ -75,7 +81,7 @@ struct DevCommand: AsyncParsableCommand {
         // Each role closes what it owns when it ends.
         let listening = AsyncStream<Int>.makeStream()
         let onListening: @Sendable (Int) async -> Void = { listening.continuation.yield($0) }
-        let services: [any Service] = [
+        let services: [any Service] = (exporter.map { [$0] } ?? []) + [
             oidm.service(onListening: onListening), thunderhead.service(onListening: onListening),
             bridge.service(onListening: onListening), conformanceBridge.service(onListening: onListening),
             refdata.service(onListening: onListening), core.service(onListening: onListening), auth,

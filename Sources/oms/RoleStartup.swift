@@ -1,6 +1,7 @@
 import EdgeRuntime
 import Foundation
 import Logging
+import Telemetry
 
 /// What every server command does first: read the configuration, set up JSON logging, and
 /// turn any configuration problem into one clear line and exit status 2.
@@ -38,7 +39,7 @@ enum RoleStartup {
         } catch {
             fail(error.description)
         }
-        LogBootstrap.jsonLines(level: level)
+        LogBootstrap.jsonLines(level: level, metadataProvider: Telemetry.logMetadata)
         return Logger(label: label)
     }
 

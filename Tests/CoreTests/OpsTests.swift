@@ -10,12 +10,14 @@ import Testing
         let page = try OpsPage()
         let row = OpsPage.Row(
             id: "018bcfe5-6800-7000-8000-000000000000", status: "FAILED", source: "crm", documentType: "invoice", updatedAt: "now",
+            traceID: "4bf92f3577b34da6a3ce929d0e0e4736",
             errors: [.init(step: "poll", attempt: 1, code: "x<y", message: "<script>alert(1)</script> & \"quoted\"", at: "then")]
         )
         let html = page.render(counts: [.init(status: "FAILED", count: 1)], backlog: .init(OutboxBacklog(unsent: 0, oldestMs: nil)), rows: [row], notice: nil)
         #expect(!html.contains("<script>alert"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;"))
         #expect(html.contains("x&lt;y"))
+        #expect(html.contains(#"trace <code class="trace">4bf92f3577b34da6a3ce929d0e0e4736</code>"#))
         #expect(html.contains(#"action="/ops/rerun/018bcfe5-6800-7000-8000-000000000000""#))
         #expect(html.contains(#"<p id="outbox">Final-status events waiting for Kafka: <b>0</b>.</p>"#))
         #expect(page.render(counts: [], backlog: .init(OutboxBacklog(unsent: 0, oldestMs: nil)), rows: [], notice: nil).contains("Nothing failed or was rejected."))

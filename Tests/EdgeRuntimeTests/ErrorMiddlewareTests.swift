@@ -54,11 +54,13 @@ import TestSupport
         #expect(metrics.contains(#"oms_http_requests_total{class="4xx"} 2"#) && metrics.contains(#"oms_http_requests_total{class="5xx"} 2"#), "\(metrics)")
         #expect(metrics.contains(#"oms_http_requests_total{class="2xx"} 0"#), "every class exists from the start")
 
-        // Server failures are logged with their cause and request id; refusals are not.
+        // Server failures are logged with their cause and request id; refusals only in the
+        // debug line every answer gets.
         let text = log.text
         #expect(text.contains("connection refused") && text.contains("req-down"), "\(text)")
         #expect(text.contains("pool exhausted") && text.contains("req-broken"), "\(text)")
-        #expect(!text.contains("req-refused"), "\(text)")
+        let refusedLines = text.split(separator: "\n").filter { $0.contains("req-refused") }
+        #expect(refusedLines.count == 1 && refusedLines[0].hasPrefix("debug answered"), "\(text)")
         await http.shutdown()
     }
 }

@@ -282,4 +282,189 @@ import Yams
         try Data("stand-in-secret\n".utf8).write(to: file)
         return file.path
     }
+
+    /// The first container of a rendered Deployment's pod.
+    static func container(_ deployment: [String: Any]) -> [String: Any] {
+        let pod = (((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any]) ?? [:]
+        return ((pod["containers"] as? [[String: Any]])?.first) ?? [:]
+    }
+
+    /// A Deployment's variables that have a plain value, by name.
+    static func environment(_ deployment: [String: Any]) -> [String: String] {
+        let variables = (container(deployment)["env"] as? [[String: Any]]) ?? []
+        let pairs = variables.compactMap { variable -> (String, String)? in
+            guard let name = variable["name"] as? String, let value = variable["value"] as? String else { return nil }
+            return (name, value)
+        }
+        return Dictionary(pairs, uniquingKeysWith: { _, last in last })
+    }
+
+    /// Tracing is off unless asked: no collector is rendered and no role has an OTEL_*
+    /// variable, so none exports.
+    @Test func tracingIsOffByDefault() throws {
+        let rendered = try Self.render()
+        for kind in ["Deployment", "Service", "ConfigMap", "NetworkPolicy"] {
+            let names = (rendered[kind] ?? []).map(Self.name)
+            #expect(!names.contains { $0.contains("otel-collector") }, "\(kind): \(names)")
+        }
+        let deployments = rendered["Deployment"] ?? []
+        #expect(deployments.count == Self.roles.count)
+        for deployment in deployments {
+            let variables = ((Self.container(deployment)["env"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
+            #expect(!variables.contains { $0.hasPrefix("OTEL_") }, "\(Self.name(deployment)): \(variables)")
+        }
+    }
+
+    /// `otel.collector.enabled`: its ConfigMap, Deployment and Service render; its configuration
+    /// takes OTLP (HTTP 4318, gRPC 4317) and sends traces, metrics and logs to Azure Monitor
+    /// with the connection string the Secret gives (never a literal); it runs as the roles do;
+    /// every role exports to its Service on 4318, `otel.endpoint` or not.
+    @Test func theCollectorSendsEveryRolesTelemetryToAzureMonitor() throws {
+        let collector = "edge-oms-otel-collector"
+        for extra in [[], ["otel.endpoint=https://collector.example:4318"]] {
+            let rendered = try Self.render(["otel.collector.enabled=true"] + extra)
+            let map = try #require((rendered["ConfigMap"] ?? []).first { Self.name($0) == collector }, "\(extra)")
+            let text = try #require((map["data"] as? [String: Any])?["config.yaml"] as? String)
+            let config = try #require(try Yams.load(yaml: text) as? [String: Any], "\(text)")
+            let protocols = (((config["receivers"] as? [String: Any])?["otlp"] as? [String: Any])?["protocols"] as? [String: Any]) ?? [:]
+            #expect((protocols["http"] as? [String: Any])?["endpoint"] as? String == "0.0.0.0:4318")
+            #expect((protocols["grpc"] as? [String: Any])?["endpoint"] as? String == "0.0.0.0:4317")
+            let azure = (config["exporters"] as? [String: Any])?["azuremonitor"] as? [String: Any]
+            #expect(azure?["connection_string"] as? String == "${env:APPLICATIONINSIGHTS_CONNECTION_STRING}")
+            #expect(!text.contains("InstrumentationKey"), "no connection string in the ConfigMap")
+            let service = (config["service"] as? [String: Any]) ?? [:]
+            let pipelines = (service["pipelines"] as? [String: Any]) ?? [:]
+            for signal in ["traces", "metrics", "logs"] {
+                let pipeline = (pipelines[signal] as? [String: Any]) ?? [:]
+                #expect(pipeline["receivers"] as? [String] == ["otlp"], "\(signal)")
+                #expect(pipeline["processors"] as? [String] == ["memory_limiter", "batch"], "\(signal)")
+                #expect(pipeline["exporters"] as? [String] == ["azuremonitor"], "\(signal)")
+            }
+            #expect(service["extensions"] as? [String] == ["health_check"])
+            let health = ((config["extensions"] as? [String: Any])?["health_check"] as? [String: Any])?["endpoint"] as? String
+            #expect(health == "0.0.0.0:13133")
+
+            let deployment = try #require((rendered["Deployment"] ?? []).first { Self.name($0) == collector })
+            let pod = (((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any]) ?? [:]
+            let container = Self.container(deployment)
+            #expect(container["image"] as? String == "otel/opentelemetry-collector-contrib:0.115.1")
+            let podSecurity = (pod["securityContext"] as? [String: Any]) ?? [:]
+            let security = (container["securityContext"] as? [String: Any]) ?? [:]
+            #expect(podSecurity["runAsNonRoot"] as? Bool == true && (podSecurity["runAsUser"] as? Int ?? 0) > 0)
+            #expect(security["readOnlyRootFilesystem"] as? Bool == true && security["allowPrivilegeEscalation"] as? Bool == false)
+            #expect((security["capabilities"] as? [String: Any])?["drop"] as? [String] == ["ALL"])
+            let variables = (container["env"] as? [[String: Any]]) ?? []
+            #expect(variables.allSatisfy { $0["value"] == nil }, "the collector's variables are references only")
+            let connection = try #require(variables.first { $0["name"] as? String == "APPLICATIONINSIGHTS_CONNECTION_STRING" })
+            let reference = ((connection["valueFrom"] as? [String: Any])?["secretKeyRef"] as? [String: Any]) ?? [:]
+            #expect(reference["name"] as? String == "oms-appinsights" && reference["key"] as? String == "connection-string", "\(connection)")
+            let ports = (container["ports"] as? [[String: Any]]) ?? []
+            #expect(ports.first { $0["name"] as? String == "health" }?["containerPort"] as? Int == 13133)
+            for probe in ["livenessProbe", "readinessProbe"] {
+                let get = ((container[probe] as? [String: Any])?["httpGet"] as? [String: Any]) ?? [:]
+                #expect(get["port"] as? String == "health", "\(probe)")
+            }
+            #expect((container["args"] as? [String]) == ["--config=/etc/otelcol-contrib/config.yaml"])
+            let mount = ((container["volumeMounts"] as? [[String: Any]]) ?? []).first { $0["mountPath"] as? String == "/etc/otelcol-contrib" }
+            let volume = ((pod["volumes"] as? [[String: Any]]) ?? []).first { $0["name"] as? String == mount?["name"] as? String }
+            #expect((volume?["configMap"] as? [String: Any])?["name"] as? String == collector, "the config is the ConfigMap's")
+
+            let serviceObject = try #require((rendered["Service"] ?? []).first { Self.name($0) == collector })
+            let servicePorts = ((serviceObject["spec"] as? [String: Any])?["ports"] as? [[String: Any]]) ?? []
+            let portsByName = Dictionary(servicePorts.map { ($0["name"] as? String ?? "", $0["port"] as? Int ?? 0) }, uniquingKeysWith: { first, _ in first })
+            #expect(portsByName == ["otlp-http": 4318, "otlp-grpc": 4317])
+            let selector = ((serviceObject["spec"] as? [String: Any])?["selector"] as? [String: String]) ?? [:]
+            #expect(selector == ["app.kubernetes.io/name": "oms-otel-collector", "app.kubernetes.io/instance": "edge"])
+
+            let roles = (rendered["Deployment"] ?? []).filter { Self.name($0) != collector }
+            #expect(roles.map(Self.name).sorted() == Self.roles.map { "edge-oms-\($0)" }.sorted())
+            for deployment in roles {
+                let role = String(Self.name(deployment).dropFirst("edge-oms-".count))
+                let environment = Self.environment(deployment)
+                #expect(environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://\(collector):4318", "\(role) \(extra)")
+                #expect(environment["OTEL_EXPORTER_OTLP_PROTOCOL"] == "http/protobuf", "\(role)")
+                #expect(environment["OTEL_SERVICE_NAME"] == "oms-\(role)", "\(role)")
+            }
+        }
+    }
+
+    /// `otel.endpoint` with the collector off: every role exports there, with its service name
+    /// and the sampler; resource attributes only as written, none of the chart's own.
+    @Test func anEndpointSendsEveryRoleThere() throws {
+        let endpoint = "https://collector.example:4318"
+        let rendered = try Self.render(["otel.endpoint=\(endpoint)"])
+        #expect(!(rendered["Deployment"] ?? []).contains { Self.name($0).contains("otel-collector") })
+        #expect(!(rendered["Service"] ?? []).contains { Self.name($0).contains("otel-collector") })
+        let deployments = rendered["Deployment"] ?? []
+        #expect(deployments.count == Self.roles.count)
+        for deployment in deployments {
+            let role = String(Self.name(deployment).dropFirst("edge-oms-".count))
+            let environment = Self.environment(deployment)
+            #expect(environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == endpoint, "\(role)")
+            #expect(environment["OTEL_EXPORTER_OTLP_PROTOCOL"] == "http/protobuf", "\(role)")
+            #expect(environment["OTEL_SERVICE_NAME"] == "oms-\(role)", "\(role)")
+            #expect(environment["OTEL_TRACES_SAMPLER"] == "parentbased_traceidratio", "\(role)")
+            #expect(environment["OTEL_TRACES_SAMPLER_ARG"] == "0.01", "\(role)")
+            #expect(environment["OTEL_RESOURCE_ATTRIBUTES"] == nil, "\(role): the chart adds no attribute of its own")
+        }
+        let tuned = try Self.render([
+            "otel.endpoint=\(endpoint)", "otel.sampler=always_on", "otel.samplerArg=0.5",
+            "otel.resourceAttributes=deployment.environment=staging",
+        ])
+        #expect((tuned["Deployment"] ?? []).count == Self.roles.count)
+        for deployment in tuned["Deployment"] ?? [] {
+            let environment = Self.environment(deployment)
+            #expect(environment["OTEL_TRACES_SAMPLER"] == "always_on" && environment["OTEL_TRACES_SAMPLER_ARG"] == "0.5", "\(Self.name(deployment))")
+            #expect(environment["OTEL_RESOURCE_ATTRIBUTES"] == "deployment.environment=staging", "\(Self.name(deployment))")
+        }
+    }
+
+    /// With the collector and the NetworkPolicies on: the default deny covers the collector, it
+    /// takes OTLP (4318, 4317) from this release's enabled roles only, and sends only to HTTPS
+    /// (Azure Monitor) and DNS. The roles' policies stay ingress-only, so they reach it.
+    @Test func onlyTheRolesReachTheCollector() throws {
+        let rendered = try Self.render(["otel.collector.enabled=true"])
+        let policies = rendered["NetworkPolicy"] ?? []
+        #expect(policies.count == 6)
+        let policy = try #require(policies.first { Self.name($0) == "edge-oms-otel-collector" })
+        let spec = (policy["spec"] as? [String: Any]) ?? [:]
+        let selected = ((spec["podSelector"] as? [String: Any])?["matchLabels"] as? [String: String]) ?? [:]
+        #expect(selected == ["app.kubernetes.io/name": "oms-otel-collector", "app.kubernetes.io/instance": "edge"])
+        let deployment = try #require((rendered["Deployment"] ?? []).first { Self.name($0) == "edge-oms-otel-collector" })
+        let podLabels = ((((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["metadata"] as? [String: Any])?["labels"] as? [String: String]) ?? [:]
+        let deny = policies.first { Self.name($0) == "edge-oms-default-deny" }
+        let denied = (((deny?["spec"] as? [String: Any])?["podSelector"] as? [String: Any])?["matchLabels"] as? [String: String]) ?? [:]
+        #expect(!denied.isEmpty && denied.allSatisfy { podLabels[$0.key] == $0.value }, "the default deny selects the collector: \(podLabels)")
+        #expect(selected.allSatisfy { podLabels[$0.key] == $0.value }, "\(podLabels)")
+        #expect(spec["policyTypes"] as? [String] == ["Ingress", "Egress"])
+
+        let rules = (spec["ingress"] as? [[String: Any]]) ?? []
+        #expect(rules.count == 1)
+        let peers = (rules.first?["from"] as? [[String: Any]]) ?? []
+        #expect(peers.allSatisfy { $0.keys.sorted() == ["podSelector"] }, "no namespace, no address block: \(peers)")
+        let allowed = peers.map { (($0["podSelector"] as? [String: Any])?["matchLabels"] as? [String: String]) ?? [:] }
+        let roles = Self.roles.map { ["app.kubernetes.io/name": "oms-\($0)", "app.kubernetes.io/instance": "edge"] }
+        #expect(allowed.count == roles.count && Set(allowed) == Set(roles), "\(allowed)")
+        let ports = ((rules.first?["ports"] as? [[String: Any]]) ?? []).map { "\($0["protocol"] as? String ?? "")/\($0["port"] as? Int ?? 0)" }
+        #expect(ports.sorted() == ["TCP/4317", "TCP/4318"])
+
+        let egress = (spec["egress"] as? [[String: Any]]) ?? []
+        #expect(egress.allSatisfy { $0["ports"] != nil }, "every egress rule names its ports")
+        let out = egress.flatMap { ($0["ports"] as? [[String: Any]]) ?? [] }.map { "\($0["protocol"] as? String ?? "")/\($0["port"] as? Int ?? 0)" }
+        #expect(out.sorted() == ["TCP/443", "TCP/53", "UDP/53"])
+
+        for role in Self.roles {
+            let own = policies.first { Self.name($0) == "edge-oms-\(role)" }
+            #expect((own?["spec"] as? [String: Any])?["policyTypes"] as? [String] == ["Ingress"], "\(role)")
+        }
+        // A role that is off is not let in.
+        let withoutCore = try Self.render(["otel.collector.enabled=true", "roles.core.enabled=false"])
+        let trimmed = (withoutCore["NetworkPolicy"] ?? []).first { Self.name($0) == "edge-oms-otel-collector" }
+        let trimmedRules = ((trimmed?["spec"] as? [String: Any])?["ingress"] as? [[String: Any]]) ?? []
+        let trimmedNames = ((trimmedRules.first?["from"] as? [[String: Any]]) ?? []).compactMap {
+            (($0["podSelector"] as? [String: Any])?["matchLabels"] as? [String: String])?["app.kubernetes.io/name"]
+        }
+        #expect(trimmedNames.sorted() == ["oms-auth", "oms-refdata", "oms-soap-bridge"])
+        #expect(try Self.render(["otel.collector.enabled=true", "networkPolicy.enabled=false"])["NetworkPolicy"] == nil)
+    }
 }

@@ -57,11 +57,12 @@ public enum OMSCommand {
         return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
     }
 
-    /// Starts a long-running role; output goes to `log`.
-    public static func start(_ arguments: [String], log: URL) throws -> Process {
+    /// Starts a long-running role; output goes to `log`. `environment` adds to this process's.
+    public static func start(_ arguments: [String], log: URL, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try require())
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle

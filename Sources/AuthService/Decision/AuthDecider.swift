@@ -3,6 +3,7 @@ import Foundation
 import JOSE
 import Logging
 import NIOCore
+import ServiceContextModule
 import Synchronization
 
 /// Decides one auth subrequest. The local checks (signature, claims) and the OIDM call run
@@ -48,17 +49,23 @@ final class AuthDecider: Sendable {
         self.clock = clock
     }
 
-    func decide(_ request: AuthRequest, on loop: any EventLoop) -> Answer {
-        switch decideUnrecorded(request, on: loop) {
-        case .now(let decision): return .now(record(decision, request))
-        case .later(let future): return .later(future.map { self.record($0, request) })
+    /// `span`: the decision's span when tracing is on; ended with the decision.
+    func decide(_ request: AuthRequest, on loop: any EventLoop, span: DecisionSpan? = nil) -> Answer {
+        var cacheUse = "hit"
+        switch decideUnrecorded(request, on: loop, trace: span?.context, cacheUse: &cacheUse) {
+        case .now(let decision): return .now(record(decision, request, span: span, cache: cacheUse))
+        case .later(let future): return .later(future.map { [cacheUse] in self.record($0, request, span: span, cache: cacheUse) })
         }
     }
 
-    private func decideUnrecorded(_ request: AuthRequest, on loop: any EventLoop) -> Answer {
+    /// `cacheUse` becomes `miss` when this request made the OIDM call, `none` when no token got
+    /// that far.
+    private func decideUnrecorded(_ request: AuthRequest, on loop: any EventLoop, trace: ServiceContext?, cacheUse: inout String) -> Answer {
         let slice: Substring
         switch BearerToken.token(first: request.firstAuthorization, fields: request.authorizationFields, maxBytes: policy.policy.maxBytes) {
-        case .failure(let reason): return .now(.deny(reason))
+        case .failure(let reason):
+            cacheUse = "none"
+            return .now(.deny(reason))
         case .success(let value): slice = value
         }
 
@@ -71,7 +78,10 @@ final class AuthDecider: Sendable {
             entry = cached
         } else {
             // Nothing that is not even shaped like a JWS is worth an OIDM call, or an entry.
-            guard BearerToken.isCompactJWS(slice) else { return .now(.deny(.malformed)) }
+            guard BearerToken.isCompactJWS(slice) else {
+                cacheUse = "none"
+                return .now(.deny(.malformed))
+            }
             var promise: EventLoopPromise<OIDMVerdict>?
             let (found, inserted) = cache.entry(for: digest, now: now) {
                 // Nothing cached: this request makes the one OIDM call, unless the breaker is open.
@@ -86,8 +96,9 @@ final class AuthDecider: Sendable {
             }
             if inserted, let promise {
                 missed = true
+                cacheUse = "miss"
                 metrics.cacheMisses.increment()
-                startOIDMCall(token: String(slice), digest: digest, requestID: request.requestID, promise: promise)
+                startOIDMCall(token: String(slice), digest: digest, requestID: request.requestID, trace: trace, promise: promise)
             }
             entry = found
         }
@@ -106,7 +117,7 @@ final class AuthDecider: Sendable {
             cache.setIdentity(identity, for: digest)
             return proceed(identity, entry.oidm, request, on: loop)
         case .failure(.unknownKey):
-            return .later(tracked(on: loop) {
+            return .later(tracked(on: loop, trace: trace) {
                 guard case .success(let identity) = await self.local.identityAfterRefresh(of: token, keys: self.keys) else {
                     return .deny(.unknownKey)
                 }
@@ -163,10 +174,10 @@ final class AuthDecider: Sendable {
         return AuthDecision(outcome: .allow(identity))
     }
 
-    private func startOIDMCall(token: String, digest: TokenDigest, requestID: String?, promise: EventLoopPromise<OIDMVerdict>) {
+    private func startOIDMCall(token: String, digest: TokenDigest, requestID: String?, trace: ServiceContext?, promise: EventLoopPromise<OIDMVerdict>) {
         let settings = oidmSettings
         let leeway = policy.policy.leewaySeconds
-        counted { [self] in
+        counted(trace: trace) { [self] in
             let started = ContinuousClock.now
             let verdict = await oidm.validate(token, requestID: requestID)
             metrics.oidmLatency.record(duration: ContinuousClock.now - started)
@@ -186,9 +197,9 @@ final class AuthDecider: Sendable {
     }
 
     /// Runs `work` in a task whose result lands on `loop`, counted for `drain()`.
-    private func tracked(on loop: any EventLoop, _ work: @escaping @Sendable () async throws -> AuthDecision) -> EventLoopFuture<AuthDecision> {
+    private func tracked(on loop: any EventLoop, trace: ServiceContext?, _ work: @escaping @Sendable () async throws -> AuthDecision) -> EventLoopFuture<AuthDecision> {
         let promise = loop.makePromise(of: AuthDecision.self)
-        counted {
+        counted(trace: trace) {
             do {
                 promise.succeed(try await work())
             } catch {
@@ -198,12 +209,17 @@ final class AuthDecider: Sendable {
         return promise.futureResult
     }
 
-    /// A task that will complete a promise on an event loop, counted until it ends.
-    private func counted(_ work: @escaping @Sendable () async -> Void) {
+    /// A task that will complete a promise on an event loop, counted until it ends; its
+    /// outbound calls are in the decision's trace.
+    private func counted(trace: ServiceContext?, _ work: @escaping @Sendable () async -> Void) {
         inFlight.withLock { $0 += 1 }
         Task {
             defer { inFlight.withLock { $0 -= 1 } }
-            await work()
+            if let trace {
+                await ServiceContext.withValue(trace) { await work() }
+            } else {
+                await work()
+            }
         }
     }
 
@@ -221,23 +237,28 @@ final class AuthDecider: Sendable {
         logger.info("denied", metadata: ["status": "401", "reason": .string(DenyReason.malformed.label), "detail": .string(detail)])
     }
 
-    private func record(_ decision: AuthDecision, _ request: AuthRequest) -> AuthDecision {
+    private func record(_ decision: AuthDecision, _ request: AuthRequest, span: DecisionSpan?, cache: String) -> AuthDecision {
         switch decision.outcome {
         case .allow(let identity):
             metrics.allowed.increment()
             if logger.logLevel <= .debug {
-                logger.debug("allowed", metadata: ["sub": .string(identity.subject), "request_id": .string(request.requestID ?? "")])
+                var metadata: Logger.Metadata = ["sub": .string(identity.subject), "request_id": .string(request.requestID ?? "")]
+                for (key, value) in span?.logMetadata ?? [:] { metadata[key] = .string(value) }
+                logger.debug("allowed", metadata: metadata)
             }
         case .deny(let reason):
             metrics.denied[reason]?.increment()
-            logger.info("denied", metadata: [
+            var metadata: Logger.Metadata = [
                 "status": .stringConvertible(reason.status),
                 "reason": .string(reason.label),
                 "uri": .string(String((request.originalURI ?? "").prefix(256))),
                 "method": .string(String((request.originalMethod ?? "").prefix(16))),
                 "request_id": .string(request.requestID ?? ""),
-            ])
+            ]
+            for (key, value) in span?.logMetadata ?? [:] { metadata[key] = .string(value) }
+            logger.info("denied", metadata: metadata)
         }
+        span?.end(decision, request, cache: cache)
         return decision
     }
 }

@@ -19,6 +19,9 @@ public struct AuthRequest: Sendable {
     public var originalURI: String?
     public var originalMethod: String?
     public var requestID: String?
+    /// W3C Trace Context as nginx forwards it; read only to continue the trace.
+    public var traceparent: String?
+    public var tracestate: String?
 
     public init(authorization: [String], originalURI: String? = nil, originalMethod: String? = nil, requestID: String? = nil) {
         self.firstAuthorization = authorization.first
@@ -28,9 +31,9 @@ public struct AuthRequest: Sendable {
         self.requestID = requestID
     }
 
-    /// The four fields from an auth subrequest's headers, in one pass over them (the hot
-    /// path): every `Authorization` field, the one field of `pathHeader` (two of them count as
-    /// none), and the first `X-Original-Method` and `X-Request-Id`.
+    /// The fields from an auth subrequest's headers, in one pass over them (the hot path):
+    /// every `Authorization` field, the one field of `pathHeader` (two of them count as none),
+    /// and the first `X-Original-Method`, `X-Request-Id`, `traceparent` and `tracestate`.
     init(headers: HTTPHeaders, pathHeader: PathHeader) {
         var first: String?
         var more: [String] = []
@@ -38,6 +41,8 @@ public struct AuthRequest: Sendable {
         var paths = 0
         var method: String?
         var requestID: String?
+        var traceparent: String?
+        var tracestate: String?
         for (name, value) in headers {
             // The length first: most fields are none of these, and that costs one comparison.
             switch name.utf8.count {
@@ -48,6 +53,8 @@ public struct AuthRequest: Sendable {
                 path = value
             case 17 where method == nil && ASCIICase.equal(name, "X-Original-Method"): method = value
             case 12 where requestID == nil && ASCIICase.equal(name, "X-Request-Id"): requestID = value
+            case 11 where traceparent == nil && ASCIICase.equal(name, "traceparent"): traceparent = value
+            case 10 where tracestate == nil && ASCIICase.equal(name, "tracestate"): tracestate = value
             default: break
             }
         }
@@ -56,6 +63,8 @@ public struct AuthRequest: Sendable {
         self.originalURI = paths == 1 ? pathHeader.target(of: path) : nil
         self.originalMethod = method
         self.requestID = RequestID.accept(requestID)
+        self.traceparent = traceparent
+        self.tracestate = tracestate
     }
 
     /// The request-target of an absolute URL (`X-Original-URL`, as ingress-nginx sends it):

@@ -67,7 +67,8 @@ struct CoreRoutes: Sendable {
         let document = try DocumentRequest(json: try await request.jsonBody(upTo: maxBodyBytes))
         let now = WallClock.millisecondsNow()
         let outcome = try await APIError.database { () throws(DatabaseError) in
-            try await store.intake(document, idempotencyKey: key, client: client, id: RequestID.make(nowMs: now), nowMs: now)
+            // The intake's server span: every later step of the request continues its trace.
+            try await store.intake(document, idempotencyKey: key, client: client, id: RequestID.make(nowMs: now), nowMs: now, trace: TraceContext.carrier())
         }
         switch outcome {
         case .accepted(let id), .replayed(let id):

@@ -21,6 +21,7 @@ enum RequestJSON {
         ]
         if let correlation = record.correlationId { members["correlationId"] = .string(correlation) }
         if let batch = record.batchId { members["batchId"] = .string(batch) }
+        if let trace = record.traceID { members["traceId"] = .string(trace) }
         if history {
             members["history"] = .array(record.history.map { change in
                 ["status": .string(change.status.rawValue), "at": .string(Timestamp.rfc3339(milliseconds: change.atMs))]

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import Tracing
 
 /// The scheduled jobs: each round claims a batch of due requests under a lease, runs each
 /// one's next step, and records the result with a conditional update. A worker that dies
@@ -85,7 +86,16 @@ public final class JobRunner: Service, Sendable {
         return !claimed.isEmpty
     }
 
+    /// One step of one request, as a span in the request's trace (a child of its intake).
     private func work(_ request: ClaimedRequest) async {
+        await withSpan(Steps.name(of: request.status), context: TraceContext.context(continuing: request.trace), ofKind: .internal) { span in
+            span.attributes["oms.request_id"] = request.id
+            span.attributes["oms.step.attempt"] = request.attempts + 1
+            await record(request, span: span)
+        }
+    }
+
+    private func record(_ request: ClaimedRequest, span: any Span) async {
         let (step, result) = await steps.run(request)
         let now = WallClock.millisecondsNow()
         let retryAt = now + settings.backoff(afterAttempt: request.attempts + 1)
@@ -94,11 +104,17 @@ public final class JobRunner: Service, Sendable {
                 request.id, from: request.status, owner: owner, result: result, step: step,
                 maxAttempts: settings.maxAttempts, retryAtMs: retryAt, nowMs: now
             )
-            registry.counter("oms_core_steps_total", [("step", step), ("result", Self.label(result, applied: applied))]).increment()
+            let label = Self.label(result, applied: applied)
+            registry.counter("oms_core_steps_total", [("step", step), ("result", label)]).increment()
+            span.attributes["oms.step.result"] = label
+            logger.debug("step recorded", metadata: ["request_id": .string(request.id), "step": .string(step), "result": .string(label)])
             if case .failure(let failure, _) = result {
+                span.attributes["oms.failure.code"] = failure.code
+                span.setStatus(SpanStatus(code: .error, message: failure.message))
                 logger.warning("step failed", metadata: ["request_id": .string(request.id), "step": .string(step), "code": .string(failure.code), "message": .string(failure.message)])
             }
         } catch {
+            span.setStatus(SpanStatus(code: .error, message: "recording the step failed"))
             logger.error("recording a step failed", metadata: ["request_id": .string(request.id), "error": .string(error.description)])
         }
     }

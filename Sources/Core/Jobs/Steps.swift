@@ -12,13 +12,25 @@ struct Steps: Sendable {
 
     /// The step's name (for failure records) and its result.
     func run(_ request: ClaimedRequest) async -> (step: String, result: StepResult) {
+        let step = Self.name(of: request.status)
         switch request.status {
-        case .received: return ("validate", await validate(request))
-        case .validated: return ("enrich", await enrich(request))
-        case .enriched: return ("submit", await submit(request))
-        case .submitted: return ("poll", await poll(request))
+        case .received: return (step, await validate(request))
+        case .validated: return (step, await enrich(request))
+        case .enriched: return (step, await submit(request))
+        case .submitted: return (step, await poll(request))
         case .completed, .rejected, .failed:
-            return ("none", .failure(StepFailure(code: "final", message: "the request is already final"), retry: false))
+            return (step, .failure(StepFailure(code: "final", message: "the request is already final"), retry: false))
+        }
+    }
+
+    /// The step a request in `status` is due for.
+    static func name(of status: RequestStatus) -> String {
+        switch status {
+        case .received: "validate"
+        case .validated: "enrich"
+        case .enriched: "submit"
+        case .submitted: "poll"
+        case .completed, .rejected, .failed: "none"
         }
     }
 
@@ -111,12 +123,13 @@ struct Steps: Sendable {
             case .failure(let failure): return .failure(failure)
             }
         }
+        let request = CurlRequest(
+            url: url, method: method, headers: headers,
+            body: body.map { Array($0.utf8) }, timeout: settings.callTimeout,
+            tls: service == "refdata" ? settings.refdataTLS : settings.bridgeTLS
+        )
         do {
-            let response = try await http.execute(CurlRequest(
-                url: url, method: method, headers: headers,
-                body: body.map { Array($0.utf8) }, timeout: settings.callTimeout,
-                tls: service == "refdata" ? settings.refdataTLS : settings.bridgeTLS
-            ))
+            let response = try await http.execute(request)
             // Refused: the next attempt asks for a new token (revoked, or the keys rotated).
             if response.status == 401 { await token?.forget() }
             return .success(response)

@@ -1,3 +1,5 @@
+import EdgeRuntime
+
 /// A stored document request, with its status history (oldest first).
 public struct RequestRecord: Sendable, Equatable {
     public var id: String
@@ -12,6 +14,11 @@ public struct RequestRecord: Sendable, Equatable {
     public var history: [StatusChange]
     /// The client that submitted it; nil when taken without an access check.
     public var client: String? = nil
+    /// The trace its intake started (`traceparent`), when tracing was on.
+    public var traceparent: String? = nil
+
+    /// The trace id operators search for, from `traceparent`.
+    public var traceID: String? { traceparent.flatMap(TraceContext.traceID(of:)) }
 
     public struct StatusChange: Sendable, Equatable {
         public var status: RequestStatus

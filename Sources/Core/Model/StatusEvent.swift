@@ -12,26 +12,35 @@ public struct StatusEvent: Sendable, Equatable {
     public var requestID: String
     /// The whole CloudEvent, compact JSON text.
     public var payload: String
+    /// The request's trace, which the event's record carries as its `traceparent` header.
+    public var trace: TraceCarrier?
 
-    public init(eventID: String, requestID: String, payload: String) {
+    public init(eventID: String, requestID: String, payload: String, trace: TraceCarrier? = nil) {
         self.eventID = eventID
         self.requestID = requestID
         self.payload = payload
+        self.trace = trace
     }
 
     /// `data` is the request as it ended: id, status, source, documentType, correlationId,
-    /// batchId when known.
-    static func make(eventID: String, request: String, status: RequestStatus, source: String, documentType: String, correlationId: String?, batchId: String?, atMs: Int64) -> StatusEvent {
+    /// batchId when known. A traced request's event carries its trace as the CloudEvents
+    /// distributed-tracing extension (`traceparent`, `tracestate`).
+    static func make(eventID: String, request: String, status: RequestStatus, source: String, documentType: String, correlationId: String?, batchId: String?, atMs: Int64, trace: TraceCarrier? = nil) -> StatusEvent {
         var data: [String: JSONValue] = [
             "id": .string(request), "status": .string(status.rawValue), "source": .string(source), "documentType": .string(documentType),
         ]
         if let correlationId { data["correlationId"] = .string(correlationId) }
         if let batchId { data["batchId"] = .string(batchId) }
-        let event: JSONValue = [
+        var event: JSONValue = [
             "specversion": "1.0", "id": .string(eventID), "source": .string(Self.source), "type": .string(Self.type),
             "subject": .string(request), "time": .string(Timestamp.rfc3339(milliseconds: atMs)),
             "datacontenttype": "application/json", "data": .object(data),
         ]
-        return StatusEvent(eventID: eventID, requestID: request, payload: event.serialized())
+        if let trace, case .object(var members) = event {
+            members["traceparent"] = .string(trace.traceparent)
+            if let state = trace.tracestate { members["tracestate"] = .string(state) }
+            event = .object(members)
+        }
+        return StatusEvent(eventID: eventID, requestID: request, payload: event.serialized(), trace: trace)
     }
 }

@@ -11,6 +11,8 @@ struct OpsPage: Sendable {
         let source: String
         let documentType: String
         let updatedAt: String
+        /// The request's trace, to look up in the tracing backend.
+        let traceID: String?
         let errors: [ErrorRow]
     }
 
@@ -51,7 +53,7 @@ struct OpsPage: Sendable {
     static func row(_ record: RequestRecord, _ failures: [RequestFailure]) -> Row {
         Row(
             id: record.id, status: record.status.rawValue, source: record.source, documentType: record.documentType,
-            updatedAt: Timestamp.rfc3339(milliseconds: record.updatedAtMs),
+            updatedAt: Timestamp.rfc3339(milliseconds: record.updatedAtMs), traceID: record.traceID,
             errors: failures.suffix(5).map {
                 ErrorRow(step: $0.step, attempt: $0.attempt, code: $0.code, message: $0.message, at: Timestamp.rfc3339(milliseconds: $0.atMs))
             }
@@ -90,7 +92,7 @@ struct OpsPage: Sendable {
         <table id="failures">
         <tr><th>request</th><th>status</th><th>source / type</th><th>updated</th><th>latest errors</th><th></th></tr>
         {{#rows}}<tr id="r-{{id}}">
-        <td><code>{{id}}</code></td><td class="{{status}}">{{status}}</td><td>{{source}} / {{documentType}}</td><td>{{updatedAt}}</td>
+        <td><code>{{id}}</code>{{#traceID}}<br><small>trace <code class="trace">{{.}}</code></small>{{/traceID}}</td><td class="{{status}}">{{status}}</td><td>{{source}} / {{documentType}}</td><td>{{updatedAt}}</td>
         <td><ul>{{#errors}}<li>{{at}} {{step}} #{{attempt}} <b>{{code}}</b>: {{message}}</li>{{/errors}}</ul></td>
         <td><form method="post" action="/ops/rerun/{{id}}"><button type="submit">Rerun</button></form></td>
         </tr>

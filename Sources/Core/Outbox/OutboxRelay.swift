@@ -5,6 +5,7 @@ import Kafka
 import Logging
 import ServiceLifecycle
 import Synchronization
+import Tracing
 
 /// Publishes the outbox's events to Kafka, at least once: each round reads the oldest unsent
 /// events, produces them (key: the request id, so one request's events stay in order; value:
@@ -81,14 +82,28 @@ public final class OutboxRelay: Service, Sendable {
         }
         if events.isEmpty { return false }
         let producer = self.producer.withLock { $0 }
+        // A producer span per traced event, in its request's trace, from send to delivery report.
+        let spans = events.map { event in
+            event.trace.map { trace in
+                let span = InstrumentationSystem.tracer.startSpan("publish \(settings.topic)", context: TraceContext.context(continuing: trace), ofKind: .producer)
+                span.attributes["messaging.system"] = "kafka"
+                span.attributes["messaging.destination.name"] = settings.topic
+                span.attributes["messaging.message.id"] = event.eventID
+                span.attributes["oms.request_id"] = event.requestID
+                return span
+            }
+        }
         let results = await producer.send(events.map(message))
         var sent: [String] = []
         var firstFailure: KafkaError?
-        for (event, result) in zip(events, results) {
+        for (index, (event, result)) in zip(events, results).enumerated() {
             switch result {
             case .success: sent.append(event.eventID)
-            case .failure(let error): firstFailure = firstFailure ?? error
+            case .failure(let error):
+                firstFailure = firstFailure ?? error
+                spans[index]?.setStatus(SpanStatus(code: .error, message: error.message))
             }
+            spans[index]?.end()
         }
         registry.counter("oms_core_events_published_total").increment(by: sent.count)
         let failedInARow: Int
@@ -134,11 +149,15 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
+    /// The record carries the event's trace as headers too (the CloudEvents Kafka binding's
+    /// distributed tracing), so a consumer continues the trace without parsing the value.
     private func message(_ event: StatusEvent) -> KafkaMessage {
-        KafkaMessage(
-            topic: settings.topic, key: Array(event.requestID.utf8), value: Array(event.payload.utf8),
-            headers: [KafkaHeader("content-type", Self.contentType)]
-        )
+        var headers = [KafkaHeader("content-type", Self.contentType)]
+        if let trace = event.trace {
+            headers.append(KafkaHeader(TraceContext.parentField, trace.traceparent))
+            if let state = trace.tracestate { headers.append(KafkaHeader(TraceContext.stateField, state)) }
+        }
+        return KafkaMessage(topic: settings.topic, key: Array(event.requestID.utf8), value: Array(event.payload.utf8), headers: headers)
     }
 
     /// An idempotent producer that hit a fatal error sends nothing more, and one that got

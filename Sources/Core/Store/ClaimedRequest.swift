@@ -1,3 +1,5 @@
+import EdgeRuntime
+
 /// A request a worker holds the lease of, with what its next step needs.
 public struct ClaimedRequest: Sendable, Equatable {
     public var id: String
@@ -10,6 +12,8 @@ public struct ClaimedRequest: Sendable, Equatable {
     public var enrichment: String?
     public var batchId: String?
     public var attempts: Int
+    /// The trace of its intake, which each step's span continues.
+    public var trace: TraceCarrier? = nil
 }
 
 /// What a step decided for a claimed request.

@@ -78,5 +78,17 @@ enum CoreSchema {
             sqlite: ["ALTER TABLE core_requests ADD COLUMN client TEXT", "CREATE INDEX core_requests_client ON core_requests (client, id)"],
             postgres: ["ALTER TABLE core_requests ADD COLUMN client TEXT", "CREATE INDEX core_requests_client ON core_requests (client, id)"]
         ),
+        // The trace a request's intake started (W3C `traceparent`, `tracestate`): its steps
+        // continue it, and its final event carries it to Kafka.
+        Migration(
+            component: "core", version: 4,
+            sqlite: traceColumns,
+            postgres: traceColumns
+        ),
+    ]
+
+    private static let traceColumns = [
+        "ALTER TABLE core_requests ADD COLUMN traceparent TEXT", "ALTER TABLE core_requests ADD COLUMN tracestate TEXT",
+        "ALTER TABLE core_outbox ADD COLUMN traceparent TEXT", "ALTER TABLE core_outbox ADD COLUMN tracestate TEXT",
     ]
 }

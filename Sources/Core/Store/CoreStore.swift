@@ -1,12 +1,13 @@
 import Database
+import EdgeRuntime
 
 /// The core's tables: one interface, an SQLite and a PostgreSQL implementation.
 public protocol CoreStore: DatabaseStore {
 
-    /// Stores a new request of `client` as `RECEIVED` under `id`, unless that client used
-    /// `idempotencyKey` before: then the first request's id, as a replay when the body is the
-    /// same, else a conflict. Another client's key is another key.
-    func intake(_ request: DocumentRequest, idempotencyKey: String, client: String?, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome
+    /// Stores a new request of `client` as `RECEIVED` under `id`, with the trace its intake
+    /// started, unless that client used `idempotencyKey` before: then the first request's id,
+    /// as a replay when the body is the same, else a conflict. Another client's key is another key.
+    func intake(_ request: DocumentRequest, idempotencyKey: String, client: String?, id: String, nowMs: Int64, trace: TraceCarrier?) async throws(DatabaseError) -> IntakeOutcome
 
     /// The request with its history; nil when unknown.
     func request(id: String) async throws(DatabaseError) -> RequestRecord?
@@ -82,7 +83,11 @@ extension CoreStore {
     }
 
     public func intake(_ request: DocumentRequest, idempotencyKey: String, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
-        try await intake(request, idempotencyKey: idempotencyKey, client: nil, id: id, nowMs: nowMs)
+        try await intake(request, idempotencyKey: idempotencyKey, client: nil, id: id, nowMs: nowMs, trace: nil)
+    }
+
+    public func intake(_ request: DocumentRequest, idempotencyKey: String, client: String?, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
+        try await intake(request, idempotencyKey: idempotencyKey, client: client, id: id, nowMs: nowMs, trace: nil)
     }
 
     /// The stored key: the client's own key space. A newline can be in neither a client id

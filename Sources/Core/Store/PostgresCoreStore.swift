@@ -1,5 +1,6 @@
 import Foundation
 import Database
+import EdgeRuntime
 import Logging
 import PostgresNIO
 
@@ -15,7 +16,7 @@ public final class PostgresCoreStore: CoreStore {
         try await database.migrate(CoreSchema.migrations)
     }
 
-    public func intake(_ request: DocumentRequest, idempotencyKey: String, client: String?, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
+    public func intake(_ request: DocumentRequest, idempotencyKey: String, client: String?, id: String, nowMs: Int64, trace: TraceCarrier?) async throws(DatabaseError) -> IntakeOutcome {
         let idempotencyKey = Self.scopedKey(idempotencyKey, client: client)
         let received = RequestStatus.received.rawValue
         return try await PostgresPool.mapped {
@@ -25,9 +26,10 @@ public final class PostgresCoreStore: CoreStore {
                 let inserted = try await connection.query(
                     """
                     INSERT INTO core_requests (id, idempotency_key, body, source, document_type, data, recipient, correlation_id,
-                        status, due_at_ms, created_at_ms, updated_at_ms, client)
+                        status, due_at_ms, created_at_ms, updated_at_ms, client, traceparent, tracestate)
                     VALUES (\(id), \(idempotencyKey), \(request.canonicalBody), \(request.source), \(request.documentType), \(request.data),
-                        \(request.recipient), \(request.correlationId), \(received), \(nowMs), \(nowMs), \(nowMs), \(client))
+                        \(request.recipient), \(request.correlationId), \(received), \(nowMs), \(nowMs), \(nowMs), \(client),
+                        \(trace?.traceparent), \(trace?.tracestate))
                     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
                     """,
                     logger: Self.quiet
@@ -112,15 +114,17 @@ public final class PostgresCoreStore: CoreStore {
                     UPDATE core_requests SET lease_owner = \(owner), lease_until_ms = \(leaseUntilMs)
                     WHERE id IN (SELECT id FROM core_requests WHERE status = ANY(\(open)) AND due_at_ms <= \(nowMs)
                         AND (lease_until_ms IS NULL OR lease_until_ms < \(nowMs)) ORDER BY due_at_ms LIMIT \(limit) FOR UPDATE SKIP LOCKED)
-                    RETURNING id, status, source, document_type, data, recipient, correlation_id, enrichment, batch_id, attempts
+                    RETURNING id, status, source, document_type, data, recipient, correlation_id, enrichment, batch_id, attempts,
+                        traceparent, tracestate
                     """
                 )
                 var claimed: [ClaimedRequest] = []
-                for try await row in rows.decode((String, String, String, String, String, String?, String?, String?, String?, Int).self) {
+                for try await row in rows.decode((String, String, String, String, String, String?, String?, String?, String?, Int, String?, String?).self) {
                     guard let status = RequestStatus(rawValue: row.1) else { throw DatabaseError(.corrupt, "unknown status \(row.1) in core_requests") }
                     claimed.append(ClaimedRequest(
                         id: row.0, status: status, source: row.2, documentType: row.3, data: row.4, recipient: row.5,
-                        correlationId: row.6, enrichment: row.7, batchId: row.8, attempts: row.9
+                        correlationId: row.6, enrichment: row.7, batchId: row.8, attempts: row.9,
+                        trace: row.10.map { TraceCarrier(traceparent: $0, tracestate: row.11) }
                     ))
                 }
                 return claimed
@@ -194,18 +198,23 @@ public final class PostgresCoreStore: CoreStore {
                     )
                     if next.isFinal {
                         let rows = try await connection.query(
-                            "SELECT source, document_type, correlation_id, batch_id FROM core_requests WHERE id = \(id)", logger: Self.quiet
+                            "SELECT source, document_type, correlation_id, batch_id, traceparent, tracestate FROM core_requests WHERE id = \(id)",
+                            logger: Self.quiet
                         )
                         var event: StatusEvent?
-                        for try await (source, type, correlation, batch) in rows.decode((String, String, String?, String?).self) {
+                        for try await (source, type, correlation, batch, parent, state) in rows.decode((String, String, String?, String?, String?, String?).self) {
                             event = StatusEvent.make(
                                 eventID: UUID().uuidString.lowercased(), request: id, status: next, source: source, documentType: type,
-                                correlationId: correlation, batchId: batch, atMs: nowMs
+                                correlationId: correlation, batchId: batch, atMs: nowMs,
+                                trace: parent.map { TraceCarrier(traceparent: $0, tracestate: state) }
                             )
                         }
                         guard let event else { throw DatabaseError(.corrupt, "a request vanished while its final status was written") }
                         try await connection.query(
-                            "INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms) VALUES (\(event.eventID), \(id), \(event.payload), \(nowMs))",
+                            """
+                            INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms, traceparent, tracestate)
+                            VALUES (\(event.eventID), \(id), \(event.payload), \(nowMs), \(event.trace?.traceparent), \(event.trace?.tracestate))
+                            """,
                             logger: Self.quiet
                         )
                     }
@@ -232,11 +241,14 @@ public final class PostgresCoreStore: CoreStore {
         try await PostgresPool.mapped {
             try await database.run { client in
                 let rows = try await client.query(
-                    "SELECT event_id, request_id, payload FROM core_outbox WHERE sent_at_ms IS NULL ORDER BY created_at_ms, event_id LIMIT \(limit)"
+                    """
+                    SELECT event_id, request_id, payload, traceparent, tracestate FROM core_outbox WHERE sent_at_ms IS NULL
+                    ORDER BY created_at_ms, event_id LIMIT \(limit)
+                    """
                 )
                 var events: [StatusEvent] = []
-                for try await (event, request, payload) in rows.decode((String, String, String).self) {
-                    events.append(StatusEvent(eventID: event, requestID: request, payload: payload))
+                for try await (event, request, payload, parent, state) in rows.decode((String, String, String, String?, String?).self) {
+                    events.append(StatusEvent(eventID: event, requestID: request, payload: payload, trace: parent.map { TraceCarrier(traceparent: $0, tracestate: state) }))
                 }
                 return events
             }
@@ -310,16 +322,16 @@ public final class PostgresCoreStore: CoreStore {
         await database.close()
     }
 
-    private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms, client"
+    private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms, client, traceparent"
     private static let quiet = Logger(label: "oms.core.postgres") { _ in SwiftLogNoOpLogHandler() }
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [RequestRecord] {
         var records: [RequestRecord] = []
-        for try await row in rows.decode((String, String, String, String, String?, Int, String?, Int64, Int64, String?).self) {
+        for try await row in rows.decode((String, String, String, String, String?, Int, String?, Int64, Int64, String?, String?).self) {
             guard let status = RequestStatus(rawValue: row.1) else { throw DatabaseError(.corrupt, "unknown status \(row.1) in core_requests") }
             records.append(RequestRecord(
                 id: row.0, status: status, source: row.2, documentType: row.3, correlationId: row.4, attempts: row.5,
-                batchId: row.6, createdAtMs: row.7, updatedAtMs: row.8, history: [], client: row.9
+                batchId: row.6, createdAtMs: row.7, updatedAtMs: row.8, history: [], client: row.9, traceparent: row.10
             ))
         }
         return records

@@ -1,5 +1,6 @@
 import Foundation
 import Database
+import EdgeRuntime
 import SQLiteNIO
 
 /// `CoreStore` on the embedded SQLite database.
@@ -15,7 +16,7 @@ public final class SQLiteCoreStore: CoreStore {
     }
 
     /// Grouped: intakes arriving together share one commit (one fsync).
-    public func intake(_ request: DocumentRequest, idempotencyKey: String, client: String?, id: String, nowMs: Int64) async throws(DatabaseError) -> IntakeOutcome {
+    public func intake(_ request: DocumentRequest, idempotencyKey: String, client: String?, id: String, nowMs: Int64, trace: TraceCarrier?) async throws(DatabaseError) -> IntakeOutcome {
         let idempotencyKey = Self.scopedKey(idempotencyKey, client: client)
         return try await database.groupWrite { connection in
             let seen = try await connection.query("SELECT id, body FROM core_requests WHERE idempotency_key = ?", [.text(idempotencyKey)])
@@ -25,13 +26,15 @@ public final class SQLiteCoreStore: CoreStore {
             _ = try await connection.query(
                 """
                 INSERT INTO core_requests (id, idempotency_key, body, source, document_type, data, recipient, correlation_id,
-                    status, due_at_ms, created_at_ms, updated_at_ms, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    status, due_at_ms, created_at_ms, updated_at_ms, client, traceparent, tracestate)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     .text(id), .text(idempotencyKey), .text(request.canonicalBody), .text(request.source), .text(request.documentType),
                     .text(request.data), request.recipient.map(SQLiteData.text) ?? .null, request.correlationId.map(SQLiteData.text) ?? .null,
                     .text(RequestStatus.received.rawValue), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(nowMs)),
-                    client.map(SQLiteData.text) ?? .null,
+                    client.map(SQLiteData.text) ?? .null, trace.map { .text($0.traceparent) } ?? .null,
+                    trace?.tracestate.map(SQLiteData.text) ?? .null,
                 ]
             )
             _ = try await connection.query(
@@ -93,7 +96,8 @@ public final class SQLiteCoreStore: CoreStore {
                 UPDATE core_requests SET lease_owner = ?, lease_until_ms = ?
                 WHERE id IN (SELECT id FROM core_requests WHERE status IN (\(open)) AND due_at_ms <= ?
                     AND (lease_until_ms IS NULL OR lease_until_ms < ?) ORDER BY due_at_ms LIMIT ?)
-                RETURNING id, status, source, document_type, data, recipient, correlation_id, enrichment, batch_id, attempts
+                RETURNING id, status, source, document_type, data, recipient, correlation_id, enrichment, batch_id, attempts,
+                    traceparent, tracestate
                 """,
                 [.text(owner), .integer(SQLiteInt64(leaseUntilMs)), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(limit))]
             )
@@ -106,7 +110,8 @@ public final class SQLiteCoreStore: CoreStore {
             return ClaimedRequest(
                 id: id, status: status, source: source, documentType: type, data: data, recipient: row.column("recipient")?.string,
                 correlationId: row.column("correlation_id")?.string, enrichment: row.column("enrichment")?.string,
-                batchId: row.column("batch_id")?.string, attempts: Int(attempts)
+                batchId: row.column("batch_id")?.string, attempts: Int(attempts),
+                trace: row.column("traceparent")?.string.map { TraceCarrier(traceparent: $0, tracestate: row.column("tracestate")?.string) }
             )
         }
     }
@@ -168,18 +173,22 @@ public final class SQLiteCoreStore: CoreStore {
                 )
                 if next.isFinal {
                     let rows = try await connection.query(
-                        "SELECT source, document_type, correlation_id, batch_id FROM core_requests WHERE id = ?", [.text(id)]
+                        "SELECT source, document_type, correlation_id, batch_id, traceparent, tracestate FROM core_requests WHERE id = ?", [.text(id)]
                     )
                     guard let row = rows.first, let source = row.column("source")?.string, let type = row.column("document_type")?.string else {
                         throw DatabaseError(.corrupt, "a request vanished while its final status was written")
                     }
                     let event = StatusEvent.make(
                         eventID: UUID().uuidString.lowercased(), request: id, status: next, source: source, documentType: type,
-                        correlationId: row.column("correlation_id")?.string, batchId: row.column("batch_id")?.string, atMs: nowMs
+                        correlationId: row.column("correlation_id")?.string, batchId: row.column("batch_id")?.string, atMs: nowMs,
+                        trace: row.column("traceparent")?.string.map { TraceCarrier(traceparent: $0, tracestate: row.column("tracestate")?.string) }
                     )
                     _ = try await connection.query(
-                        "INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms) VALUES (?, ?, ?, ?)",
-                        [.text(event.eventID), .text(id), .text(event.payload), now]
+                        "INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms, traceparent, tracestate) VALUES (?, ?, ?, ?, ?, ?)",
+                        [
+                            .text(event.eventID), .text(id), .text(event.payload), now, event.trace.map { .text($0.traceparent) } ?? .null,
+                            event.trace?.tracestate.map(SQLiteData.text) ?? .null,
+                        ]
                     )
                 }
             }
@@ -200,14 +209,15 @@ public final class SQLiteCoreStore: CoreStore {
 
     public func unsentEvents(limit: Int) async throws(DatabaseError) -> [StatusEvent] {
         let rows = try await database.read(
-            "SELECT event_id, request_id, payload FROM core_outbox WHERE sent_at_ms IS NULL ORDER BY created_at_ms, event_id LIMIT ?",
+            "SELECT event_id, request_id, payload, traceparent, tracestate FROM core_outbox WHERE sent_at_ms IS NULL ORDER BY created_at_ms, event_id LIMIT ?",
             [.integer(SQLiteInt64(limit))]
         )
         return try rows.map { row throws(DatabaseError) in
             guard let event = row.column("event_id")?.string, let request = row.column("request_id")?.string, let payload = row.column("payload")?.string else {
                 throw DatabaseError(.corrupt, "a core_outbox row has a missing column")
             }
-            return StatusEvent(eventID: event, requestID: request, payload: payload)
+            let trace = row.column("traceparent")?.string.map { TraceCarrier(traceparent: $0, tracestate: row.column("tracestate")?.string) }
+            return StatusEvent(eventID: event, requestID: request, payload: payload, trace: trace)
         }
     }
 
@@ -280,7 +290,7 @@ public final class SQLiteCoreStore: CoreStore {
 
     static let openStatuses: [RequestStatus] = [.received, .validated, .enriched, .submitted]
 
-    private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms, client"
+    private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms, client, traceparent"
 
     private static func record(_ row: SQLiteRow) throws(DatabaseError) -> RequestRecord {
         guard let id = row.column("id")?.string, let status = row.column("status")?.string.flatMap(RequestStatus.init(rawValue:)),
@@ -291,7 +301,7 @@ public final class SQLiteCoreStore: CoreStore {
         return RequestRecord(
             id: id, status: status, source: source, documentType: type, correlationId: row.column("correlation_id")?.string,
             attempts: Int(attempts), batchId: row.column("batch_id")?.string, createdAtMs: Int64(created), updatedAtMs: Int64(updated), history: [],
-            client: row.column("client")?.string
+            client: row.column("client")?.string, traceparent: row.column("traceparent")?.string
         )
     }
 }

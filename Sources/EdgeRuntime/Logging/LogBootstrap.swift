@@ -2,8 +2,14 @@ import Logging
 
 /// Installs the JSON handler for the whole process, once, at the chosen level.
 public enum LogBootstrap {
-    public static func jsonLines(level: Logger.Level) {
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+    /// `metadataProvider` adds what the task's context knows to every line (the trace and
+    /// span ids of the span it runs in).
+    public static func jsonLines(level: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil) {
+        LoggingSystem.bootstrap({ label, provider in
+            var handler = JSONLogHandler(label: label, level: level)
+            handler.metadataProvider = provider
+            return handler
+        }, metadataProvider: metadataProvider)
     }
 
     public static func level(_ reader: ConfigReader) throws(ConfigError) -> Logger.Level {

@@ -13,6 +13,10 @@ public final class MetricsRegistry: Sendable {
     /// is kept here and written into the exposition, before each family's `# TYPE` line.
     private let helpTexts = Mutex<[String: String]>([:])
 
+    /// What belongs to the process rather than to one role (the trace exporter's losses):
+    /// every role's `/metrics` shows it after its own families.
+    public static let process = MetricsRegistry()
+
     public init() {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -64,6 +68,7 @@ public final class MetricsRegistry: Sendable {
             out += line
             out.append(UInt8(ascii: "\n"))
         }
+        if self !== Self.process { out += Self.process.render() }
         return out
     }
 

@@ -3,7 +3,8 @@ import Hummingbird
 
 /// Every request a role answers, counted by the class of its status and timed: the part of
 /// the shared pipeline that lets one dashboard (and one alert on 5xx) cover every role. The
-/// series exist from start-up, so an alert on `increase()` sees even the first failure.
+/// series exist from start-up, so an alert on `increase()` sees even the first failure. At
+/// debug level each answer is also a log line (with the request's id, and its trace's).
 public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     private let answered: [Counter]
     private let duration: Timer
@@ -19,19 +20,26 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
         let started = ContinuousClock.now
         do {
             let response = try await next(request, context)
-            record(response.status.code, since: started)
+            record(response.status.code, since: started, request, context)
             return response
         } catch let error as any HTTPResponseError {
-            record(error.status.code, since: started)
+            record(error.status.code, since: started, request, context)
             throw error
         } catch {
-            record(500, since: started)
+            record(500, since: started, request, context)
             throw error
         }
     }
 
-    private func record(_ status: Int, since started: ContinuousClock.Instant) {
+    private func record(_ status: Int, since started: ContinuousClock.Instant, _ request: Request, _ context: Context) {
+        let elapsed = ContinuousClock.now - started
         answered[min(max(status / 100, 2), 5) - 2].increment()
-        duration.record(duration: ContinuousClock.now - started)
+        duration.record(duration: elapsed)
+        if context.logger.logLevel <= .debug {
+            context.logger.debug("answered", metadata: [
+                "method": .string(request.method.rawValue), "path": .string(String(request.uri.path.prefix(256))),
+                "status": .stringConvertible(status), "duration_ms": .stringConvertible(elapsed.wholeMilliseconds),
+            ])
+        }
     }
 }

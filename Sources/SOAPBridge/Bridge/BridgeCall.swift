@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import SOAP
+import Tracing
 import XML
 
 /// One REST call through one route: JSON → SOAP request, the upstream call, SOAP → JSON.
@@ -47,14 +48,34 @@ struct BridgeCall: Sendable {
         }
     }
 
-    /// The whole call; returns the status and JSON body for the caller.
+    /// The whole call; returns the status and JSON body for the caller. Traced as the
+    /// translation (`soap.translate`) and the SOAP call (`<service> <operation>`, a client span
+    /// around the HTTP one, with the fault's code when the answer is a fault).
     func perform(body: [UInt8], parameters: [String: String], requestID: String) async -> (status: Int, json: String) {
-        do {
-            let soap = try envelope(body: body, parameters: parameters)
-            let response = try await send(soap, requestID: requestID)
-            return try answer(response)
-        } catch {
-            return (error.status, error.json)
+        let translated = withSpan("soap.translate") { span in
+            span.attributes["rpc.method"] = route.operation
+            return Result { () throws(BridgeError) in try envelope(body: body, parameters: parameters) }
+        }
+        let soap: String
+        switch translated {
+        case .success(let text): soap = text
+        case .failure(let error): return (error.status, error.json)
+        }
+        return await withSpan("\(policy.service) \(route.operation)", ofKind: .client) { span in
+            span.attributes["rpc.system"] = "soap"
+            span.attributes["rpc.service"] = policy.service
+            span.attributes["rpc.method"] = route.operation
+            do throws(BridgeError) {
+                return try answer(try await send(soap, requestID: requestID))
+            } catch {
+                span.attributes["oms.bridge.error"] = error.code
+                if let side = error.faultCode {
+                    span.attributes["soap.fault.side"] = side
+                    span.attributes["soap.fault.code"] = error.code
+                }
+                span.setStatus(SpanStatus(code: .error, message: error.message))
+                return (error.status, error.json)
+            }
         }
     }
 

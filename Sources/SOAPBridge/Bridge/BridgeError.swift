@@ -8,12 +8,16 @@ struct BridgeError: Error, Sendable {
     let message: String
     /// Compact JSON text (already converted), or nil.
     let detail: String?
+    /// For an upstream's SOAP fault: `client` or `server` (SOAP 1.2 Sender or Receiver), for
+    /// the call's span.
+    var faultCode: String? = nil
 
-    init(status: Int, code: String, message: String, detail: String? = nil) {
+    init(status: Int, code: String, message: String, detail: String? = nil, faultCode: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.detail = detail
+        self.faultCode = faultCode
     }
 
     var json: String {

@@ -11,9 +11,9 @@ enum FaultMapping {
         switch fault.side {
         case .client:
             let business = detailCode.map { code in policy.businessFaultCodes.contains { code.hasPrefix($0) } } ?? false
-            return BridgeError(status: business ? 422 : 400, code: detailCode ?? "client_fault", message: fault.message, detail: detail)
+            return BridgeError(status: business ? 422 : 400, code: detailCode ?? "client_fault", message: fault.message, detail: detail, faultCode: "client")
         case .server:
-            return BridgeError(status: 502, code: detailCode ?? "server_fault", message: fault.message, detail: detail)
+            return BridgeError(status: 502, code: detailCode ?? "server_fault", message: fault.message, detail: detail, faultCode: "server")
         }
     }
 

@@ -28,3 +28,18 @@ OMS_REDIS_PASSWORD_FILE), as the roles name it. */}}
 {{- define "oms.envName" -}}
 {{- printf "OMS_%s" (. | upper | replace "." "_" | replace "-" "_") -}}
 {{- end -}}
+
+{{/* The OpenTelemetry Collector's objects: 48 + "-otel-collector" stays within a DNS label. */}}
+{{- define "oms.otelCollector" -}}
+{{- printf "%s-otel-collector" (include "oms.fullname" . | trunc 48 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/* Where the roles send OTLP/HTTP: the chart's collector when enabled, otherwise
+otel.endpoint; empty when tracing is off. */}}
+{{- define "oms.otelEndpoint" -}}
+{{- if .Values.otel.collector.enabled -}}
+{{- printf "http://%s:4318" (include "oms.otelCollector" .) -}}
+{{- else -}}
+{{- .Values.otel.endpoint -}}
+{{- end -}}
+{{- end -}}
