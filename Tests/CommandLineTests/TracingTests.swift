@@ -109,7 +109,9 @@ import Testing
         for port in ports { #expect(await Loopback.waitUntilListening(port, timeout: .seconds(30)), "\(port)") }
         let gateway = try await ShippedGateway(
             folder: folder.appendingPathComponent("nginx"),
-            upstreams: .init(auth: authPort, backend: Loopback.freePort(), soapBridge: bridgePort, refdata: refdataPort, core: corePort)
+            upstreams: .init(auth: authPort, backend: Loopback.freePort(), soapBridge: bridgePort, refdata: refdataPort, core: corePort),
+            // Every trace nginx starts sampled, instead of 1 % as shipped.
+            overrides: ["oms-tracing.conf": try Self.everyTraceSampled()]
         )
         defer { gateway.stop() }
 
@@ -318,6 +320,20 @@ import Testing
         #expect(typo.status == 2 && typo.error.contains("otel.endpoints: unknown key"), "\(typo.error)")
         let valid = try await OMSCommand.run(["auth", "--config", config, "--check"], environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"])
         #expect(valid.status == 0, "\(valid.error)")
+    }
+
+    /// The shipped oms-tracing.conf with its sampling at 100 %.
+    static func everyTraceSampled() throws -> String {
+        let shipped = try ShippedGateway.shipped("oms-tracing.conf")
+        let sampling = #"""
+                1% "01";
+                * "00";
+            """#
+        guard shipped.contains(sampling) else {
+            Issue.record("oms-tracing.conf no longer holds the shipped sampling")
+            throw CancellationError()
+        }
+        return shipped.replacingOccurrences(of: sampling, with: #"    100% "01";"#)
     }
 
     static func randomHex(_ bytes: Int) -> String {
