@@ -9,7 +9,7 @@ extension Router where Context == EdgeRequestContext {
     public static func edge(metrics: MetricsRegistry, readiness: @escaping @Sendable () async -> Readiness) -> Router<EdgeRequestContext> {
         let router = Router(context: EdgeRequestContext.self)
         // First, so that every later log line of the request carries its trace and span ids.
-        router.add(middleware: TracingMiddleware(recordingHeaders: [.requestID]))
+        router.add(middleware: RequestSpanMiddleware())
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
