@@ -61,7 +61,7 @@ public final class CurlClient: Sendable {
     /// A traced request is a client span in the calling task's trace, and carries it on as
     /// `traceparent` (W3C Trace Context); with no tracer bootstrapped both cost nothing.
     public func execute(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
-        guard request.traced else { return try await transfer(request) }
+        guard request.traced, TraceFields.isOn else { return try await transfer(request) }
         let span = InstrumentationSystem.tracer.startSpan(request.method, context: ServiceContext.current ?? .topLevel, ofKind: .client)
         defer { span.end() }
         var request = request

@@ -3,6 +3,10 @@ import Tracing
 
 /// The W3C Trace Context fields of a context, as request headers.
 enum TraceFields {
+    /// Whether the process traces at all, read once (the tracer is bootstrapped before any
+    /// call is made); with none, a call makes no span, not even a no-op one.
+    static let isOn: Bool = !(InstrumentationSystem.tracer is NoOpTracer)
+
     static func of(_ context: ServiceContext) -> [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = []
         InstrumentationSystem.instrument.inject(context, into: &fields, using: HeaderInjector())

@@ -1,4 +1,5 @@
 import Database
+import EdgeRuntime
 import Logging
 import Redis
 import Tracing
@@ -38,11 +39,11 @@ public final class RefDataService: Sendable {
         let epoch = near?.epoch ?? 0
         let entry = try await flights.run(id) { [self] () throws(DatabaseError) -> CacheEntry in
             guard let redis else { return try await readDatabase(id) }
-            let span = InstrumentationSystem.tracer.startSpan("redis lookup", context: ServiceContext.current ?? .topLevel, ofKind: .client)
-            span.attributes["db.system.name"] = "redis"
-            let lookup = await redis.lookup(id)
-            span.attributes["oms.cache.result"] = lookup.label
-            span.end()
+            let lookup = await traced("redis lookup", system: "redis") { span in
+                let lookup = await redis.lookup(id)
+                span?.attributes["oms.cache.result"] = lookup.label
+                return lookup
+            }
             switch lookup {
             case .hit(let entry):
                 metrics.hits.increment()
@@ -119,19 +120,26 @@ public final class RefDataService: Sendable {
 
     /// A database query: timed, and a client span of the request's trace.
     private func timed<T>(_ body: () async throws(DatabaseError) -> T) async throws(DatabaseError) -> T {
-        let span = InstrumentationSystem.tracer.startSpan("database query", context: ServiceContext.current ?? .topLevel, ofKind: .client)
-        span.attributes["db.system.name"] = store is PostgresRefDataStore ? "postgresql" : "sqlite"
         let started = ContinuousClock.now
-        defer {
-            metrics.databaseTime.record(duration: ContinuousClock.now - started)
-            span.end()
+        defer { metrics.databaseTime.record(duration: ContinuousClock.now - started) }
+        let result = await traced("database query", system: store is PostgresRefDataStore ? "postgresql" : "sqlite") { span in
+            do throws(DatabaseError) {
+                return Result<T, DatabaseError>.success(try await body())
+            } catch {
+                span?.setStatus(SpanStatus(code: .error, message: error.description))
+                return .failure(error)
+            }
         }
-        do {
-            return try await body()
-        } catch {
-            span.setStatus(SpanStatus(code: .error, message: error.description))
-            throw error
-        }
+        return try result.get()
+    }
+
+    /// `work` in a client span of the request's trace when the process traces (nil otherwise).
+    private func traced<T>(_ name: String, system: String, _ work: (_ span: (any Span)?) async -> T) async -> T {
+        guard Tracing.isOn else { return await work(nil) }
+        let span = InstrumentationSystem.tracer.startSpan(name, context: ServiceContext.current ?? .topLevel, ofKind: .client)
+        span.attributes["db.system.name"] = system
+        defer { span.end() }
+        return await work(span)
     }
 }
 

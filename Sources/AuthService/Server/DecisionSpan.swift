@@ -8,9 +8,9 @@ import Tracing
 struct DecisionSpan {
     let span: any Span
 
-    /// Whether the process traces at all; read once, when the role is built (after the
-    /// tracer was bootstrapped).
-    static func enabled() -> Bool { !(InstrumentationSystem.tracer is NoOpTracer) }
+    /// Whether the process traces at all; read when the role is built (after the tracer was
+    /// bootstrapped).
+    static func enabled() -> Bool { Tracing.isOn }
 
     init(_ request: AuthRequest) {
         var context = ServiceContext.topLevel

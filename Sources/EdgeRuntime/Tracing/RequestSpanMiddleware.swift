@@ -7,11 +7,12 @@ import Tracing
 /// answered (`/v1/requests/{id}`), with the method, path, route and status. Leaner than
 /// Hummingbird's `TracingMiddleware`, which records the query, the user agent and more on
 /// every request: this one is on the intake path, whose cost with tracing is measured
-/// (`Benchmarks/core-bench.sh`). With no tracer bootstrapped it costs a no-op span.
+/// (`Benchmarks/core-bench.sh`). With no tracer bootstrapped it does nothing.
 public struct RequestSpanMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard Tracing.isOn else { return try await next(request, context) }
         var parent = ServiceContext.current ?? .topLevel
         InstrumentationSystem.instrument.extract(request.headers, into: &parent, using: FieldsExtractor())
         let span = InstrumentationSystem.tracer.startSpan(request.method.rawValue, context: parent, ofKind: .server)

@@ -75,3 +75,10 @@ struct FieldListExtractor: Extractor {
         carrier.first { $0.name.lowercased() == key }?.value
     }
 }
+
+/// Whether the process traces at all, read once: the tracer is bootstrapped (or not) before
+/// any role starts, and with none the hot paths skip even the no-op spans (each one reads the
+/// instrumentation system under its lock).
+public enum Tracing {
+    public static let isOn: Bool = !(InstrumentationSystem.tracer is NoOpTracer)
+}
