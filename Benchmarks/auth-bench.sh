@@ -108,7 +108,7 @@ taskset -c 1 "$OMS" auth --config "$W/auth.yaml" >"$W/logs/auth.log" 2>&1 &
 pids+=($!)
 taskset -c 1 "$CEILING" "$W/ceiling.yaml" >"$W/logs/ceiling.log" 2>&1 &
 pids+=($!)
-W="$W" taskset -c 1 python3 Benchmarks/otlp-sink.py 18089 >"$W/logs/otlp-sink.log" 2>&1 &
+taskset -c 1 python3 Benchmarks/otlp-sink.py 18089 >"$W/logs/otlp-sink.log" 2>&1 &
 pids+=($!)
 OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:18089 OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.01 \
     taskset -c 1 "$OMS" auth --config "$W/auth-traced.yaml" >"$W/logs/auth-traced.log" 2>&1 &
@@ -133,7 +133,7 @@ median() { printf '%s\n' "$@" | sort -n -k1,1 | sed -n 2p; }
 
 read -r a_rps a_p99 a_bad < <(measure http://127.0.0.1:18080/v1/documents)
 b_runs=(); c_runs=(); e_runs=(); h_runs=()
-spans_before=$(cat "$W/otlp-sink.count" 2>/dev/null || echo 0)
+spans_before=$(curl -sf http://127.0.0.1:18089/count)
 for round in 1 2 3; do
     b_runs+=("$(measure -H "$AUTH_HEADER" http://127.0.0.1:18082/v1/documents)")
     c_runs+=("$(measure -H "$AUTH_HEADER" http://127.0.0.1:18084/v1/documents)")
@@ -145,7 +145,7 @@ read -r c_rps c_p99 c_bad < <(median "${c_runs[@]}")
 read -r e_rps e_p99 e_bad < <(median "${e_runs[@]}")
 read -r h_rps h_p99 h_bad < <(median "${h_runs[@]}")
 sleep 6  # one more export interval
-h_spans=$(( $(cat "$W/otlp-sink.count" 2>/dev/null || echo 0) - spans_before ))
+h_spans=$(( $(curl -sf http://127.0.0.1:18089/count) - spans_before ))
 read -r d_rps d_p99 d_bad < <(measure -s Benchmarks/new-tokens.lua http://127.0.0.1:18084/v1/documents -- "$W/tokens.txt")
 
 # Straight at the servers: wrk alone on core 0, the server alone on core 1.

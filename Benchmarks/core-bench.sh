@@ -3,7 +3,7 @@
 #   intake — POST /v1/requests with wrk (a new Idempotency-Key each time, ~300 B body), jobs
 #   off, on SQLite and on PostgreSQL, as ratios to a trivial endpoint (/healthz, same server);
 #   and on SQLite with every request traced (ratio 1.0) and exported over OTLP/HTTP to a sink
-#   (Benchmarks/otlp-sink.py), against the same without tracing: three interleaved runs each;
+#   (Benchmarks/otlp-sink.py), against the same without tracing: five interleaved runs each;
 #   pipeline — N requests taken first, then one core with jobs on brings them to COMPLETED
 #   against refdata, the SOAP bridge and the Thunderhead emulator: requests completed per second;
 #   relay — then a core with jobs off and Kafka on publishes those N final statuses from the
@@ -54,7 +54,7 @@ core_config intake-postgres 18402 "postgres://postgres@127.0.0.1:15433/oms" fals
 core_config intake-traced 18407 "sqlite:$W/intake-traced.db" false
 start intake-sqlite 18401 0 core --config "$W/intake-sqlite.yaml"
 start intake-postgres 18402 0 core --config "$W/intake-postgres.yaml"
-W="$W" taskset -c 1 python3 Benchmarks/otlp-sink.py 18408 >"$W/logs/otlp-sink.log" 2>&1 &
+taskset -c 1 python3 Benchmarks/otlp-sink.py 18408 >"$W/logs/otlp-sink.log" 2>&1 &
 pids+=($!)
 wait_port 18408
 OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:18408 OTEL_TRACES_SAMPLER=always_on \
@@ -65,11 +65,11 @@ measure() {  # url [wrk args]
     taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s "$@" "$url" >/dev/null 2>&1
     taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" 2>&1 | tee -a "$W/logs/wrk.log" | wrk_figures
 }
-# The middle of three "rps p99 bad" lines, by rps.
-median() { printf '%s\n' "$@" | sort -n -k1,1 | sed -n 2p; }
+# The middle one of an odd number of "rps p99 bad" lines, by rps.
+median() { printf '%s\n' "$@" | sort -n -k1,1 | sed -n "$(( ($# + 1) / 2 ))p"; }
 read -r a_rps a_p99 a_bad < <(measure http://127.0.0.1:18401/healthz)
 b_runs=(); f_runs=()
-for round in 1 2 3; do
+for round in 1 2 3 4 5; do
     b_runs+=("$(measure http://127.0.0.1:18401 -s Benchmarks/core-intake.lua)")
     f_runs+=("$(measure http://127.0.0.1:18407 -s Benchmarks/core-intake.lua)")
 done
@@ -77,7 +77,7 @@ read -r b_rps b_p99 b_bad < <(median "${b_runs[@]}")
 read -r f_rps f_p99 f_bad < <(median "${f_runs[@]}")
 read -r c_rps c_p99 c_bad < <(measure http://127.0.0.1:18402 -s Benchmarks/core-intake.lua)
 sleep 6  # one more export interval
-f_exported=$(cat "$W/otlp-sink.count" 2>/dev/null || echo 0)
+f_exported=$(curl -sf http://127.0.0.1:18408/count || echo "?")
 f_dropped=$(curl -sf http://127.0.0.1:18407/metrics | awk '/^oms_otel_spans_dropped_total/ { s += $NF } END { print s + 0 }')
 
 # The pipeline: emulator, bridge and refdata on core 1, the core on core 0.
@@ -137,7 +137,7 @@ row "(c) intake, PostgreSQL" "$c_rps" "$c_p99" "$c_bad"
 row "(f) intake, SQLite, traced (ratio 1.0, exported)" "$f_rps" "$f_p99" "$f_bad"
 awk -v n="$completed" -v t="$elapsed" -v a="$a_rps" -v f="$failed" 'BEGIN { printf "%-44s %10.0f %9s %7.4f× %s\n", "(d) pipeline to COMPLETED (" n " requests, " sprintf("%.1f", t) " s)", n / t, "-", (n / t) / a, (f > 0 ? "(some FAILED!)" : "") }'
 awk -v n="$published" -v t="$relay_elapsed" -v a="$a_rps" 'BEGIN { printf "%-44s %10.0f %9s %7.4f× (start-up included)\n", "(e) relay to Kafka (" n " events, " sprintf("%.1f", t) " s)", n / t, "-", (n / t) / a }'
-echo "(b), (f): medians of 3 interleaved runs; req/s of each run: (b) $(printf '%s\n' "${b_runs[@]}" | awk '{printf "%s ", $1}')(f) $(printf '%s\n' "${f_runs[@]}" | awk '{printf "%s ", $1}')"
+echo "(b), (f): medians of 5 interleaved runs; req/s of each run: (b) $(printf '%s\n' "${b_runs[@]}" | awk '{printf "%s ", $1}')(f) $(printf '%s\n' "${f_runs[@]}" | awk '{printf "%s ", $1}')"
 awk -v f="$f_rps" -v b="$b_rps" 'BEGIN { printf "(f) ÷ (b) = %.2f× (tracing every intake)\n", f / b }'
 echo "(f) spans exported: $f_exported, dropped by the exporter (queue full or export failed): $f_dropped"
 echo "targets: (b) ≥ 5,000 requests/s; (d) ≥ 1,000 requests/s; (f) ≥ 0.8 × (b)"

@@ -19,8 +19,11 @@ public struct RequestSpanMiddleware<Context: RequestContext>: RouterMiddleware {
         defer { span.end() }
         let recording = span.isRecording
         if recording {
-            span.attributes["http.request.method"] = request.method.rawValue
-            span.attributes["url.path"] = request.uri.path
+            // One update, one lock, for all of them.
+            span.updateAttributes { attributes in
+                attributes["http.request.method"] = request.method.rawValue
+                attributes["url.path"] = request.uri.path
+            }
         }
         do {
             let response = try await ServiceContext.$current.withValue(span.context) { try await next(request, context) }
@@ -35,11 +38,12 @@ public struct RequestSpanMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func finish(_ span: any Span, status: Int, context: Context) {
-        if let route = context.endpointPath {
-            span.operationName = route
-            span.attributes["http.route"] = route
+        let route = context.endpointPath
+        if let route { span.operationName = route }
+        span.updateAttributes { attributes in
+            attributes["http.route"] = route
+            attributes["http.response.status_code"] = status
         }
-        span.attributes["http.response.status_code"] = status
     }
 }
 
