@@ -207,6 +207,26 @@ import Testing
         #expect(started.contains { $0.service == "oms-core" && $0.kind == 2 && $0.parentSpanID == nginxSpan }, "\(started)")
         #expect(gateway.log.contains("\"request_id\":\"\(nginxTrace)\",\"trace_id\":\"\(nginxTrace)\""), "\(gateway.log.suffix(600))")
 
+        // A context that is not W3C's is not continued: nginx starts its own, and a role
+        // called directly starts a new trace rather than keep an invalid id.
+        let forged = try await http.call(port: gateway.port, "POST", "/v1/requests", json: #"{"source": "crm", "documentType": "invoice", "data": {"n": 3}}"#,
+                                         headers: bearer + [("Idempotency-Key", "trace-3"), ("traceparent", "00-\(String(repeating: "0", count: 32))-\(clientSpan)-01")])
+        #expect(forged.status == 202)
+        let forgedID = try #require(forged.body?["id"]?.stringValue)
+        let forgedTrace = try await http.call(port: gateway.port, "GET", "/v1/requests/\(forgedID)", headers: bearer).body?["traceId"]?.stringValue
+        #expect(forgedTrace == forged.header("X-Request-Id"), "\(String(describing: forgedTrace))")
+        for hostile in ["00-\(traceID.uppercased())-\(clientSpan)-01", "00-\(traceID)-\(clientSpan)", String(repeating: "a", count: 4096)] {
+            let direct = try await http.call(port: corePort, "POST", "/v1/requests", json: #"{"source": "crm", "documentType": "invoice", "data": {"n": 4}}"#,
+                                             headers: bearer + [("Idempotency-Key", "trace-\(hostile.prefix(8))-\(hostile.count)"), ("traceparent", hostile)])
+            #expect(direct.status == 202, "\(hostile.prefix(40)): \(direct.text)")
+            let stored = try await http.call(port: corePort, "GET", "/v1/requests/\(direct.body?["id"]?.stringValue ?? "")", headers: bearer).body?["traceId"]?.stringValue
+            #expect(stored != nil && stored != traceID, "\(hostile.prefix(40)): \(String(describing: stored))")
+        }
+
+        // No span holds a token (an OIDM GET carries one in its query, which spans leave out).
+        let everything = try await receiver.waitFor(timeout: .seconds(2)) { _ in false }
+        #expect(!everything.contains { span in span.attributes.values.contains { $0.contains(token) || $0.contains(admin) } })
+
         for (_, process) in processes { _ = try await OMSCommand.terminate(process) }
         await http.shutdown()
         await receiver.stop()

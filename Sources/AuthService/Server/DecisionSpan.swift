@@ -13,13 +13,8 @@ struct DecisionSpan {
     static func enabled() -> Bool { Tracing.isOn }
 
     init(_ request: AuthRequest) {
-        var context = ServiceContext.topLevel
-        if let parent = request.traceparent {
-            var fields = [(name: TraceContext.parentField, value: parent)]
-            if let state = request.tracestate { fields.append((TraceContext.stateField, state)) }
-            InstrumentationSystem.instrument.extract(fields, into: &context, using: FieldExtractor())
-        }
-        span = InstrumentationSystem.tracer.startSpan("GET /auth", context: context, ofKind: .server)
+        let parent = request.traceparent.map { TraceCarrier(traceparent: $0, tracestate: request.tracestate) }
+        span = InstrumentationSystem.tracer.startSpan("GET /auth", context: TraceContext.context(continuing: parent), ofKind: .server)
     }
 
     /// The context the decision's own calls (OIDM, a key set refresh) run in.
@@ -43,15 +38,9 @@ struct DecisionSpan {
     /// `trace_id` and `span_id` for a log line about this decision (no task-local context
     /// exists on the event loop, so the log metadata provider cannot find them).
     var logMetadata: [String: String] {
-        guard let parent = TraceContext.fields(of: span.context).first(where: { $0.name == TraceContext.parentField })?.value else { return [:] }
+        guard let parent = TraceContext.carrier(of: span.context)?.traceparent else { return [:] }
         let parts = parent.split(separator: "-")
         guard parts.count == 4 else { return [:] }
         return ["trace_id": String(parts[1]), "span_id": String(parts[2])]
-    }
-
-    private struct FieldExtractor: Extractor {
-        func extract(key: String, from carrier: [(name: String, value: String)]) -> String? {
-            carrier.first { $0.name == key }?.value
-        }
     }
 }

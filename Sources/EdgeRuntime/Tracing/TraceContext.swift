@@ -72,7 +72,7 @@ struct FieldListInjector: Injector {
 
 struct FieldListExtractor: Extractor {
     func extract(key: String, from carrier: [(name: String, value: String)]) -> String? {
-        carrier.first { $0.name.lowercased() == key }?.value
+        carrier.first { $0.name == key }?.value
     }
 }
 
