@@ -62,7 +62,7 @@ public final class CurlClient: Sendable {
     /// `traceparent` (W3C Trace Context); with no tracer bootstrapped both cost nothing.
     public func execute(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
         guard request.traced, TraceFields.isOn else { return try await transfer(request) }
-        let span = InstrumentationSystem.tracer.startSpan(request.method, context: ServiceContext.current ?? .topLevel, ofKind: .client)
+        let span = TraceFields.tracer.startSpan(request.method, context: ServiceContext.current ?? .topLevel, ofKind: .client)
         defer { span.end() }
         var request = request
         request.headers += TraceFields.of(span.context)

@@ -5,11 +5,12 @@ import Tracing
 enum TraceFields {
     /// Whether the process traces at all, read once (the tracer is bootstrapped before any
     /// call is made); with none, a call makes no span, not even a no-op one.
-    static let isOn: Bool = !(InstrumentationSystem.tracer is NoOpTracer)
+    static let tracer: any Tracer = InstrumentationSystem.tracer
+    static let isOn: Bool = !(tracer is NoOpTracer)
 
     static func of(_ context: ServiceContext) -> [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = []
-        InstrumentationSystem.instrument.inject(context, into: &fields, using: HeaderInjector())
+        tracer.inject(context, into: &fields, using: HeaderInjector())
         return fields
     }
 

@@ -14,7 +14,7 @@ struct DecisionSpan {
 
     init(_ request: AuthRequest) {
         let parent = request.traceparent.map { TraceCarrier(traceparent: $0, tracestate: request.tracestate) }
-        span = InstrumentationSystem.tracer.startSpan("GET /auth", context: TraceContext.context(continuing: parent), ofKind: .server)
+        span = Tracing.tracer.startSpan("GET /auth", context: TraceContext.context(continuing: parent), ofKind: .server)
     }
 
     /// The context the decision's own calls (OIDM, a key set refresh) run in.

@@ -14,8 +14,8 @@ public struct RequestSpanMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard Tracing.isOn else { return try await next(request, context) }
         var parent = ServiceContext.current ?? .topLevel
-        InstrumentationSystem.instrument.extract(request.headers, into: &parent, using: FieldsExtractor())
-        let span = InstrumentationSystem.tracer.startSpan(request.method.rawValue, context: parent, ofKind: .server)
+        Tracing.tracer.extract(request.headers, into: &parent, using: FieldsExtractor())
+        let span = Tracing.tracer.startSpan(request.method.rawValue, context: parent, ofKind: .server)
         defer { span.end() }
         let recording = span.isRecording
         if recording {

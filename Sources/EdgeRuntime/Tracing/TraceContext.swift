@@ -13,7 +13,7 @@ public enum TraceContext {
     public static func fields(of context: ServiceContext? = .current) -> [(name: String, value: String)] {
         guard let context else { return [] }
         var fields: [(name: String, value: String)] = []
-        InstrumentationSystem.instrument.inject(context, into: &fields, using: FieldListInjector())
+        Tracing.tracer.inject(context, into: &fields, using: FieldListInjector())
         return fields
     }
 
@@ -32,7 +32,7 @@ public enum TraceContext {
         guard let carrier else { return context }
         var fields = [(name: parentField, value: carrier.traceparent)]
         if let state = carrier.tracestate { fields.append((stateField, state)) }
-        InstrumentationSystem.instrument.extract(fields, into: &context, using: FieldListExtractor())
+        Tracing.tracer.extract(fields, into: &context, using: FieldListExtractor())
         return context
     }
 
@@ -76,9 +76,10 @@ struct FieldListExtractor: Extractor {
     }
 }
 
-/// Whether the process traces at all, read once: the tracer is bootstrapped (or not) before
-/// any role starts, and with none the hot paths skip even the no-op spans (each one reads the
-/// instrumentation system under its lock).
+/// The process's tracer, read once: it is bootstrapped (or not) before any role starts, and
+/// reading it from the instrumentation system takes a lock each time. With none, the hot paths
+/// skip even the no-op spans.
 public enum Tracing {
-    public static let isOn: Bool = !(InstrumentationSystem.tracer is NoOpTracer)
+    public static let tracer: any Tracer = InstrumentationSystem.tracer
+    public static let isOn: Bool = !(tracer is NoOpTracer)
 }
