@@ -154,7 +154,7 @@ import Testing
         #expect(["hit", "miss"].contains(auth.attributes["oms.auth.cache"] ?? ""), "\(auth)")
         let oidm = try #require(one("oms-auth") { $0.kind == 3 && $0.parentSpanID == auth.spanID }, "the OIDM call is a child of the decision: \(summary)")
         #expect(oidm.attributes["url.full"]?.hasSuffix("/oauth2/rest/rest/token") == true, "\(oidm)")
-        let intake = try #require(one("oms-core") { $0.kind == 2 && $0.attributes["http.request.method"] == "POST" }, "\(summary)")
+        let intake = try #require(one("oms-core") { $0.kind == 2 && $0.name == "POST /v1/requests" }, "\(summary)")
         #expect(intake.parentSpanID == clientSpan)
         // Each job step is a child of the intake, and calls refdata or the bridge from inside.
         let steps = spans.filter { $0.service == "oms-core" && ["validate", "enrich", "submit", "poll"].contains($0.name) }
