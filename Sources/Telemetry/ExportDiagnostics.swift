@@ -11,11 +11,15 @@ struct ExportDiagnostics: LogHandler {
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level
     private var lines: JSONLogHandler
+    private let writtenFrom: Logger.Level
     private let exportFailed: CoreMetrics.Counter
     private let queueFull: CoreMetrics.Counter
 
+    /// `level`: the role's; what is below it is counted but not written. The handler itself
+    /// takes warnings whatever the role's level, or a role at `error` would count nothing.
     init(level: Logger.Level, registry: MetricsRegistry = .process) {
-        logLevel = level
+        logLevel = min(level, .warning)
+        writtenFrom = level
         lines = JSONLogHandler(label: "oms.otel", level: level)
         registry.describe("oms_otel_spans_dropped_total", "Spans not delivered to the OTLP endpoint: export_failed (the endpoint refused or did not answer) or queue_full.")
         exportFailed = registry.counter("oms_otel_spans_dropped_total", [("reason", "export_failed")])
@@ -34,6 +38,7 @@ struct ExportDiagnostics: LogHandler {
         } else if event.message.description.hasPrefix("Spans were dropped") {
             queueFull.increment(by: Self.count(merged["dropped_count"]))
         }
+        guard event.level >= writtenFrom else { return }
         var lines = lines
         lines.metadata = metadata
         lines.log(event: event)
