@@ -2,11 +2,12 @@
 # (the role is the first argument; see helm/oms for how each Deployment runs it).
 
 # Build: the Swift toolchain on Debian 12, with the -dev packages of the C libraries the
-# wrappers use (the same list as scripts/install-deps.sh).
-FROM swift:6.1-bookworm AS build
+# wrappers use (the same list as scripts/install-deps.sh). 6.2 at least: swift-otel's manifest
+# needs it.
+FROM swift:6.2-bookworm AS build
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        libssl-dev libcurl4-openssl-dev libxml2-dev libhiredis-dev librdkafka-dev pkg-config \
+        libssl-dev libcurl4-openssl-dev libxml2-dev libhiredis-dev librdkafka-dev zlib1g-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest names the test and benchmark targets too: they must be present to build.
