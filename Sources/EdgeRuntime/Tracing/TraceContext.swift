@@ -8,10 +8,9 @@ public enum TraceContext {
     public static let parentField = "traceparent"
     public static let stateField = "tracestate"
 
-    /// The fields that carry `context` (the current task's by default) to the next hop: the
-    /// headers of an outbound call, the record headers of an event.
-    public static func fields(of context: ServiceContext? = .current) -> [(name: String, value: String)] {
-        guard let context else { return [] }
+    /// The W3C fields of `context`.
+    private static func fields(of context: ServiceContext?) -> [(name: String, value: String)] {
+        guard Tracing.isOn, let context else { return [] }
         var fields: [(name: String, value: String)] = []
         Tracing.tracer.inject(context, into: &fields, using: FieldListInjector())
         return fields
@@ -29,7 +28,7 @@ public enum TraceContext {
     /// A malformed stored value starts no trace rather than a wrong one.
     public static func context(continuing carrier: TraceCarrier?) -> ServiceContext {
         var context = ServiceContext.topLevel
-        guard let carrier else { return context }
+        guard Tracing.isOn, let carrier else { return context }
         var fields = [(name: parentField, value: carrier.traceparent)]
         if let state = carrier.tracestate { fields.append((stateField, state)) }
         Tracing.tracer.extract(fields, into: &context, using: FieldListExtractor())
@@ -60,8 +59,6 @@ public struct TraceCarrier: Sendable, Equatable {
         self.traceparent = traceparent
         self.tracestate = tracestate
     }
-
-    public var traceID: String? { TraceContext.traceID(of: traceparent) }
 }
 
 struct FieldListInjector: Injector {
