@@ -64,7 +64,7 @@ public final class AuthRole: Service, Sendable {
             configuration: configuration,
             endpoints: AuthEndpoints(
                 decider: decider, pathHeader: configuration.pathHeader, connections: ConnectionMetrics(registry: metrics),
-                metrics: metrics, readiness: { await readiness.check() }, tracing: DecisionSpan.enabled()
+                metrics: metrics, readiness: { await readiness.check() }
             ),
             logger: logger, answering: answering
         )

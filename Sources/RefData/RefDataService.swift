@@ -135,8 +135,8 @@ public final class RefDataService: Sendable {
 
     /// `work` in a client span of the request's trace when the process traces (nil otherwise).
     private func traced<T>(_ name: String, system: String, _ work: (_ span: (any Span)?) async -> T) async -> T {
-        guard Tracing.isOn else { return await work(nil) }
-        let span = Tracing.tracer.startSpan(name, context: ServiceContext.current ?? .topLevel, ofKind: .client)
+        guard ProcessTracing.isOn else { return await work(nil) }
+        let span = ProcessTracing.tracer.startSpan(name, context: ServiceContext.current ?? .topLevel, ofKind: .client)
         span.attributes["db.system.name"] = system
         defer { span.end() }
         return await work(span)

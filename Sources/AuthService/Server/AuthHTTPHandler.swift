@@ -109,7 +109,7 @@ final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch path {
         case "/auth":
             let request = AuthRequest(headers: requestHead.headers, pathHeader: endpoints.pathHeader)
-            switch endpoints.decider.decide(request, on: context.eventLoop, span: endpoints.tracing ? DecisionSpan(request) : nil) {
+            switch endpoints.decider.decide(request, on: context.eventLoop, span: ProcessTracing.isOn ? DecisionSpan(request) : nil) {
             case .now(let decision):
                 respond(ResponseBytes.bytes(for: decision, close: close), close: close, context: context)
             case .later(let future):
@@ -187,6 +187,4 @@ struct AuthEndpoints: Sendable {
     let connections: ConnectionMetrics
     let metrics: MetricsRegistry
     let readiness: @Sendable () async -> Readiness
-    /// A tracer is bootstrapped: each decision is a span.
-    let tracing: Bool
 }

@@ -3,18 +3,14 @@ import ServiceContextModule
 import Tracing
 
 /// The server span of one `/auth` decision, continuing the `traceparent` nginx forwards. It
-/// exists only when a tracer is bootstrapped, and carries attributes only when sampled: an
-/// unsampled decision costs one span id and the sampler's answer.
+/// exists only when the process traces (`ProcessTracing.isOn`), and carries attributes only
+/// when sampled: an unsampled decision costs one span id and the sampler's answer.
 struct DecisionSpan {
     let span: any Span
 
-    /// Whether the process traces at all; read when the role is built (after the tracer was
-    /// bootstrapped).
-    static func enabled() -> Bool { Tracing.isOn }
-
     init(_ request: AuthRequest) {
         let parent = request.traceparent.map { TraceCarrier(traceparent: $0, tracestate: request.tracestate) }
-        span = Tracing.tracer.startSpan("GET /auth", context: TraceContext.context(continuing: parent), ofKind: .server)
+        span = ProcessTracing.tracer.startSpan("GET /auth", context: TraceContext.context(continuing: parent), ofKind: .server)
     }
 
     /// The context the decision's own calls (OIDM, a key set refresh) run in.

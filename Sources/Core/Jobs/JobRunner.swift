@@ -88,7 +88,7 @@ public final class JobRunner: Service, Sendable {
 
     /// One step of one request, as a span in the request's trace (a child of its intake).
     private func work(_ request: ClaimedRequest) async {
-        await withSpan(Steps.name(of: request.status), context: TraceContext.context(continuing: request.trace), ofKind: .internal) { span in
+        await ProcessTracing.tracer.withSpan(Steps.name(of: request.status), context: TraceContext.context(continuing: request.trace), ofKind: .internal) { span in
             span.attributes["oms.request_id"] = request.id
             span.attributes["oms.step.attempt"] = request.attempts + 1
             await record(request, span: span)

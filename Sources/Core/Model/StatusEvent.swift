@@ -31,16 +31,15 @@ public struct StatusEvent: Sendable, Equatable {
         ]
         if let correlationId { data["correlationId"] = .string(correlationId) }
         if let batchId { data["batchId"] = .string(batchId) }
-        var event: JSONValue = [
+        var event: [String: JSONValue] = [
             "specversion": "1.0", "id": .string(eventID), "source": .string(Self.source), "type": .string(Self.type),
             "subject": .string(request), "time": .string(Timestamp.rfc3339(milliseconds: atMs)),
             "datacontenttype": "application/json", "data": .object(data),
         ]
-        if let trace, case .object(var members) = event {
-            members["traceparent"] = .string(trace.traceparent)
-            if let state = trace.tracestate { members["tracestate"] = .string(state) }
-            event = .object(members)
+        if let trace {
+            event["traceparent"] = .string(trace.traceparent)
+            if let state = trace.tracestate { event["tracestate"] = .string(state) }
         }
-        return StatusEvent(eventID: eventID, requestID: request, payload: event.serialized(), trace: trace)
+        return StatusEvent(eventID: eventID, requestID: request, payload: JSONValue.object(event).serialized(), trace: trace)
     }
 }

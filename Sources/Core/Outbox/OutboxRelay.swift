@@ -85,7 +85,7 @@ public final class OutboxRelay: Service, Sendable {
         // A producer span per traced event, in its request's trace, from send to delivery report.
         let spans = events.map { event in
             event.trace.map { trace in
-                let span = Tracing.tracer.startSpan("publish \(settings.topic)", context: TraceContext.context(continuing: trace), ofKind: .producer)
+                let span = ProcessTracing.tracer.startSpan("publish \(settings.topic)", context: TraceContext.context(continuing: trace), ofKind: .producer)
                 span.attributes["messaging.system"] = "kafka"
                 span.attributes["messaging.destination.name"] = settings.topic
                 span.attributes["messaging.message.id"] = event.eventID

@@ -124,7 +124,7 @@ public final class PostgresCoreStore: CoreStore {
                     claimed.append(ClaimedRequest(
                         id: row.0, status: status, source: row.2, documentType: row.3, data: row.4, recipient: row.5,
                         correlationId: row.6, enrichment: row.7, batchId: row.8, attempts: row.9,
-                        trace: row.10.map { TraceCarrier(traceparent: $0, tracestate: row.11) }
+                        trace: TraceCarrier(stored: row.10, row.11)
                     ))
                 }
                 return claimed
@@ -206,7 +206,7 @@ public final class PostgresCoreStore: CoreStore {
                             event = StatusEvent.make(
                                 eventID: UUID().uuidString.lowercased(), request: id, status: next, source: source, documentType: type,
                                 correlationId: correlation, batchId: batch, atMs: nowMs,
-                                trace: parent.map { TraceCarrier(traceparent: $0, tracestate: state) }
+                                trace: TraceCarrier(stored: parent, state)
                             )
                         }
                         guard let event else { throw DatabaseError(.corrupt, "a request vanished while its final status was written") }
@@ -248,7 +248,7 @@ public final class PostgresCoreStore: CoreStore {
                 )
                 var events: [StatusEvent] = []
                 for try await (event, request, payload, parent, state) in rows.decode((String, String, String, String?, String?).self) {
-                    events.append(StatusEvent(eventID: event, requestID: request, payload: payload, trace: parent.map { TraceCarrier(traceparent: $0, tracestate: state) }))
+                    events.append(StatusEvent(eventID: event, requestID: request, payload: payload, trace: TraceCarrier(stored: parent, state)))
                 }
                 return events
             }

@@ -111,7 +111,7 @@ public final class SQLiteCoreStore: CoreStore {
                 id: id, status: status, source: source, documentType: type, data: data, recipient: row.column("recipient")?.string,
                 correlationId: row.column("correlation_id")?.string, enrichment: row.column("enrichment")?.string,
                 batchId: row.column("batch_id")?.string, attempts: Int(attempts),
-                trace: row.column("traceparent")?.string.map { TraceCarrier(traceparent: $0, tracestate: row.column("tracestate")?.string) }
+                trace: TraceCarrier(stored: row.column("traceparent")?.string, row.column("tracestate")?.string)
             )
         }
     }
@@ -181,7 +181,7 @@ public final class SQLiteCoreStore: CoreStore {
                     let event = StatusEvent.make(
                         eventID: UUID().uuidString.lowercased(), request: id, status: next, source: source, documentType: type,
                         correlationId: row.column("correlation_id")?.string, batchId: row.column("batch_id")?.string, atMs: nowMs,
-                        trace: row.column("traceparent")?.string.map { TraceCarrier(traceparent: $0, tracestate: row.column("tracestate")?.string) }
+                        trace: TraceCarrier(stored: row.column("traceparent")?.string, row.column("tracestate")?.string)
                     )
                     _ = try await connection.query(
                         "INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms, traceparent, tracestate) VALUES (?, ?, ?, ?, ?, ?)",
@@ -216,7 +216,7 @@ public final class SQLiteCoreStore: CoreStore {
             guard let event = row.column("event_id")?.string, let request = row.column("request_id")?.string, let payload = row.column("payload")?.string else {
                 throw DatabaseError(.corrupt, "a core_outbox row has a missing column")
             }
-            let trace = row.column("traceparent")?.string.map { TraceCarrier(traceparent: $0, tracestate: row.column("tracestate")?.string) }
+            let trace = TraceCarrier(stored: row.column("traceparent")?.string, row.column("tracestate")?.string)
             return StatusEvent(eventID: event, requestID: request, payload: payload, trace: trace)
         }
     }

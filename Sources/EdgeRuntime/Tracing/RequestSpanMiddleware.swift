@@ -14,10 +14,10 @@ public struct RequestSpanMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard Tracing.isOn else { return try await next(request, context) }
+        guard ProcessTracing.isOn else { return try await next(request, context) }
         var parent = ServiceContext.current ?? .topLevel
-        Tracing.tracer.extract(request.headers, into: &parent, using: FieldsExtractor())
-        let span = Tracing.tracer.startSpan(request.method.rawValue, context: parent, ofKind: .server)
+        ProcessTracing.tracer.extract(request.headers, into: &parent, using: FieldsExtractor())
+        let span = ProcessTracing.tracer.startSpan(request.method.rawValue, context: parent, ofKind: .server)
         defer { span.end() }
         do {
             let response = try await ServiceContext.$current.withValue(span.context) { try await next(request, context) }

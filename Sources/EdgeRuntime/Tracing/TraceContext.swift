@@ -10,9 +10,9 @@ public enum TraceContext {
 
     /// The W3C fields of `context`.
     private static func fields(of context: ServiceContext?) -> [(name: String, value: String)] {
-        guard Tracing.isOn, let context else { return [] }
+        guard ProcessTracing.isOn, let context else { return [] }
         var fields: [(name: String, value: String)] = []
-        Tracing.tracer.inject(context, into: &fields, using: FieldListInjector())
+        ProcessTracing.tracer.inject(context, into: &fields, using: FieldListInjector())
         return fields
     }
 
@@ -28,10 +28,10 @@ public enum TraceContext {
     /// A malformed stored value starts no trace rather than a wrong one.
     public static func context(continuing carrier: TraceCarrier?) -> ServiceContext {
         var context = ServiceContext.topLevel
-        guard Tracing.isOn, let carrier else { return context }
+        guard ProcessTracing.isOn, let carrier else { return context }
         var fields = [(name: parentField, value: carrier.traceparent)]
         if let state = carrier.tracestate { fields.append((stateField, state)) }
-        Tracing.tracer.extract(fields, into: &context, using: FieldListExtractor())
+        ProcessTracing.tracer.extract(fields, into: &context, using: FieldListExtractor())
         return context
     }
 
@@ -59,6 +59,12 @@ public struct TraceCarrier: Sendable, Equatable {
         self.traceparent = traceparent
         self.tracestate = tracestate
     }
+
+    /// From the two columns that store one: none without a `traceparent`.
+    public init?(stored traceparent: String?, _ tracestate: String?) {
+        guard let traceparent else { return nil }
+        self.init(traceparent: traceparent, tracestate: tracestate)
+    }
 }
 
 struct FieldListInjector: Injector {
@@ -76,7 +82,7 @@ struct FieldListExtractor: Extractor {
 /// The process's tracer, read once: it is bootstrapped (or not) before any role starts, and
 /// reading it from the instrumentation system takes a lock each time. With none, the hot paths
 /// skip even the no-op spans.
-public enum Tracing {
+public enum ProcessTracing {
     public static let tracer: any Tracer = InstrumentationSystem.tracer
     public static let isOn: Bool = !(tracer is NoOpTracer)
 }

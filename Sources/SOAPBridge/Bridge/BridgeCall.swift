@@ -1,4 +1,5 @@
 import Curl
+import EdgeRuntime
 import Foundation
 import SOAP
 import Tracing
@@ -52,7 +53,7 @@ struct BridgeCall: Sendable {
     /// translation (`soap.translate`) and the SOAP call (`<service> <operation>`, a client span
     /// around the HTTP one, with the fault's code when the answer is a fault).
     func perform(body: [UInt8], parameters: [String: String], requestID: String) async -> (status: Int, json: String) {
-        let translated = withSpan("soap.translate") { span in
+        let translated = ProcessTracing.tracer.withSpan("soap.translate") { span in
             span.attributes["rpc.method"] = route.operation
             return Result { () throws(BridgeError) in try envelope(body: body, parameters: parameters) }
         }
@@ -61,7 +62,7 @@ struct BridgeCall: Sendable {
         case .success(let text): soap = text
         case .failure(let error): return (error.status, error.json)
         }
-        return await withSpan("\(policy.service) \(route.operation)", ofKind: .client) { span in
+        return await ProcessTracing.tracer.withSpan("\(policy.service) \(route.operation)", ofKind: .client) { span in
             span.attributes["rpc.system"] = "soap"
             span.attributes["rpc.service"] = policy.service
             span.attributes["rpc.method"] = route.operation
