@@ -5,17 +5,15 @@ import TestSupport
 import Testing
 
 @Suite(.serialized) struct CommandLineTests {
-    let folder: URL
+    let files: TestFolder
+    var folder: URL { files.url }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        files = try TestFolder("oms-cli")
     }
 
     func file(_ name: String, _ text: String) throws -> String {
-        let url = folder.appendingPathComponent(name)
-        try Data(text.utf8).write(to: url)
-        return url.path
+        try files.write(name, text)
     }
 
     @Test func helpExplainsItself() async throws {

@@ -11,21 +11,19 @@ import Testing
 /// refdata and the bridge behind HTTPS that requires a client certificate. A document
 /// request crosses all of it, and no log, `/readyz` or `/metrics` holds a secret.
 @Suite(.serialized) struct ProductionConnectivityTests {
-    let folder: URL
+    let files: TestFolder
+    var folder: URL { files.url }
     let pki: TestPKI
     let secrets: (redis: String, thunderhead: String, client: String)
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-prod-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        files = try TestFolder("oms-prod")
         pki = try TestPKI()
         secrets = ("redis-\(UUID().uuidString.prefix(12))", "thunderhead-\(UUID().uuidString.prefix(12))", "client-\(UUID().uuidString.prefix(12))")
     }
 
     func write(_ name: String, _ text: String) throws -> String {
-        let url = folder.appendingPathComponent(name)
-        try Data(text.utf8).write(to: url)
-        return url.path
+        try files.write(name, text)
     }
 
     /// The client side of mutual TLS, as every HTTPS upstream of the test is configured.

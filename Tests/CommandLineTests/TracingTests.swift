@@ -9,17 +9,15 @@ import Testing
 /// nginx, exporting over OTLP/HTTP to a receiver of the test's own, which decodes what
 /// arrives.
 @Suite(.serialized) struct TracingTests {
-    let folder: URL
+    let files: TestFolder
+    var folder: URL { files.url }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-trace-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        files = try TestFolder("oms-trace")
     }
 
     func write(_ name: String, _ text: String) throws -> String {
-        let url = folder.appendingPathComponent(name)
-        try Data(text.utf8).write(to: url)
-        return url.path
+        try files.write(name, text)
     }
 
     func log(_ name: String) -> String {
