@@ -47,7 +47,7 @@ public struct TokenDigest: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { hex }
 
-    private static func sha256(_ input: UnsafeBufferPointer<UInt8>, into digest: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+    static func sha256(_ input: UnsafeBufferPointer<UInt8>, into digest: UnsafeMutableBufferPointer<UInt8>) -> Bool {
         var length: UInt32 = 0
         return EVPKey.withNonNullBase(input) { data in
             EVP_Digest(data, input.count, digest.baseAddress, &length, MessageDigest.sha256, nil) == 1

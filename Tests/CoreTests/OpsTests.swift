@@ -20,7 +20,12 @@ import Testing
         #expect(html.contains(#"trace <code class="trace">4bf92f3577b34da6a3ce929d0e0e4736</code>"#))
         #expect(html.contains(#"action="/ops/rerun/018bcfe5-6800-7000-8000-000000000000""#))
         #expect(html.contains(#"<p id="outbox">Final-status events waiting for Kafka: <b>0</b>.</p>"#))
-        #expect(page.render(counts: [], backlog: .init(OutboxBacklog(unsent: 0, oldestMs: nil)), rows: [], notice: nil).contains("Nothing failed or was rejected."))
+        let empty = page.render(counts: [], backlog: .init(OutboxBacklog(unsent: 0, oldestMs: nil)), rows: [], notice: nil)
+        #expect(empty.contains("Nothing failed or was rejected."))
+        // No notice, no paragraph (it once said "nil").
+        #expect(!empty.contains(#"id="notice""#), "\(empty)")
+        #expect(!empty.contains("nil"))
+        #expect(page.render(counts: [], backlog: .init(OutboxBacklog(unsent: 0, oldestMs: nil)), rows: [], notice: "Done.").contains(#"<p class="notice" id="notice">Done.</p>"#))
     }
 
     @Test func operatorsSeeFailuresAndRerunThem() async throws {
@@ -48,7 +53,13 @@ import Testing
         // The button posts; the answer sends the browser back to the page.
         let rerun = try await core.call("POST", "/ops/rerun/\(rejected)")
         #expect(rerun.status == 303)
-        #expect(rerun.header("Location") == "/ops?rerun=\(rejected)")
+        #expect(rerun.header("Location") == "/ops?notice=rerun")
+        #expect(try await core.call("GET", "/ops?notice=rerun").text.contains(#"<p class="notice" id="notice">The request was sent back to work.</p>"#))
+        // Nothing from the query string reaches the page.
+        for query in ["notice=%3Cb%3Ehello", "rerun=hello", "notice=hello"] {
+            let text = try await core.call("GET", "/ops?\(query)").text
+            #expect(!text.contains("hello") && !text.contains(#"id="notice""#), "\(query)")
+        }
         #expect(try await core.call("POST", "/ops/rerun/\(done)").status == 409)
         #expect(try await core.call("POST", "/ops/rerun/nonsense").status == 404)
         // Back to RECEIVED (the jobs may already have rejected it again: the source is still unknown).
@@ -56,7 +67,7 @@ import Testing
         #expect(Array(history.prefix(3)) == ["RECEIVED", "REJECTED", "RECEIVED"], "\(history)")
 
         // A real browser renders it: the DOM has the table rows and the buttons.
-        let dom = try await Chromium.dumpDOM("http://127.0.0.1:\(core.port)/ops?rerun=\(rejected)")
+        let dom = try await Chromium.dumpDOM("http://127.0.0.1:\(core.port)/ops?notice=rerun")
         #expect(dom.contains(#"id="r-\#(failed)""#), "\(dom.prefix(300))")
         #expect(dom.contains("<button type=\"submit\">Rerun</button>"))
         #expect(dom.contains("was sent back to work"))

@@ -12,15 +12,20 @@ struct OpsRoutes: Sendable {
     /// At most this many failed or rejected requests on the page (newest last in id order).
     static let maxRows = 200
 
+    /// What the page can announce, by the key in `?notice=`.
+    static let notices = ["rerun": "The request was sent back to work."]
+
     func add(to router: RouterGroup<EdgeRequestContext>) {
         router.get("/ops") { request, _ in
-            let notice = request.uri.queryParameters["rerun"].map { "Request \(String($0)) was sent back to work." }
+            // The notice is chosen by a key, never taken from the query: a link to the page
+            // must not be able to make it say anything.
+            let notice = request.uri.queryParameters["notice"].flatMap { Self.notices[String($0)] }
             return try await render(notice: notice)
         }
         router.post("/ops/rerun/:id") { _, context in
             let id = try CoreRoutes.requestID(context)
             _ = try await CoreRoutes.rerun(id, store)
-            return Response(status: .seeOther, headers: [.location: "/ops?rerun=\(id)"])
+            return Response(status: .seeOther, headers: [.location: "/ops?notice=rerun"])
         }
     }
 

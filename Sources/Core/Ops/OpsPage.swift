@@ -47,7 +47,11 @@ struct OpsPage: Sendable {
     }
 
     func render(counts: [Count], backlog: Backlog, rows: [Row], notice: String?) -> String {
-        template.render(["counts": counts, "backlog": backlog, "rows": rows, "empty": rows.isEmpty, "notice": notice as Any])
+        var values: [String: Any] = ["counts": counts, "backlog": backlog, "rows": rows, "empty": rows.isEmpty]
+        // Only when there is one: an absent Optional passed as Any is a present value to
+        // Mustache, and rendered as the text "nil".
+        if let notice { values["notice"] = notice }
+        return template.render(values)
     }
 
     static func row(_ record: RequestRecord, _ failures: [RequestFailure]) -> Row {
