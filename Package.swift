@@ -128,6 +128,7 @@ let package = Package(
                 "JOSE", "JSON", "SOAP", "XML", "EdgeRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
 

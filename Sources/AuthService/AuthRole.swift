@@ -52,7 +52,8 @@ public final class AuthRole: Service, Sendable {
             cache: TokenCache(
                 capacity: configuration.cache.maxEntries, maxBytes: configuration.cache.maxBytes,
                 gauges: (authMetrics.cacheEntries, authMetrics.cacheBytes)
-            ), breaker: breaker, metrics: authMetrics, logger: logger
+            ), breaker: breaker, metrics: authMetrics, logger: logger,
+            browser: configuration.browser.map { BrowserSignIn(settings: $0, issuers: configuration.token.issuers, keys: keys, http: http, logger: logger) }
         )
         self.http = http
         self.oidmProbe = ReachabilityProbe(url: configuration.oidm.url, timeout: .milliseconds(configuration.oidm.timeoutMs), tls: configuration.oidm.tls, http: http)

@@ -68,6 +68,9 @@ struct DevAnnouncement {
               curl -i -H "Authorization: Bearer $TOKEN" \(gateway)/refdata/v1/sources/crm  # 200
               curl -s -H "Authorization: Bearer $TOKEN" \(gateway)/ops                     # the operator page (scope operator)
 
+            The operator console in a browser: \(gateway)/ops
+              sign in on the OIDM emulator's form as \(DevStack.operatorUser), password \(DevStack.operatorPassword) (OMS_DEV_PASSWORD)
+
             The attack suite against the gateway, and the SOAP bridge's cases against the second bridge:
               \(oms) conformance --cases \(CaseCatalogLocation.find()) --gateway \(gateway) --valid-token "$TOKEN" --jwks \(stack.jwksFile) \\
                    --signing-key \(stack.privateKeyFile) --kid \(DevStack.keyID) --alg ES256 --oidm-admin \(dev.url(dev.ports.oidm)) \\

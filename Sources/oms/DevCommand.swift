@@ -65,7 +65,11 @@ struct DevCommand: AsyncParsableCommand {
         thunderheadSettings.wsdlFile = "\(dev.sidecars)/thunderhead/JobAPIWebWrapped.wsdl"
         var oidmSettings = OIDMEmulatorConfiguration(server: ServerSettings(host: dev.host, port: dev.ports.oidm), jwksFile: stack.jwksFile)
         // The core's identity: the emulator grants it tokens signed with the dev key.
-        oidmSettings.clients = [EmulatedClient(id: DevStack.coreClient, secret: Secret(stack.coreSecret), scopes: DevStack.coreScopes)]
+        oidmSettings.clients = [
+            EmulatedClient(id: DevStack.coreClient, secret: Secret(stack.coreSecret), scopes: DevStack.coreScopes),
+            EmulatedClient(id: DevStack.consoleClient, secret: Secret(stack.consoleSecret), scopes: [], redirectURIs: [stack.callbackURL]),
+        ]
+        oidmSettings.users = [EmulatedUser(username: DevStack.operatorUser, password: Secret(DevStack.operatorPassword), scopes: DevStack.operatorScopes)]
         oidmSettings.signing = EmulatedIssuer(keyFile: stack.privateKeyFile, keyID: DevStack.keyID, issuer: DevStack.issuer, domain: DevStack.domain)
         let oidm = RoleStartup.orFail { try OIDMEmulator(configuration: oidmSettings) }
         let thunderhead = RoleStartup.orFail { try ThunderheadEmulator(configuration: thunderheadSettings) }

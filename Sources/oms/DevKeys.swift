@@ -8,6 +8,11 @@ enum DevKeys {
     /// Creates the folder and, when missing, the key pair; true when a key was made.
     static func ensure(_ stack: DevStack) throws -> Bool {
         try FileManager.default.createDirectory(atPath: stack.folder, withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: stack.sessionKeyFile) {
+            // The key that seals browser sessions; kept, so a restart keeps people signed in.
+            try FileManager.default.createDirectory(atPath: "\(stack.folder)/keys", withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: stack.sessionKeyFile, contents: Data(Data(RandomBytes.make(32)).base64EncodedString().utf8), attributes: [.posixPermissions: 0o600])
+        }
         if FileManager.default.fileExists(atPath: stack.privateKeyFile) && FileManager.default.fileExists(atPath: stack.jwksFile) { return false }
         let pair = try SigningKeyPair.generate(algorithm: .es256)
         _ = try SigningKeyFiles.write(pair, kid: DevStack.keyID, folder: "\(stack.folder)/keys")

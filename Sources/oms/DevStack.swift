@@ -19,6 +19,19 @@ struct DevStack {
     let coreSecret = UUID().uuidString
 
     static let coreClient = "oms-core"
+    /// The gateway's client for browser sign-in (oms auth as relying party).
+    static let consoleClient = "oms-console"
+    let consoleSecret = UUID().uuidString
+    /// The operator who signs in on the emulator's form.
+    static let operatorUser = "alice"
+    static let operatorScopes = ["operator", "documents.read"]
+    /// `OMS_DEV_PASSWORD`, or `alice`.
+    static var operatorPassword: String {
+        ProcessInfo.processInfo.environment["OMS_DEV_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? "alice"
+    }
+    var authorizeURL: String { "\(dev.url(dev.ports.oidm))/oauth2/rest/authorize" }
+    var callbackURL: String { "\(dev.gatewayURL)/oauth2/callback" }
+    var sessionKeyFile: String { "\(folder)/keys/session.key" }
     /// What the core's token may carry: what its jobs ask of refdata and the bridge.
     static let coreScopes = ["refdata.read", "documents.read", "documents.write"]
 
@@ -48,7 +61,15 @@ struct DevStack {
           - {prefix: /v1/requests/*/rerun, methods: [POST], scopes: [operator]}
           - {prefix: /refdata, scopes: [refdata.read]}
           - {prefix: /refdata, methods: [PUT, PATCH, DELETE], scopes: [refdata.admin]}
-          - {prefix: /ops, scopes: [operator]}
+          - {prefix: /ops, scopes: [operator], browser: true}
+        oidc:
+          authorize_url: "\(authorizeURL)"
+          token_url: "\(tokenURL)"
+          client_id: \(Self.consoleClient)
+          client_secret: "\(consoleSecret)"
+          redirect_url: "\(callbackURL)"
+          scopes: [openid, \(Self.operatorScopes.joined(separator: ", "))]
+        session: {key_file: "\(sessionKeyFile)"}
         """
     }
 

@@ -25,7 +25,7 @@ public final class ShippedGateway: @unchecked Sendable {
         public let description: String
     }
 
-    public let port = Loopback.freePort()
+    public let port: Int
     public let folder: URL
     private var process: TestProcess?
 
@@ -37,7 +37,8 @@ public final class ShippedGateway: @unchecked Sendable {
 
     /// Starts nginx in `folder` (created), in front of `upstreams`; `demoBackend` is the text of
     /// demo-backend.conf (see `headerEcho`); `overrides` replace shipped files by name.
-    public init(folder: URL, upstreams: Upstreams, demoBackend: String = "", overrides: [String: String] = [:]) async throws {
+    public init(folder: URL, upstreams: Upstreams, demoBackend: String = "", overrides: [String: String] = [:], port: Int = Loopback.freePort()) async throws {
+        self.port = port
         let binary = ProcessInfo.processInfo.environment["OMS_NGINX"] ?? "/usr/sbin/nginx"
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw StartError(description: "nginx not found at \(binary): install it (scripts/install-deps.sh) or set OMS_NGINX")
@@ -80,7 +81,7 @@ public final class ShippedGateway: @unchecked Sendable {
             access_log off;
             location / {
                 default_type text/plain;
-                return 200 "subject=$http_x_auth_subject\\ndomain=$http_x_auth_domain\\nscope=$http_x_auth_scope\\nclient=$http_x_auth_client\\nrequest_id=$http_x_request_id\\nuri=$request_uri\\n";
+                return 200 "subject=$http_x_auth_subject\\ndomain=$http_x_auth_domain\\nscope=$http_x_auth_scope\\nclient=$http_x_auth_client\\nrequest_id=$http_x_request_id\\nuri=$request_uri\\nauthorization=$http_authorization\\ncsrf=$http_x_oms_csrf\\ncookie=$http_cookie\\n";
             }
         }
 

@@ -24,6 +24,8 @@ public struct AuthConfiguration: Sendable {
     public var token: TokenPolicy
     public var routes: [RouteRule]
     public var cache: CacheSettings
+    /// `oidc.*` and `session.*`: browser sign-in, when configured.
+    public var browser: BrowserSettings?
 
     public init(server: ServerSettings = .init(port: 8081), threads: Int = 0, oidm: OIDMSettings = .init(), jwks: JWKSSettings, token: TokenPolicy, routes: [RouteRule] = [], cache: CacheSettings = .init()) {
         self.server = server
@@ -48,6 +50,10 @@ public struct AuthConfiguration: Sendable {
         token = try TokenPolicy(reader: reader)
         routes = try reader.mappingList("routes").map { (route) throws(ConfigError) in try RouteRule(reader: route) }
         cache = try CacheSettings(reader: reader)
+        browser = try BrowserSettings(reader: reader)
+        if browser == nil, routes.contains(where: \.browser) {
+            throw ConfigError(key: "routes.browser", "browser routes need browser sign-in: set the oidc and session blocks")
+        }
     }
 }
 

@@ -22,6 +22,8 @@ final class AuthDecider: Sendable {
     private let keys: KeySetProvider
     private let oidm: OIDMClient
     private let oidmSettings: OIDMSettings
+    /// Browser sign-in, when configured: the session cookie is read only then.
+    let browser: BrowserSignIn?
     private let cache: TokenCache
     private let breaker: CircuitBreaker
     private let metrics: AuthMetrics
@@ -32,9 +34,10 @@ final class AuthDecider: Sendable {
 
     init(
         configuration: AuthConfiguration, keys: KeySetProvider, oidm: OIDMClient, cache: TokenCache,
-        breaker: CircuitBreaker, metrics: AuthMetrics, logger: Logger,
+        breaker: CircuitBreaker, metrics: AuthMetrics, logger: Logger, browser: BrowserSignIn? = nil,
         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
+        self.browser = browser
         self.policy = ClaimsPolicy(policy: configuration.token)
         self.local = LocalTokenCheck(policy: configuration.token)
         self.routes = RouteTable(rules: configuration.routes, globalScopes: configuration.token.requiredScopes)
@@ -63,6 +66,16 @@ final class AuthDecider: Sendable {
     private func decideUnrecorded(_ request: AuthRequest, on loop: any EventLoop, trace: ServiceContext?, cacheUse: inout String) -> Answer {
         let slice: Substring
         switch BearerToken.token(first: request.firstAuthorization, fields: request.authorizationFields, maxBytes: policy.policy.maxBytes) {
+        case .failure(.missingToken) where browser != nil && request.cookie != nil:
+            // No bearer token: a signed-in browser's session stands in for one, on browser
+            // routes only, and its access token is then checked like any bearer token.
+            switch browserSession(request) {
+            case .success(let session):
+                return withSession(session, decideUnrecorded(request.bearing(session.accessToken), on: loop, trace: trace, cacheUse: &cacheUse))
+            case .failure(let reason):
+                cacheUse = "none"
+                return .now(.deny(reason))
+            }
         case .failure(let reason):
             cacheUse = "none"
             return .now(.deny(reason))
@@ -130,6 +143,28 @@ final class AuthDecider: Sendable {
         case .failure(let reason):
             cache.setLocalFailure(reason, for: digest)
             return .now(.deny(reason))
+        }
+    }
+
+    private func browserSession(_ request: AuthRequest) -> Result<BrowserSession, DenyReason> {
+        guard let browser, let session = browser.session(in: request.cookie) else { return .failure(.sessionRefused) }
+        guard let uri = request.originalURI, let segments = try? PathNormalizer.segments(of: uri), routes.acceptsBrowser(segments: segments) else {
+            return .failure(.sessionNotAccepted)
+        }
+        return .success(session)
+    }
+
+    /// An allow decided on a session's token carries the session, for nginx to pass on.
+    private func withSession(_ session: BrowserSession, _ answer: Answer) -> Answer {
+        func attach(_ decision: AuthDecision) -> AuthDecision {
+            guard case .allow = decision.outcome else { return decision }
+            var decision = decision
+            decision.session = session
+            return decision
+        }
+        switch answer {
+        case .now(let decision): return .now(attach(decision))
+        case .later(let future): return .later(future.map(attach))
         }
     }
 

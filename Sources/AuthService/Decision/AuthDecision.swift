@@ -8,6 +8,10 @@ struct AuthDecision: Sendable {
     let outcome: Outcome
     /// For a 403: the scopes the route needs (RFC 6750 §3 `scope` attribute).
     var requiredScopes: [String] = []
+    /// When a browser session was the credential: what the 200 hands nginx for the upstream
+    /// (the session's access token, as `Authorization`) and for the page's forms (the
+    /// anti-forgery token).
+    var session: BrowserSession?
 
     static func deny(_ reason: DenyReason, scopes: [String] = []) -> AuthDecision {
         AuthDecision(outcome: .deny(reason), requiredScopes: scopes)

@@ -22,6 +22,9 @@ public struct AuthRequest: Sendable {
     /// W3C Trace Context as nginx forwards it; read only to continue the trace.
     public var traceparent: String?
     public var tracestate: String?
+    /// The `Cookie` fields, joined with "; " when there are several (RFC 9113 §8.2.3): read
+    /// only when browser sign-in is configured and no `Authorization` came.
+    public var cookie: String?
 
     public init(authorization: [String], originalURI: String? = nil, originalMethod: String? = nil, requestID: String? = nil) {
         self.firstAuthorization = authorization.first
@@ -43,6 +46,7 @@ public struct AuthRequest: Sendable {
         var requestID: String?
         var traceparent: String?
         var tracestate: String?
+        var cookie: String?
         for (name, value) in headers {
             // The length first: most fields are none of these, and that costs one comparison.
             switch name.utf8.count {
@@ -55,6 +59,7 @@ public struct AuthRequest: Sendable {
             case 12 where requestID == nil && ASCIICase.equal(name, "X-Request-Id"): requestID = value
             case 11 where traceparent == nil && ASCIICase.equal(name, "traceparent"): traceparent = value
             case 10 where tracestate == nil && ASCIICase.equal(name, "tracestate"): tracestate = value
+            case 6 where ASCIICase.equal(name, "Cookie"): cookie = cookie.map { "\($0); \(value)" } ?? value
             default: break
             }
         }
@@ -65,6 +70,16 @@ public struct AuthRequest: Sendable {
         self.requestID = RequestID.accept(requestID)
         self.traceparent = traceparent
         self.tracestate = tracestate
+        self.cookie = cookie
+    }
+
+    /// The same request, carrying `token` as its bearer token and no cookie.
+    func bearing(_ token: String) -> AuthRequest {
+        var request = self
+        request.firstAuthorization = "Bearer \(token)"
+        request.moreAuthorization = []
+        request.cookie = nil
+        return request
     }
 
     /// The request-target of an absolute URL (`X-Original-URL`, as ingress-nginx sends it):

@@ -30,6 +30,11 @@ public struct DenyReason: Error, Sendable, Hashable, CustomStringConvertible {
     public static let wrongDomain = DenyReason("wrong_domain", 401)
     public static let oidmRejected = DenyReason("oidm_rejected", 401)
     public static let oidmUnavailable = DenyReason("oidm_unavailable", 401)
+    /// No bearer token, and a session cookie that does not open (forged, altered, another
+    /// key) or has ended.
+    public static let sessionRefused = DenyReason("session_refused", 401)
+    /// A valid session cookie on a route not marked `browser: true` (an API).
+    public static let sessionNotAccepted = DenyReason("session_not_accepted", 401)
     public static let insufficientScope = DenyReason("insufficient_scope", 403)
     public static let badPath = DenyReason("bad_path", 403)
     /// An unsafe method that the path's method-specific routes do not name.
@@ -39,6 +44,6 @@ public struct DenyReason: Error, Sendable, Hashable, CustomStringConvertible {
         .missingToken, .badScheme, .duplicateAuthorization, .tokenTooLarge, .malformed,
         .algorithmNotAllowed, .unknownKey, .keyMismatch, .badSignature, .unsupportedHeader, .expired,
         .notYetValid, .issuedInFuture, .badClaim, .wrongIssuer, .wrongAudience, .wrongDomain,
-        .oidmRejected, .oidmUnavailable, .insufficientScope, .badPath, .methodNotRouted,
+        .oidmRejected, .oidmUnavailable, .sessionRefused, .sessionNotAccepted, .insufficientScope, .badPath, .methodNotRouted,
     ]
 }

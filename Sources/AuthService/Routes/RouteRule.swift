@@ -7,11 +7,15 @@ public struct RouteRule: Sendable, Equatable {
     public var prefix: String
     public var methods: Set<String>
     public var scopes: [String]
+    /// `browser: true`: a signed-in browser's session cookie is accepted here in place of a
+    /// bearer token. APIs leave it off, so a cookie never authorises them.
+    public var browser: Bool
 
-    public init(prefix: String, methods: Set<String> = [], scopes: [String]) {
+    public init(prefix: String, methods: Set<String> = [], scopes: [String], browser: Bool = false) {
         self.prefix = prefix
         self.methods = methods
         self.scopes = scopes
+        self.browser = browser
     }
 
     init(reader: ConfigReader) throws(ConfigError) {
@@ -29,5 +33,6 @@ public struct RouteRule: Sendable, Equatable {
         self.prefix = normalised
         self.methods = Set(try reader.stringList("methods").map { $0.uppercased() })
         self.scopes = try reader.stringList("scopes")
+        self.browser = try reader.bool("browser", default: false)
     }
 }

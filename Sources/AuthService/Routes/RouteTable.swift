@@ -21,6 +21,8 @@ public struct RouteTable: Sendable {
         var named: [String: [String]] = [:]
         /// The rule for every method, if any.
         var any: [String]?
+        /// A rule of this prefix accepts a browser session.
+        var browser = false
     }
 
     private let groups: [Group]
@@ -35,6 +37,7 @@ public struct RouteTable: Sendable {
         for rule in rules {
             let segments = (try? PathNormalizer.segments(of: rule.prefix)) ?? []
             var group = groups[segments] ?? Group(segments: segments)
+            group.browser = group.browser || rule.browser
             if rule.methods.isEmpty {
                 group.any = (group.any ?? []) + rule.scopes
             } else {
@@ -63,6 +66,12 @@ public struct RouteTable: Sendable {
     }
 
     public var isEmpty: Bool { groups.isEmpty }
+
+    /// Whether a browser session may stand in for a bearer token on `segments`: the most
+    /// specific prefix that matches decides, so `/ops` can accept one while `/ops/api` does not.
+    public func acceptsBrowser(segments: [String]) -> Bool {
+        groups.first { Self.matches($0.segments, segments) }?.browser ?? false
+    }
 
     /// What `segments` (a normalised path) needs for `method`.
     public func requirement(segments: [String], method: String) -> Requirement {

@@ -121,6 +121,28 @@ final class AuthHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     handler.respond(ResponseBytes.bytes(for: decision, close: close), close: close, context: context)
                 }
             }
+        case "/oauth2/start", "/oauth2/callback", "/oauth2/sign_out":
+            guard let browser = endpoints.decider.browser else {
+                respond(ResponseBytes.plain(status: 404, reason: "Not Found", contentType: "application/json", body: Array("{\"error\":\"browser sign-in is not configured\"}".utf8), close: close), close: close, context: context)
+                return
+            }
+            let query = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[uri.index(after: $0)...] } ?? ""
+            switch path {
+            case "/oauth2/start":
+                respond(ResponseBytes.answer(browser.start(query: query), close: close), close: close, context: context)
+            case "/oauth2/sign_out":
+                respond(ResponseBytes.answer(browser.signOut(), close: close), close: close, context: context)
+            default:
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let cookie = requestHead.headers["Cookie"].joined(separator: "; ")
+                let requestID = RequestID.accept(requestHead.headers.first(name: "X-Request-Id"))
+                context.eventLoop.makeFutureWithTask {
+                    await browser.callback(query: query, cookieHeader: cookie.isEmpty ? nil : cookie, requestID: requestID)
+                }.whenSuccess { answer in
+                    let (handler, context) = bound.value
+                    handler.respond(ResponseBytes.answer(answer, close: close), close: close, context: context)
+                }
+            }
         case "/healthz":
             respond(ResponseBytes.plain(status: 200, reason: "OK", contentType: "application/json", body: Array("{\"status\":\"ok\"}".utf8), close: close), close: close, context: context)
         case "/metrics":

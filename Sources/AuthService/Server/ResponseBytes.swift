@@ -39,6 +39,26 @@ enum ResponseBytes {
         return Array((text + "\r\n").utf8)
     }
 
+    /// An answer of the browser sign-in endpoints.
+    static func answer(_ answer: BrowserSignIn.Answer, close: Bool) -> [UInt8] {
+        let body = Array(answer.body.utf8)
+        var text = "HTTP/1.1 \(answer.status) \(reasonPhrase(answer.status))\r\nContent-Length: \(body.count)\r\n"
+        for (name, value) in answer.headers { text += "\(name): \(value)\r\n" }
+        if close { text += "Connection: close\r\n" }
+        return Array((text + "\r\n").utf8) + body
+    }
+
+    static func reasonPhrase(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 302: "Found"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 502: "Bad Gateway"
+        default: "Status"
+        }
+    }
+
     static func plain(status: Int, reason: String, contentType: String, body: [UInt8], close: Bool) -> [UInt8] {
         var text = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
         if close { text += "Connection: close\r\n" }
@@ -48,6 +68,16 @@ enum ResponseBytes {
     static func bytes(for decision: AuthDecision, close: Bool) -> [UInt8] {
         switch decision.outcome {
         case .allow(let identity):
+            if let session = decision.session {
+                // For nginx only (auth_request_set, or ingress-nginx's auth-response-headers):
+                // the session's token becomes the upstream's `Authorization`, as oauth2-proxy's
+                // --set-authorization-header does, and the anti-forgery token a header the
+                // page's forms are checked against. Neither reaches the browser.
+                var bytes = allow(identity, close: close)
+                bytes.removeLast(2)
+                bytes += Array("Authorization: Bearer \(session.accessToken)\r\nX-Auth-CSRF: \(session.csrf)\r\n\r\n".utf8)
+                return bytes
+            }
             return close ? allow(identity, close: true) : identity.allowResponse
         case .deny(let reason):
             if !close && decision.requiredScopes.isEmpty {

@@ -46,8 +46,9 @@ struct OpsPage: Sendable {
         template = try MustacheTemplate(string: Self.html)
     }
 
-    func render(counts: [Count], backlog: Backlog, rows: [Row], notice: String?) -> String {
+    func render(counts: [Count], backlog: Backlog, rows: [Row], notice: String?, csrf: String? = nil) -> String {
         var values: [String: Any] = ["counts": counts, "backlog": backlog, "rows": rows, "empty": rows.isEmpty]
+        if let csrf { values["csrf"] = csrf }
         // Only when there is one: an absent Optional passed as Any is a present value to
         // Mustache, and rendered as the text "nil".
         if let notice { values["notice"] = notice }
@@ -98,7 +99,7 @@ struct OpsPage: Sendable {
         {{#rows}}<tr id="r-{{id}}">
         <td><code>{{id}}</code>{{#traceID}}<br><small>trace <code class="trace">{{.}}</code></small>{{/traceID}}</td><td class="{{status}}">{{status}}</td><td>{{source}} / {{documentType}}</td><td>{{updatedAt}}</td>
         <td><ul>{{#errors}}<li>{{at}} {{step}} #{{attempt}} <b>{{code}}</b>: {{message}}</li>{{/errors}}</ul></td>
-        <td><form method="post" action="/ops/rerun/{{id}}"><button type="submit">Rerun</button></form></td>
+        <td><form method="post" action="/ops/rerun/{{id}}">{{#csrf}}<input type="hidden" name="csrf" value="{{csrf}}">{{/csrf}}<button type="submit">Rerun</button></form></td>
         </tr>
         {{/rows}}
         </table>

@@ -1,4 +1,5 @@
 import EdgeRuntime
+import Foundation
 import JOSE
 
 /// A service the emulator issues tokens to with the client-credentials grant (RFC 6749 §4.4):
@@ -8,11 +9,15 @@ public struct EmulatedClient: Sendable, Equatable {
     public var secret: Secret
     /// The scopes it may have; a request asks for some of them, or gets them all.
     public var scopes: [String]
+    /// Where the authorization-code grant may send a browser back to (`redirect_uris`),
+    /// compared exactly (RFC 6749 §3.1.2.3; OAuth 2.0 Security BCP §4.1.3).
+    public var redirectURIs: [String]
 
-    public init(id: String, secret: Secret, scopes: [String]) {
+    public init(id: String, secret: Secret, scopes: [String], redirectURIs: [String] = []) {
         self.id = id
         self.secret = secret
         self.scopes = scopes
+        self.redirectURIs = redirectURIs
     }
 
     init(reader: ConfigReader) throws(ConfigError) {
@@ -21,6 +26,12 @@ public struct EmulatedClient: Sendable, Equatable {
         self.id = id
         self.secret = secret
         self.scopes = try reader.stringList("scopes")
+        self.redirectURIs = try reader.stringList("redirect_uris")
+        for uri in redirectURIs {
+            guard let url = URLComponents(string: uri), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false, url.fragment == nil else {
+                throw ConfigError(key: "clients[].redirect_uris", "client \(id): '\(uri)' is not an absolute http(s) URL without a fragment")
+            }
+        }
     }
 }
 

@@ -14,6 +14,8 @@ public struct OIDMEmulator: HTTPRole {
     private let state: OIDMEmulatorState
     /// The client-credentials grant, when `clients` are configured.
     private let grant: ClientCredentialsGrant?
+    /// The authorization-code grant and its login form, when `users` are configured.
+    private let codeGrant: AuthorizationCodeGrant?
     private let metrics: MetricsRegistry
 
     public struct LoadError: Error, CustomStringConvertible {
@@ -26,6 +28,7 @@ public struct OIDMEmulator: HTTPRole {
         self.keys = try EmulatorKeys(file: configuration.jwksFile)
         self.state = OIDMEmulatorState(delayMs: configuration.delayMs)
         self.grant = try configuration.signing.map { (signing) throws(LoadError) in try ClientCredentialsGrant(clients: configuration.clients, issuer: signing) }
+        self.codeGrant = configuration.users.isEmpty ? nil : grant.map { AuthorizationCodeGrant(tokens: $0, users: configuration.users, authorizePath: configuration.authorizePath) }
         self.metrics = metrics
     }
 
@@ -40,13 +43,26 @@ public struct OIDMEmulator: HTTPRole {
         }
         router.post(RouterPath(configuration.path)) { request, context in
             let body = try await request.body.collect(upTo: 64 * 1024)
-            let form = FormBody.parse(String(buffer: body))
+            let form = FormFields.parse(String(buffer: body))
             // A grant request asks for a token; anything else asks whether one is valid.
+            if form["grant_type"] == "authorization_code" {
+                guard let codeGrant else { return ClientCredentialsGrant.error(.badRequest, "unsupported_grant_type", "no users are configured") }
+                return codeGrant.exchange(form: form, request: request)
+            }
             if form["grant_type"] != nil {
                 guard let grant else { return ClientCredentialsGrant.error(.badRequest, "unsupported_grant_type", "no clients are configured") }
                 return grant.answer(form: form, request: request)
             }
             return await handler.answer(token: form["token"] ?? form["access_token"], request: request)
+        }
+        if let codeGrant {
+            router.get(RouterPath(configuration.authorizePath)) { request, _ in
+                codeGrant.showForm(FormFields.parse(request.uri.query ?? ""))
+            }
+            router.post(RouterPath(configuration.authorizePath)) { request, _ in
+                let body = try await request.body.collect(upTo: 64 * 1024)
+                return codeGrant.signIn(FormFields.parse(String(buffer: body)))
+            }
         }
         AdminRoutes(state: state).add(to: router)
         // The public keys, read from the file on every call, so a test or a demo can rotate

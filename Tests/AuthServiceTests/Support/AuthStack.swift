@@ -28,6 +28,14 @@ final class AuthStack: @unchecked Sendable {
 
     static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
+    /// Browser sign-in (`browser: true`): the emulator's operator and the gateway's client.
+    static let operatorName = "alice"
+    static let operatorPassword = "wonderland"
+    static let consoleClient = "oms-console"
+    static let consoleSecret = "console-secret"
+    /// The key sealing the session cookies (`session.key_file`).
+    private(set) var sessionKey: AESGCMKey?
+
     /// The document routes as `oms dev` and the Helm chart ship them, PATCH named.
     static let shippedDocumentRoutes = [
         RouteRule(prefix: "/v1/documents", scopes: ["documents.read"]),
@@ -45,10 +53,13 @@ final class AuthStack: @unchecked Sendable {
         identityDomain: String? = nil,
         jwksFromEmulator: Bool = false,
         oidmFront pki: TestPKI? = nil,
+        browser: Bool = false,
         configure: (inout AuthConfiguration) -> Void = { _ in }
     ) async throws -> AuthStack {
         let stack = AuthStack(issuer: try TestIssuer())
-        try await stack.startEmulator(delayMs: emulatorDelayMs, identityDomain: identityDomain)
+        // The gateway's port is part of the callback URL, registered before anything starts.
+        if browser { stack.gatewayPort = Loopback.freePort() }
+        try await stack.startEmulator(delayMs: emulatorDelayMs, identityDomain: identityDomain, browser: browser)
         if let pki {
             stack.oidmFront = try await TLSFront(.https(upstream: stack.oidmPort, clientCertificate: true), pki: pki)
         }
@@ -75,6 +86,19 @@ final class AuthStack: @unchecked Sendable {
             if jwksFromEmulator { configuration.jwks = JWKSSettings(source: .url("https://localhost:\(front.port)/jwks"), tls: tls) }
         }
         configuration.oidm.timeoutMs = 5000
+        if browser {
+            let keyFile = stack.issuer.folder.appendingPathComponent("session.key").path
+            try Data(Data(RandomBytes.make(32)).base64EncodedString().utf8).write(to: URL(fileURLWithPath: keyFile))
+            let key = try BrowserSettings.loadKey(keyFile)
+            stack.sessionKey = key
+            configuration.browser = BrowserSettings(
+                authorizeURL: "http://127.0.0.1:\(stack.oidmPort)/oauth2/rest/authorize",
+                tokenURL: "http://127.0.0.1:\(stack.oidmPort)/oauth2/rest/rest/token",
+                clientID: consoleClient, clientSecret: Secret(consoleSecret),
+                redirectURL: stack.callbackURL, key: key, scopes: ["openid", "operator", "documents.read"]
+            )
+            configuration.routes.append(RouteRule(prefix: "/ops", scopes: ["operator"], browser: true))
+        }
         configure(&configuration)
         stack.role = AuthRole(configuration: configuration, logger: quiet)
         stack.authPort = try await stack.role.start()
@@ -87,10 +111,11 @@ final class AuthStack: @unchecked Sendable {
     static func withGateway(
         nginxOverrides: [String: String] = [:],
         emulatorDelayMs: Int = 0,
+        browser: Bool = false,
         configure: (inout AuthConfiguration) -> Void = { _ in },
         _ body: (AuthStack) async throws -> Void
     ) async throws {
-        let stack = try await start(nginx: true, nginxOverrides: nginxOverrides, emulatorDelayMs: emulatorDelayMs, configure: configure)
+        let stack = try await start(nginx: true, nginxOverrides: nginxOverrides, emulatorDelayMs: emulatorDelayMs, browser: browser, configure: configure)
         do {
             try await body(stack)
         } catch {
@@ -101,11 +126,20 @@ final class AuthStack: @unchecked Sendable {
         await stack.stop()
     }
 
-    private func startEmulator(delayMs: Int, identityDomain: String?) async throws {
-        let emulator = try OIDMEmulator(configuration: OIDMEmulatorConfiguration(
+    var gatewayURL: String { "http://127.0.0.1:\(gatewayPort)" }
+    var callbackURL: String { "http://127.0.0.1:\(gatewayPort)/oauth2/callback" }
+
+    private func startEmulator(delayMs: Int, identityDomain: String?, browser: Bool) async throws {
+        var settings = OIDMEmulatorConfiguration(
             server: ServerSettings(host: "127.0.0.1", port: 0), jwksFile: issuer.jwksFile,
             identityDomain: identityDomain, delayMs: delayMs
-        ))
+        )
+        if browser {
+            settings.clients = [EmulatedClient(id: Self.consoleClient, secret: Secret(Self.consoleSecret), scopes: [], redirectURIs: [callbackURL])]
+            settings.users = [EmulatedUser(username: Self.operatorName, password: Secret(Self.operatorPassword), scopes: ["operator", "documents.read"])]
+            settings.signing = EmulatedIssuer(keyFile: issuer.privateKeyFile, keyID: "ec-1", issuer: TestIssuer.issuer, audience: TestIssuer.audience, domain: TestIssuer.domain)
+        }
+        let emulator = try OIDMEmulator(configuration: settings)
         (oidmPort, emulatorTask) = await Loopback.serve(service: { listening in
             emulator.application(logger: Self.quiet) { listening($0) }
         })
@@ -116,7 +150,8 @@ final class AuthStack: @unchecked Sendable {
         let backendPort = Loopback.freePort()
         let gateway = try await ShippedGateway(
             folder: issuer.folder.appendingPathComponent("nginx"), upstreams: .init(auth: authPort, others: backendPort),
-            demoBackend: ShippedGateway.headerEcho(port: backendPort), overrides: overrides
+            demoBackend: ShippedGateway.headerEcho(port: backendPort), overrides: overrides,
+            port: gatewayPort == 0 ? Loopback.freePort() : gatewayPort
         )
         nginx = gateway
         gatewayPort = gateway.port
