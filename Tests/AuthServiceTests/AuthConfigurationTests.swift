@@ -107,4 +107,57 @@ import Testing
         let failure = error(minimal + "\noidm:\n  timeout_ms: 0")
         #expect(failure?.description == "configuration error: oidm.timeout_ms: must be between 1 and 60000, got 0")
     }
+
+    /// A key file in a fresh folder: `content` as written.
+    func keyFile(_ content: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("oms-session-\(UUID().uuidString).key").path
+        try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func browser(_ redirect: String = "https://gateway.example/oauth2/callback", key: String) -> String {
+        minimal + """
+
+            oidc:
+              authorize_url: https://oam.example/oauth2/rest/authorize
+              token_url: https://oam.example/oauth2/rest/token
+              client_id: oms-console
+              client_secret: s3cret
+              redirect_url: \(redirect)
+            session: {key_file: \(key), ttl_s: 3600}
+            routes:
+              - {prefix: /ops, scopes: [operator], browser: true}
+            """
+    }
+
+    @Test func browserSignIn() throws {
+        let base64 = try keyFile(Data(repeating: 7, count: 32).base64EncodedString() + "\n")
+        let configuration = try load(browser(key: base64))
+        let settings = try #require(configuration.browser)
+        #expect(settings.scopes == ["openid"])
+        #expect(settings.secureCookies)
+        #expect(settings.origin == "https://gateway.example")
+        #expect(settings.ttlSeconds == 3600)
+        #expect(configuration.routes.first?.browser == true)
+        #expect(String(describing: settings.clientSecret) == "(secret)")
+        // Hex works too; loopback may be plain http, and then cookies are not Secure.
+        let hex = try keyFile(String(repeating: "ab", count: 32))
+        let local = try #require(try load(browser("http://127.0.0.1:8080/oauth2/callback", key: hex)).browser)
+        #expect(!local.secureCookies)
+        #expect(try load(minimal).browser == nil)
+    }
+
+    @Test func badBrowserSettingsNameTheirKey() throws {
+        let good = try keyFile(Data(repeating: 7, count: 32).base64EncodedString())
+        #expect(error(browser(key: try keyFile(Data(repeating: 7, count: 16).base64EncodedString())))?.key == "session.key_file")
+        #expect(error(browser(key: try keyFile("not a key")))?.key == "session.key_file")
+        #expect(error(browser(key: "/nonexistent/session.key"))?.key == "session.key_file")
+        #expect(error(browser("http://gateway.example/oauth2/callback", key: good))?.key == "oidc.redirect_url")
+        #expect(error(browser("https://gateway.example/callback", key: good))?.key == "oidc.redirect_url")
+        #expect(error(browser(key: good).replacingOccurrences(of: "session: {key_file: \(good), ttl_s: 3600}", with: ""))?.key == "session.key_file")
+        #expect(error(browser(key: good).replacingOccurrences(of: "  client_id: oms-console\n", with: ""))?.key == "oidc.client_id")
+        #expect(error(minimal + "\nroutes:\n  - {prefix: /ops, scopes: [operator], browser: true}")?.key == "routes.browser")
+        #expect(error(minimal + "\nsession: {key_file: \(good)}")?.key == "session")
+        #expect(error(browser(key: good) + "\n  - {prefix: /x, scopes: [a], browser: maybe}")?.key.hasPrefix("routes") == true)
+    }
 }

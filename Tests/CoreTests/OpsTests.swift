@@ -1,3 +1,4 @@
+import Curl
 @testable import Core
 import Foundation
 import JSON
@@ -71,6 +72,38 @@ import Testing
         #expect(dom.contains(#"id="r-\#(failed)""#), "\(dom.prefix(300))")
         #expect(dom.contains("<button type=\"submit\">Rerun</button>"))
         #expect(dom.contains("was sent back to work"))
+        await core.stop()
+        await upstreams.stop()
+    }
+
+    /// Through the gateway, a signed-in browser's requests carry `X-OMS-CSRF` (set by nginx
+    /// from oms auth's answer): the page's forms carry it, and a post must send it back.
+    @Test func formsOfABrowserSessionNeedItsAntiForgeryToken() async throws {
+        let upstreams = try await Upstreams.start()
+        let core = try await CoreStack.start(jobs: upstreams.jobSettings)
+        core.runJobs()
+        let rejected = try #require(try await core.submit(PipelineTests.body(source: "nobody"), key: "r").body?["id"]?.stringValue)
+        _ = try await core.waitForFinal(rejected)
+        let token = "k9Jx-session-token_0123456789abcdefghijklmnopq"
+        let page = try await core.call("GET", "/ops", headers: [("X-OMS-CSRF", token)])
+        #expect(page.text.contains(#"<input type="hidden" name="csrf" value="\#(token)">"#))
+        #expect(!(try await core.call("GET", "/ops")).text.contains(#"name="csrf""#))
+
+        func post(_ form: String?) async throws -> JSONAnswer {
+            JSONAnswer(try await core.http.execute(CurlRequest(
+                url: "http://127.0.0.1:\(core.port)/ops/rerun/\(rejected)", method: "POST",
+                headers: [("X-OMS-CSRF", token), ("Content-Type", "application/x-www-form-urlencoded")],
+                body: form.map { Array($0.utf8) }, timeout: .seconds(10)
+            )))
+        }
+        for form in [nil, "", "csrf=", "csrf=wrong", "csrf=\(token)x", "other=\(token)", "csrf=\(token.dropLast())"] {
+            let refused = try await post(form)
+            #expect(refused.status == 403, "\(form ?? "no body")")
+            #expect(refused.body?["error"]?["code"]?.stringValue == "csrf" || refused.text.contains("csrf"), "\(refused.text)")
+        }
+        // The request is untouched by the refused posts, and the right token goes through.
+        #expect(try await core.call("GET", "/v1/requests/\(rejected)").body?["status"]?.stringValue == "REJECTED")
+        #expect(try await post("csrf=\(token)").status == 303)
         await core.stop()
         await upstreams.stop()
     }
