@@ -34,9 +34,9 @@ import Testing
 
     /// Starts `oms dev` and waits for what it prints once every role listens; returns the
     /// process and the token it printed.
-    func start(_ config: String, log: String) async throws -> (Process, String) {
+    func start(_ config: String, log: String, environment: [String: String] = [:]) async throws -> (Process, String) {
         let logFile = folder.appendingPathComponent(log)
-        let dev = try OMSCommand.start(["dev", "--config", config], log: logFile)
+        let dev = try OMSCommand.start(["dev", "--config", config], log: logFile, environment: environment)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline && dev.isRunning {
             let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
@@ -52,6 +52,53 @@ import Testing
 
     /// What every Hummingbird role behind the gateway has: its request metrics and its access check's.
     static let everyRole = ["oms_http_requests_total", "oms_http_request_duration_seconds", "oms_access_decisions_total", "oms_access_jwks_loads_total"]
+
+    /// The operator console in headless Chromium (Selenium), through the shipped nginx,
+    /// `oms auth` as relying party and the OIDM emulator's form: sign in as alice, find a
+    /// FAILED request, rerun it, sign out. Screenshots go to .build/test-artefacts/console.
+    @Test func anOperatorSignsInToTheConsoleInARealBrowser() async throws {
+        let backend = Loopback.freePort()
+        let gateway = try await ShippedGateway(
+            folder: folder.appendingPathComponent("nginx"),
+            upstreams: .init(auth: ports.auth, backend: backend, soapBridge: ports.bridge, refdata: ports.refdata, core: ports.core),
+            demoBackend: ShippedGateway.headerEcho(port: backend)
+        )
+        defer { gateway.stop() }
+        let password = "pw-\(UUID().uuidString.prefix(8))"
+        let (dev, token) = try await start(try config(gateway: gateway.url), log: "console.log", environment: ["OMS_DEV_PASSWORD": password])
+        defer { if dev.isRunning { kill(dev.processIdentifier, SIGKILL) } }
+        let log = try String(contentsOf: folder.appendingPathComponent("console.log"), encoding: .utf8)
+        #expect(log.contains("The operator console in a browser: \(gateway.url)/ops"), "\(log.suffix(1500))")
+        #expect(log.contains("as alice, password \(password)"))
+
+        // A request that fails at Thunderhead (the emulator fails transaction data saying FAIL).
+        let http = CurlClient()
+        let bearer = [(name: "Authorization", value: "Bearer \(token)")]
+        let accepted = try await http.call(port: gateway.port, "POST", "/v1/requests", json: #"{"source": "crm", "documentType": "invoice", "data": {"note": "FAIL"}}"#, headers: bearer + [(name: "Idempotency-Key", value: "console-1")])
+        let id = try #require(accepted.body?["id"]?.stringValue, "\(accepted.text)")
+        var status = ""
+        for _ in 0..<100 where status != "FAILED" {
+            try await Task.sleep(for: .milliseconds(100))
+            status = try await http.call(port: gateway.port, "GET", "/v1/requests/\(id)", headers: bearer).body?["status"]?.stringValue ?? ""
+        }
+        #expect(status == "FAILED")
+
+        let artefacts = "\(CommandLineTests.root)/.build/test-artefacts/console"
+        let output = folder.appendingPathComponent("browser.log").path
+        let script = "\(CommandLineTests.root)/Tests/CommandLineTests/console-browser.py"
+        let exit = try await OffPool.run { try ChildProcess.run(["/usr/bin/python3", script, gateway.url, password, id, artefacts], output: output) }
+        let steps = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(exit == 0, "the browser's steps (is chromium-driver and python3-selenium installed?):\n\(steps)")
+        #expect(steps.contains("ALL STEPS PASSED"), "\(steps)")
+        #expect(FileManager.default.fileExists(atPath: "\(artefacts)/overview-1280.png"))
+        // The click reached the core: the request was sent back to work after it failed.
+        let history = try await http.call(port: gateway.port, "GET", "/v1/requests/\(id)", headers: bearer).body?["history"]?.arrayValue?.compactMap { $0["status"]?.stringValue } ?? []
+        let failedAt = try #require(history.firstIndex(of: "FAILED"), "\(history)")
+        #expect(history.count > failedAt + 1, "moved on after the rerun: \(history)")
+        await http.shutdown()
+        dev.terminate()
+        dev.waitUntilExit()
+    }
 
     @Test func everyRoleRunsBehindTheGatewayAndStopsOnSIGTERM() async throws {
         let backend = Loopback.freePort()
