@@ -42,10 +42,9 @@ try:
     driver.find_element(By.NAME, "password").send_keys(password)
     driver.find_element(By.ID, "sign-in").click()
 
-    # Back where it asked to go, signed in.
+    # Back where it asked to go, signed in: the overview lists the latest failures.
     wait.until(EC.url_to_be(gateway + "/ops"))
-    row = wait.until(EC.presence_of_element_located((By.ID, "r-" + failed)))
-    assert "FAILED" in row.text, row.text
+    wait.until(EC.presence_of_element_located((By.ID, "r-" + failed)))
     step("signed in, landed on " + driver.current_url)
     cookies = {c["name"]: c for c in driver.get_cookies()}
     session = cookies.get("oms_session")
@@ -56,16 +55,41 @@ try:
     driver.set_window_size(800, 900)
     driver.save_screenshot(os.path.join(artefacts, "overview-800.png"))
     width = driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 800, width
     step("overview at 800 px, page width %d" % width)
     driver.set_window_size(1280, 900)
 
-    # Rerun it from its row: the form carries the session's anti-forgery token.
-    token = row.find_element(By.NAME, "csrf").get_attribute("value")
+    # Find it by id with the search box, and open it.
+    search = driver.find_element(By.NAME, "q")
+    search.send_keys(failed)
+    search.submit()
+    row = wait.until(EC.presence_of_element_located((By.ID, "r-" + failed)))
+    assert "FAILED" in row.text, row.text
+    row.find_element(By.TAG_NAME, "a").click()
+    wait.until(EC.url_contains("/ops/requests/" + failed))
+    assert "batch_failed" in driver.page_source
+    step("found by id and opened: " + driver.current_url.replace(gateway, ""))
+    driver.save_screenshot(os.path.join(artefacts, "detail-1280.png"))
+
+    # Rerun it: the form carries the session's anti-forgery token.
+    form = driver.find_element(By.ID, "rerun")
+    token = form.find_element(By.NAME, "csrf").get_attribute("value")
     assert len(token) >= 40, token
-    row.find_element(By.TAG_NAME, "button").click()
+    form.find_element(By.TAG_NAME, "button").click()
     notice = wait.until(EC.presence_of_element_located((By.ID, "notice")))
     assert "sent back to work" in notice.text, notice.text
     step("rerun: " + notice.text)
+    # The request moves on: its history grows past FAILED (the page reloads itself while it
+    # is not final; here it is reloaded by hand).
+    for _ in range(50):
+        rows = driver.find_elements(By.CSS_SELECTOR, "#history tr")
+        statuses = [r.find_elements(By.TAG_NAME, "td")[0].text for r in rows[1:]]
+        if "FAILED" in statuses and statuses.index("FAILED") < len(statuses) - 1:
+            break
+        time.sleep(0.2)
+        driver.refresh()
+    assert statuses.index("FAILED") < len(statuses) - 1, statuses
+    step("moved on: " + " → ".join(statuses))
     driver.save_screenshot(os.path.join(artefacts, "after-rerun.png"))
 
     # Signed out, the console asks for sign-in again.

@@ -3,67 +3,108 @@ import EdgeRuntime
 import HTTPTypes
 import Hummingbird
 
-/// The operator page: `GET /ops`, and `POST /ops/rerun/{id}` from its buttons (answered with
-/// a redirect back to the page, so a reload does not post again).
+/// The operator console: the overview (`GET /ops`), the request list with its filters
+/// (`GET /ops/requests`), a request's page (`GET /ops/requests/{id}`), and the reruns
+/// (`POST /ops/rerun/{id}`, and `POST /ops/rerun` for the FAILED requests a filter selects,
+/// after a confirmation). Every post answers with a redirect, so a reload does not post again.
 ///
 /// Anti-forgery: through the gateway, a signed-in browser's requests carry `X-OMS-CSRF`, the
-/// session's token, set by nginx from `oms auth`'s answer (never from the client). The page
-/// puts it in every form, and a post from such a session must send it back. A caller with a
+/// session's token, set by nginx from `oms auth`'s answer (never from the client). The pages
+/// put it in every form, and a post from such a session must send it back. A caller with a
 /// bearer token has no ambient credential to forge with, and its requests carry no header.
 struct OpsRoutes: Sendable {
     let store: any CoreStore
     let page: OpsPage
 
-    /// At most this many failed or rejected requests on the page (newest last in id order).
-    static let maxRows = 200
-
-    /// What the page can announce, by the key in `?notice=`.
-    static let notices = ["rerun": "The request was sent back to work."]
+    /// Requests on one page of the list.
+    static let pageSize = 50
+    /// The latest failures on the overview.
+    static let overviewFailures = 10
+    /// At most this many are rerun by one confirmation.
+    static let bulkLimit = 10_000
 
     func add(to router: RouterGroup<EdgeRequestContext>) {
         router.get("/ops") { request, _ in
-            let csrf = request.headers[Self.csrfHeader]
-            // The notice is chosen by a key, never taken from the query: a link to the page
-            // must not be able to make it say anything.
-            let notice = request.uri.queryParameters["notice"].flatMap { Self.notices[String($0)] }
-            return try await render(notice: notice, csrf: csrf)
+            try await overview(notice: Self.notice(request))
+        }
+        router.get("/ops/requests") { request, _ in
+            try await list(ConsoleQuery(FormFields.parse(request.uri.query ?? "")), csrf: request.headers[Self.csrfHeader], notice: Self.notice(request))
+        }
+        router.get("/ops/requests/:id") { request, context in
+            let id = try CoreRoutes.requestID(context)
+            guard let detail = try await APIError.database({ () throws(DatabaseError) in try await store.detail(id: id) }) else {
+                throw APIError(.notFound, "not_found", "no request \(id)")
+            }
+            return Self.html(page.detail(detail, csrf: request.headers[Self.csrfHeader], notice: Self.notice(request)))
         }
         router.post("/ops/rerun/:id") { request, context in
             let id = try CoreRoutes.requestID(context)
-            try await Self.checkForgery(request)
+            _ = try await Self.form(request)
             _ = try await CoreRoutes.rerun(id, store)
-            return Response(status: .seeOther, headers: [.location: "/ops?notice=rerun"])
+            return Response(status: .seeOther, headers: [.location: "/ops/requests/\(id)?notice=rerun"])
+        }
+        router.post("/ops/rerun") { request, _ in
+            let form = try await Self.form(request)
+            let query = ConsoleQuery(form)
+            var failed = query.filter
+            failed.status = .failed
+            guard form["confirm"] == "yes" else {
+                let count = try await APIError.database { () throws(DatabaseError) in try await store.count(failed) }
+                return Self.html(page.confirm(query, failed: count, limit: Self.bulkLimit, csrf: request.headers[Self.csrfHeader]))
+            }
+            let done = try await APIError.database { () throws(DatabaseError) in
+                try await store.rerunFailed(query.filter, limit: Self.bulkLimit, nowMs: WallClock.millisecondsNow())
+            }
+            var back = query
+            back.filter.status = .failed
+            return Response(status: .seeOther, headers: [.location: back.link(notice: done > 0 ? "bulk" : "none")])
         }
     }
 
     static let csrfHeader = HTTPField.Name("X-OMS-CSRF")!
     static let maxFormBytes = 8 * 1024
 
-    /// A post from a browser session must carry the session's token in its `csrf` field.
-    static func checkForgery(_ request: Request) async throws {
-        guard let expected = request.headers[csrfHeader], !expected.isEmpty else { return }
-        let body = try await request.body.collect(upTo: maxFormBytes)
-        let sent = FormFields.parse(String(buffer: body))["csrf"] ?? ""
-        guard FormFields.constantTimeEqual(sent, expected) else {
-            throw APIError(.forbidden, "csrf", "the form did not carry this session's anti-forgery token; reload the page and try again")
-        }
+    /// The fixed notice a `?notice=` key names, if any.
+    static func notice(_ request: Request) -> String? {
+        request.uri.queryParameters["notice"].flatMap { OpsPage.notices[String($0)] }
     }
 
-    private func render(notice: String?, csrf: String?) async throws(APIError) -> Response {
-        let counts = try await APIError.database { () throws(DatabaseError) in try await store.counts() }
-        let backlog = try await APIError.database { () throws(DatabaseError) in try await store.outboxBacklog() }
-        var rows: [OpsPage.Row] = []
-        for status in [RequestStatus.failed, .rejected] {
-            let records = try await APIError.database { () throws(DatabaseError) in try await store.list(status: status, after: nil, limit: Self.maxRows) }
-            for record in records {
-                let failures = try await APIError.database { () throws(DatabaseError) in try await store.failures(id: record.id) }
-                rows.append(OpsPage.row(record, failures))
+    /// A posted form's fields, after the anti-forgery check: a post from a browser session
+    /// must carry the session's token in its `csrf` field.
+    static func form(_ request: Request) async throws -> [String: String] {
+        let body = try await request.body.collect(upTo: maxFormBytes)
+        let fields = FormFields.parse(String(buffer: body))
+        if let expected = request.headers[csrfHeader], !expected.isEmpty {
+            guard FormFields.constantTimeEqual(fields["csrf"] ?? "", expected) else {
+                throw APIError(.forbidden, "csrf", "the form did not carry this session's anti-forgery token; reload the page and try again")
             }
         }
-        let html = page.render(
+        return fields
+    }
+
+    private func overview(notice: String?) async throws(APIError) -> Response {
+        let counts = try await APIError.database { () throws(DatabaseError) in try await store.counts() }
+        let backlog = try await APIError.database { () throws(DatabaseError) in try await store.outboxBacklog() }
+        let failed = try await APIError.database { () throws(DatabaseError) in
+            try await store.search(RequestFilter(status: .failed), before: nil, limit: Self.overviewFailures)
+        }
+        return Self.html(page.overview(
             counts: RequestStatus.allCases.map { OpsPage.Count(status: $0.rawValue, count: counts[$0] ?? 0) },
-            backlog: OpsPage.Backlog(backlog), rows: rows, notice: notice, csrf: csrf
-        )
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: html)))
+            backlog: OpsPage.Backlog(backlog), failed: failed.map(OpsPage.row), charts: ["charts": ""], notice: notice
+        ))
+    }
+
+    private func list(_ query: ConsoleQuery, csrf: String?, notice: String?) async throws(APIError) -> Response {
+        // One more than a page: whether an older page exists, without counting.
+        let rows = try await APIError.database { () throws(DatabaseError) in
+            try await store.search(query.filter, before: query.before, limit: Self.pageSize + 1)
+        }
+        let shown = Array(rows.prefix(Self.pageSize))
+        let older = rows.count > Self.pageSize ? shown.last.map { query.link(before: $0.id) } : nil
+        return Self.html(page.list(query, rows: shown.map(OpsPage.row), olderLink: older, csrf: csrf, notice: notice))
+    }
+
+    static func html(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

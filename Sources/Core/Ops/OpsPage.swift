@@ -1,110 +1,172 @@
+import Database
 import EdgeRuntime
+import Foundation
 import Mustache
 
-/// `GET /ops`: counts by status, and the FAILED and REJECTED requests with their errors and a
-/// rerun button each. Server-rendered with Mustache, which HTML-escapes every `{{value}}`:
-/// error messages and details come from upstreams and must not become markup.
+/// The operator console, server-rendered with Mustache, which HTML-escapes every `{{value}}`:
+/// error messages, details and request data come from clients and upstreams and must not
+/// become markup. No page text is taken from the query string. Pages that show live numbers
+/// reload themselves (a meta refresh of the same URL, so filters stay).
 struct OpsPage: Sendable {
-    struct Row: Sendable {
-        let id: String
-        let status: String
-        let source: String
-        let documentType: String
-        let updatedAt: String
-        /// The request's trace, to look up in the tracing backend.
-        let traceID: String?
-        let errors: [ErrorRow]
-    }
-
-    struct ErrorRow: Sendable {
-        let step: String
-        let attempt: Int
-        let code: String
-        let message: String
-        let at: String
-    }
-
+    /// Stored, not computed: Mustache reads stored properties only.
     struct Count: Sendable {
         let status: String
         let count: Int
+        let link: String
+
+        init(status: String, count: Int) {
+            self.status = status
+            self.count = count
+            link = "/ops/requests?status=\(status)"
+        }
     }
 
     /// The outbox: final-status events not yet published to Kafka.
     struct Backlog: Sendable {
         let unsent: Int
         let oldest: String?
+        let age: String?
 
-        init(_ backlog: OutboxBacklog) {
+        init(_ backlog: OutboxBacklog, nowMs: Int64 = WallClock.millisecondsNow()) {
             unsent = backlog.unsent
             oldest = backlog.oldestMs.map(Timestamp.rfc3339(milliseconds:))
+            age = backlog.oldestMs.map { OpsPage.duration(nowMs - $0) }
         }
     }
 
-    private let template: MustacheTemplate
-
-    init() throws {
-        template = try MustacheTemplate(string: Self.html)
+    /// A request in a list.
+    struct Row: Sendable {
+        let id: String
+        let status: String
+        let source: String
+        let documentType: String
+        let createdAt: String
+        let updatedAt: String
+        let attempts: Int
+        let link: String
     }
 
-    func render(counts: [Count], backlog: Backlog, rows: [Row], notice: String?, csrf: String? = nil) -> String {
-        var values: [String: Any] = ["counts": counts, "backlog": backlog, "rows": rows, "empty": rows.isEmpty]
-        if let csrf { values["csrf"] = csrf }
+    private let layout: MustacheTemplate
+    private let overviewTemplate: MustacheTemplate
+    private let listTemplate: MustacheTemplate
+    private let detailTemplate: MustacheTemplate
+    private let confirmTemplate: MustacheTemplate
+
+    init() throws {
+        layout = try MustacheTemplate(string: OpsTemplates.layout)
+        overviewTemplate = try MustacheTemplate(string: OpsTemplates.overview)
+        listTemplate = try MustacheTemplate(string: OpsTemplates.list)
+        detailTemplate = try MustacheTemplate(string: OpsTemplates.detail)
+        confirmTemplate = try MustacheTemplate(string: OpsTemplates.confirm)
+    }
+
+    /// Fixed notices, chosen by key (`?notice=`).
+    static let notices = [
+        "rerun": "The request was sent back to work.",
+        "bulk": "The selected failed requests were sent back to work.",
+        "none": "No failed request matched; nothing was sent back to work.",
+    ]
+
+    private func page(title: String, body: String, notice: String?, refresh: Bool) -> String {
+        var values: [String: Any] = ["title": title, "body": body]
         // Only when there is one: an absent Optional passed as Any is a present value to
         // Mustache, and rendered as the text "nil".
         if let notice { values["notice"] = notice }
-        return template.render(values)
+        if refresh { values["refresh"] = true }
+        return layout.render(values)
     }
 
-    static func row(_ record: RequestRecord, _ failures: [RequestFailure]) -> Row {
+    func overview(counts: [Count], backlog: Backlog, failed: [Row], charts: [String: Any], notice: String?) -> String {
+        var values: [String: Any] = ["counts": counts, "backlog": backlog, "failed": failed, "noneFailed": failed.isEmpty]
+        values.merge(charts) { $1 }
+        return page(title: "Overview", body: overviewTemplate.render(values), notice: notice, refresh: true)
+    }
+
+    func list(_ query: ConsoleQuery, rows: [Row], olderLink: String?, csrf: String?, notice: String?) -> String {
+        var values: [String: Any] = [
+            "rows": rows, "empty": rows.isEmpty, "statuses": RequestStatus.allCases.map { ["name": $0.rawValue, "selected": $0 == query.filter.status] },
+            "source": query.filter.source ?? "", "type": query.filter.documentType ?? "", "q": query.filter.search ?? "",
+            "from": ConsoleQuery.formatted(query.filter.fromMs), "to": ConsoleQuery.formatted(query.filter.toMs),
+            "hidden": query.fields.map { ["name": $0.0, "value": $0.1] },
+            "canBulk": query.filter.status == nil || query.filter.status == .failed,
+        ]
+        if let olderLink { values["older"] = olderLink }
+        if let csrf { values["csrf"] = csrf }
+        if query.dropped { values["dropped"] = true }
+        return page(title: "Requests", body: listTemplate.render(values), notice: notice, refresh: query.before == nil)
+    }
+
+    func confirm(_ query: ConsoleQuery, failed: Int, limit: Int, csrf: String?) -> String {
+        var values: [String: Any] = [
+            "count": failed, "capped": failed > limit, "limit": limit, "none": failed == 0,
+            "hidden": query.fields.filter { $0.0 != "status" }.map { ["name": $0.0, "value": $0.1] },
+            "criteria": query.fields.filter { $0.0 != "status" }.map { "\($0.0) = \($0.1)" },
+            "back": query.link(),
+        ]
+        if let csrf { values["csrf"] = csrf }
+        return page(title: "Rerun failed requests", body: confirmTemplate.render(values), notice: nil, refresh: false)
+    }
+
+    func detail(_ detail: RequestDetail, csrf: String?, notice: String?) -> String {
+        let record = detail.record
+        var previous: Int64?
+        let history = record.history.map { change -> [String: Any] in
+            defer { previous = change.atMs }
+            return ["status": change.status.rawValue, "at": Timestamp.rfc3339(milliseconds: change.atMs),
+                    "after": previous.map { "+" + Self.duration(change.atMs - $0) } ?? ""]
+        }
+        let fields: [(String, String?)] = [
+            ("id", record.id), ("status", record.status.rawValue), ("source", record.source), ("document type", record.documentType),
+            ("client", record.client), ("idempotency key", detail.idempotencyKey), ("correlation id", record.correlationId),
+            ("recipient", detail.recipient), ("batch id", record.batchId), ("attempts", String(record.attempts)),
+            ("created", Timestamp.rfc3339(milliseconds: record.createdAtMs)), ("updated", Timestamp.rfc3339(milliseconds: record.updatedAtMs)),
+            ("due", Timestamp.rfc3339(milliseconds: detail.dueAtMs)), ("lease", detail.leaseOwner.map { owner in "\(owner) until \(detail.leaseUntilMs.map(Timestamp.rfc3339(milliseconds:)) ?? "?")" }),
+            ("trace id", record.traceID),
+        ]
+        var values: [String: Any] = [
+            "id": record.id, "status": record.status.rawValue,
+            "fields": fields.compactMap { name, value in value.map { ["name": name, "value": $0] } },
+            "history": history, "data": Self.pretty(detail.data),
+            "failures": detail.failures.map { failure -> [String: Any] in
+                var row: [String: Any] = ["at": Timestamp.rfc3339(milliseconds: failure.atMs), "step": failure.step, "attempt": failure.attempt, "code": failure.code, "message": failure.message]
+                if let text = failure.detail { row["detail"] = Self.pretty(text) }
+                return row
+            },
+            "noFailures": detail.failures.isEmpty,
+            "rerunnable": record.status == .failed || record.status == .rejected,
+        ]
+        if let enrichment = detail.enrichment { values["enrichment"] = Self.pretty(enrichment) }
+        if let event = detail.event {
+            var shown: [String: Any] = ["id": event.eventID, "written": Timestamp.rfc3339(milliseconds: event.createdAtMs), "payload": Self.pretty(event.payload)]
+            if let sent = event.sentAtMs { shown["sent"] = Timestamp.rfc3339(milliseconds: sent) }
+            values["event"] = shown
+        }
+        if let csrf { values["csrf"] = csrf }
+        let final = record.status == .completed || record.status == .failed || record.status == .rejected
+        return page(title: "Request \(record.id)", body: detailTemplate.render(values), notice: notice, refresh: !final)
+    }
+
+    static func row(_ record: RequestRecord) -> Row {
         Row(
             id: record.id, status: record.status.rawValue, source: record.source, documentType: record.documentType,
-            updatedAt: Timestamp.rfc3339(milliseconds: record.updatedAtMs), traceID: record.traceID,
-            errors: failures.suffix(5).map {
-                ErrorRow(step: $0.step, attempt: $0.attempt, code: $0.code, message: $0.message, at: Timestamp.rfc3339(milliseconds: $0.atMs))
-            }
+            createdAt: Timestamp.rfc3339(milliseconds: record.createdAtMs), updatedAt: Timestamp.rfc3339(milliseconds: record.updatedAtMs),
+            attempts: record.attempts, link: "/ops/requests/\(record.id)"
         )
     }
 
-    private static let html = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <title>OMS core — operations</title>
-        <style>
-        body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
-        table { border-collapse: collapse; margin-bottom: 2em; }
-        th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
-        th { background: #f3f3f3; }
-        .FAILED { color: #a00; } .REJECTED { color: #a60; }
-        .notice { background: #eef6ee; padding: 0.5em 1em; }
-        ul { margin: 0; padding-left: 1.2em; }
-        </style>
-        </head>
-        <body>
-        <h1>OMS core</h1>
-        {{#notice}}<p class="notice" id="notice">{{notice}}</p>{{/notice}}
-        <h2>Requests by status</h2>
-        <table id="counts">
-        <tr><th>status</th><th>requests</th></tr>
-        {{#counts}}<tr><td>{{status}}</td><td>{{count}}</td></tr>
-        {{/counts}}
-        </table>
-        {{#backlog}}<p id="outbox">Final-status events waiting for Kafka: <b>{{unsent}}</b>{{#oldest}}, the oldest written {{oldest}}{{/oldest}}.</p>{{/backlog}}
-        <h2>Failed and rejected</h2>
-        {{#empty}}<p id="none">Nothing failed or was rejected.</p>{{/empty}}
-        {{^empty}}
-        <table id="failures">
-        <tr><th>request</th><th>status</th><th>source / type</th><th>updated</th><th>latest errors</th><th></th></tr>
-        {{#rows}}<tr id="r-{{id}}">
-        <td><code>{{id}}</code>{{#traceID}}<br><small>trace <code class="trace">{{.}}</code></small>{{/traceID}}</td><td class="{{status}}">{{status}}</td><td>{{source}} / {{documentType}}</td><td>{{updatedAt}}</td>
-        <td><ul>{{#errors}}<li>{{at}} {{step}} #{{attempt}} <b>{{code}}</b>: {{message}}</li>{{/errors}}</ul></td>
-        <td><form method="post" action="/ops/rerun/{{id}}">{{#csrf}}<input type="hidden" name="csrf" value="{{csrf}}">{{/csrf}}<button type="submit">Rerun</button></form></td>
-        </tr>
-        {{/rows}}
-        </table>
-        {{/empty}}
-        </body>
-        </html>
-        """
+    /// `850 ms`, `12.4 s`, `3 min 5 s`, `2 h 10 min`.
+    static func duration(_ ms: Int64) -> String {
+        let ms = max(0, ms)
+        if ms < 1000 { return "\(ms) ms" }
+        if ms < 60_000 { return String(format: "%.1f s", Double(ms) / 1000) }
+        if ms < 3_600_000 { return "\(ms / 60_000) min \(ms % 60_000 / 1000) s" }
+        return "\(ms / 3_600_000) h \(ms % 3_600_000 / 60_000) min"
+    }
+
+    /// JSON text indented for reading; anything else as it is.
+    static func pretty(_ text: String) -> String {
+        guard let data = text.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+              let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed]) else { return text }
+        return String(decoding: pretty, as: UTF8.self)
+    }
 }

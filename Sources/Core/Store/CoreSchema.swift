@@ -85,7 +85,28 @@ enum CoreSchema {
             sqlite: traceColumns,
             postgres: traceColumns
         ),
+        // The operator console's search and filters (the key after the client's newline).
+        Migration(
+            component: "core", version: 5,
+            sqlite: consoleIndexes(keyOf: "CASE WHEN instr(idempotency_key, char(10)) > 0 THEN substr(idempotency_key, instr(idempotency_key, char(10)) + 1) ELSE idempotency_key END"),
+            postgres: consoleIndexes(keyOf: "CASE WHEN strpos(idempotency_key, E'\\n') > 0 THEN substr(idempotency_key, strpos(idempotency_key, E'\\n') + 1) ELSE idempotency_key END")
+        ),
     ]
+
+    /// The console: the key as the client sent it (the stored one is scoped by client), and an
+    /// index for each filter, each ending in `id` so a list comes newest first from the index.
+    private static func consoleIndexes(keyOf column: String) -> [String] {
+        [
+            "ALTER TABLE core_requests ADD COLUMN request_key TEXT",
+            "UPDATE core_requests SET request_key = \(column)",
+            "CREATE INDEX core_requests_key ON core_requests (request_key)",
+            "CREATE INDEX core_requests_status_id ON core_requests (status, id)",
+            "CREATE INDEX core_requests_source_id ON core_requests (source, id)",
+            "CREATE INDEX core_requests_type_id ON core_requests (document_type, id)",
+            // The detail page's event, found by request.
+            "CREATE INDEX core_outbox_request ON core_outbox (request_id)",
+        ]
+    }
 
     private static let traceColumns = [
         "ALTER TABLE core_requests ADD COLUMN traceparent TEXT", "ALTER TABLE core_requests ADD COLUMN tracestate TEXT",

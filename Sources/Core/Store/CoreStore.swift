@@ -48,6 +48,35 @@ public protocol CoreStore: DatabaseStore {
     /// (REJECTED: to RECEIVED), attempts reset, due now; the move is in its history.
     func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome
 
+    /// The console's list: requests matching `filter`, newest first, older than `before`.
+    func search(_ filter: RequestFilter, before: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord]
+
+    /// How many requests match `filter`.
+    func count(_ filter: RequestFilter) async throws(DatabaseError) -> Int
+
+    /// Everything about one request: its fields, history, failures and final event.
+    func detail(id: String) async throws(DatabaseError) -> RequestDetail?
+}
+
+extension CoreStore {
+    /// Reruns the FAILED requests that match `filter` (whatever status it names), at most
+    /// `limit` of them, newest first, each in its own transaction as a single rerun is; how
+    /// many were sent back to work.
+    public func rerunFailed(_ filter: RequestFilter, limit: Int, nowMs: Int64) async throws(DatabaseError) -> Int {
+        var filter = filter
+        filter.status = .failed
+        var done = 0
+        var before: String?
+        while done < limit {
+            let page = try await search(filter, before: before, limit: min(500, limit - done))
+            if page.isEmpty { break }
+            for record in page {
+                if case .rerun = try await rerun(record.id, nowMs: nowMs) { done += 1 }
+            }
+            before = page.last?.id
+        }
+        return done
+    }
 }
 
 public struct OutboxBacklog: Sendable, Equatable {

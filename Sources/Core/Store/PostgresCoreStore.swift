@@ -17,6 +17,7 @@ public final class PostgresCoreStore: CoreStore {
     }
 
     public func intake(_ request: DocumentRequest, idempotencyKey: String, client: String?, id: String, nowMs: Int64, trace: TraceCarrier?) async throws(DatabaseError) -> IntakeOutcome {
+        let key = idempotencyKey
         let idempotencyKey = Self.scopedKey(idempotencyKey, client: client)
         let received = RequestStatus.received.rawValue
         return try await PostgresPool.mapped {
@@ -26,10 +27,10 @@ public final class PostgresCoreStore: CoreStore {
                 let inserted = try await connection.query(
                     """
                     INSERT INTO core_requests (id, idempotency_key, body, source, document_type, data, recipient, correlation_id,
-                        status, due_at_ms, created_at_ms, updated_at_ms, client, traceparent, tracestate)
+                        status, due_at_ms, created_at_ms, updated_at_ms, client, traceparent, tracestate, request_key)
                     VALUES (\(id), \(idempotencyKey), \(request.canonicalBody), \(request.source), \(request.documentType), \(request.data),
                         \(request.recipient), \(request.correlationId), \(received), \(nowMs), \(nowMs), \(nowMs), \(client),
-                        \(trace?.traceparent), \(trace?.tracestate))
+                        \(trace?.traceparent), \(trace?.tracestate), \(key))
                     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
                     """,
                     logger: Self.quiet
@@ -320,6 +321,80 @@ public final class PostgresCoreStore: CoreStore {
 
     public func shutdown() async {
         await database.close()
+    }
+
+    public func search(_ filter: RequestFilter, before: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord] {
+        var (conditions, values) = filter.conditions
+        if let before { conditions.append("id < ?"); values.append(.text(before)) }
+        values.append(.integer(Int64(limit)))
+        let query = Self.query("SELECT \(Self.columns) FROM core_requests\(Self.whereClause(conditions)) ORDER BY id DESC LIMIT ?", values)
+        return try await PostgresPool.mapped {
+            try await database.run { client in try await Self.records(try await client.query(query)) }
+        }
+    }
+
+    public func count(_ filter: RequestFilter) async throws(DatabaseError) -> Int {
+        let (conditions, values) = filter.conditions
+        let query = Self.query("SELECT COUNT(*) FROM core_requests\(Self.whereClause(conditions))", values)
+        return try await PostgresPool.mapped {
+            try await database.run { client in
+                for try await count in try await client.query(query).decode(Int64.self) { return Int(count) }
+                return 0
+            }
+        }
+    }
+
+    public func detail(id: String) async throws(DatabaseError) -> RequestDetail? {
+        guard let record = try await request(id: id) else { return nil }
+        let failures = try await failures(id: id)
+        return try await PostgresPool.mapped {
+            try await database.run { client -> RequestDetail? in
+                let rows = try await client.query(
+                    "SELECT COALESCE(request_key, idempotency_key), data, recipient, enrichment, due_at_ms, lease_owner, lease_until_ms FROM core_requests WHERE id = \(id)"
+                )
+                var detail: RequestDetail?
+                for try await (key, data, recipient, enrichment, due, owner, until) in rows.decode((String, String, String?, String?, Int64, String?, Int64?).self) {
+                    detail = RequestDetail(
+                        record: record, idempotencyKey: key, data: data, recipient: recipient, enrichment: enrichment, dueAtMs: due,
+                        leaseOwner: owner, leaseUntilMs: until, failures: failures, event: nil
+                    )
+                }
+                let events = try await client.query(
+                    "SELECT event_id, payload, created_at_ms, sent_at_ms FROM core_outbox WHERE request_id = \(id) ORDER BY created_at_ms DESC LIMIT 1"
+                )
+                for try await (eventID, payload, created, sent) in events.decode((String, String, Int64, Int64?).self) {
+                    detail?.event = PublishedEvent(eventID: eventID, payload: payload, createdAtMs: created, sentAtMs: sent)
+                }
+                return detail
+            }
+        }
+    }
+
+    private static func whereClause(_ conditions: [String]) -> String {
+        conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+    }
+
+    /// `?` placeholders numbered as PostgreSQL wants them, the values bound in order. The SQL
+    /// text is this file's and `RequestFilter`'s own; every value is a bind.
+    private static func query(_ sql: String, _ values: [RequestFilter.SQLValue]) -> PostgresQuery {
+        var text = ""
+        var index = 0
+        for character in sql {
+            if character == "?" {
+                index += 1
+                text += "$\(index)"
+            } else {
+                text.append(character)
+            }
+        }
+        var binds = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .text(let string): binds.append(string)
+            case .integer(let number): binds.append(number)
+            }
+        }
+        return PostgresQuery(unsafeSQL: text, binds: binds)
     }
 
     private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms, client, traceparent"

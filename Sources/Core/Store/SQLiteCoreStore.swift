@@ -17,6 +17,7 @@ public final class SQLiteCoreStore: CoreStore {
 
     /// Grouped: intakes arriving together share one commit (one fsync).
     public func intake(_ request: DocumentRequest, idempotencyKey: String, client: String?, id: String, nowMs: Int64, trace: TraceCarrier?) async throws(DatabaseError) -> IntakeOutcome {
+        let key = idempotencyKey
         let idempotencyKey = Self.scopedKey(idempotencyKey, client: client)
         return try await database.groupWrite { connection in
             let seen = try await connection.query("SELECT id, body FROM core_requests WHERE idempotency_key = ?", [.text(idempotencyKey)])
@@ -26,15 +27,15 @@ public final class SQLiteCoreStore: CoreStore {
             _ = try await connection.query(
                 """
                 INSERT INTO core_requests (id, idempotency_key, body, source, document_type, data, recipient, correlation_id,
-                    status, due_at_ms, created_at_ms, updated_at_ms, client, traceparent, tracestate)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    status, due_at_ms, created_at_ms, updated_at_ms, client, traceparent, tracestate, request_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     .text(id), .text(idempotencyKey), .text(request.canonicalBody), .text(request.source), .text(request.documentType),
                     .text(request.data), request.recipient.map(SQLiteData.text) ?? .null, request.correlationId.map(SQLiteData.text) ?? .null,
                     .text(RequestStatus.received.rawValue), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(nowMs)),
                     client.map(SQLiteData.text) ?? .null, trace.map { .text($0.traceparent) } ?? .null,
-                    trace?.tracestate.map(SQLiteData.text) ?? .null,
+                    trace?.tracestate.map(SQLiteData.text) ?? .null, .text(key),
                 ]
             )
             _ = try await connection.query(
@@ -289,6 +290,54 @@ public final class SQLiteCoreStore: CoreStore {
     }
 
     static let openStatuses: [RequestStatus] = [.received, .validated, .enriched, .submitted]
+
+    public func search(_ filter: RequestFilter, before: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord] {
+        var (conditions, values) = filter.conditions
+        if let before { conditions.append("id < ?"); values.append(.text(before)) }
+        let rows = try await database.read(
+            "SELECT \(Self.columns) FROM core_requests\(Self.whereClause(conditions)) ORDER BY id DESC LIMIT ?",
+            values.map(Self.binding) + [.integer(SQLiteInt64(limit))]
+        )
+        return try rows.map(Self.record)
+    }
+
+    public func count(_ filter: RequestFilter) async throws(DatabaseError) -> Int {
+        let (conditions, values) = filter.conditions
+        let rows = try await database.read("SELECT COUNT(*) AS n FROM core_requests\(Self.whereClause(conditions))", values.map(Self.binding))
+        return Int(rows.first?.column("n")?.integer ?? 0)
+    }
+
+    public func detail(id: String) async throws(DatabaseError) -> RequestDetail? {
+        guard let record = try await request(id: id) else { return nil }
+        let rows = try await database.read(
+            "SELECT request_key, idempotency_key, data, recipient, enrichment, due_at_ms, lease_owner, lease_until_ms FROM core_requests WHERE id = ?", [.text(id)]
+        )
+        guard let row = rows.first, let data = row.column("data")?.string, let due = row.column("due_at_ms")?.integer else { return nil }
+        let events = try await database.read(
+            "SELECT event_id, payload, created_at_ms, sent_at_ms FROM core_outbox WHERE request_id = ? ORDER BY created_at_ms DESC LIMIT 1", [.text(id)]
+        )
+        let event = events.first.flatMap { row -> PublishedEvent? in
+            guard let eventID = row.column("event_id")?.string, let payload = row.column("payload")?.string, let created = row.column("created_at_ms")?.integer else { return nil }
+            return PublishedEvent(eventID: eventID, payload: payload, createdAtMs: Int64(created), sentAtMs: row.column("sent_at_ms")?.integer.map(Int64.init))
+        }
+        return RequestDetail(
+            record: record, idempotencyKey: row.column("request_key")?.string ?? row.column("idempotency_key")?.string ?? "", data: data,
+            recipient: row.column("recipient")?.string, enrichment: row.column("enrichment")?.string, dueAtMs: Int64(due),
+            leaseOwner: row.column("lease_owner")?.string, leaseUntilMs: row.column("lease_until_ms")?.integer.map(Int64.init),
+            failures: try await failures(id: id), event: event
+        )
+    }
+
+    private static func whereClause(_ conditions: [String]) -> String {
+        conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+    }
+
+    private static func binding(_ value: RequestFilter.SQLValue) -> SQLiteData {
+        switch value {
+        case .text(let text): .text(text)
+        case .integer(let number): .integer(SQLiteInt64(number))
+        }
+    }
 
     private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms, client, traceparent"
 
