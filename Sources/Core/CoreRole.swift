@@ -78,9 +78,10 @@ public struct CoreRole: HTTPRole {
         return router.application(server: configuration.server, logger: logger, onListening: onListening)
     }
 
-    /// The jobs (when `jobs.enabled`) and the outbox relay (when Kafka is configured).
+    /// The jobs (when `jobs.enabled`), the outbox relay (when Kafka is configured), and the
+    /// console stats' compaction.
     public var companions: [any Service] {
-        (configuration.jobs.enabled ? [jobs] : []) + (relay.map { [$0] } ?? [])
+        (configuration.jobs.enabled ? [jobs] : []) + (relay.map { [$0] } ?? []) + [StatsCompactor(store: store, logger: logger)]
     }
 
     public func shutdown() async {

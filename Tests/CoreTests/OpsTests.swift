@@ -1,5 +1,6 @@
 @testable import Core
 import Curl
+import Database
 import Foundation
 import JSON
 import TestSupport
@@ -179,6 +180,44 @@ import Testing
         // The request is untouched by the refused posts, and the right token goes through.
         #expect(try await core.call("GET", "/v1/requests/\(rejected)").body?["status"]?.stringValue == "REJECTED")
         #expect(try await post("/ops/rerun/\(rejected)", "csrf=\(token)").status == 303)
+        await core.stop()
+        await upstreams.stop()
+    }
+
+    /// The overview's numbers come from the stats the triggers keep: they agree with a count
+    /// of the table before and after the compaction, and after a rerun.
+    @Test(arguments: TestDatabase.allCases)
+    func theStatsAgreeWithTheTable(_ backend: TestDatabase) async throws {
+        let (core, upstreams, failed, _, _) = try await threeRequests(backend)
+        let store = core.role.store
+        func scanned() async throws -> [RequestStatus: Int] {
+            if let sqlite = store as? SQLiteCoreStore { return try await sqlite.countsByScan() }
+            return try await (store as! PostgresCoreStore).countsByScan()
+        }
+        let expected: [RequestStatus: Int] = [.completed: 1, .failed: 1, .rejected: 1]
+        #expect(try await scanned() == expected)
+        #expect(try await store.counts() == expected)
+        let minute = WallClock.millisecondsNow() / 60_000
+        func finished() async throws -> [String: Int64] {
+            try await store.stats(.finished, sinceMinute: minute - 5).reduce(into: [:]) { $0[$1.key, default: 0] += $1.n }
+        }
+        #expect(try await finished() == ["COMPLETED": 1, "FAILED": 1, "REJECTED": 1])
+        let durations = try await store.stats(.duration, sinceMinute: minute - 5)
+        #expect(durations.map(\.n).reduce(0, +) == 1, "one COMPLETED, one duration: \(durations)")
+
+        #expect(try await store.compactStats(nowMs: WallClock.millisecondsNow()) > 0)
+        #expect(try await store.compactStats(nowMs: WallClock.millisecondsNow()) == 0, "nothing left to fold")
+        #expect(try await store.counts() == expected)
+        #expect(try await finished() == ["COMPLETED": 1, "FAILED": 1, "REJECTED": 1])
+
+        // A rerun moves the counts with it (the jobs may already have failed it again).
+        _ = try await core.call("POST", "/ops/rerun/\(failed)")
+        #expect(try await store.counts() == (try await scanned()))
+
+        let overview = try await core.call("GET", "/ops").text
+        for part in [#"id="finished-60""#, #"id="finished-1440""#, #"id="latency-60""#, #"id="latency-1440""#, "<polyline", #"<tr><th>last hour</th><td>1</td><td>1</td><td>1</td>"#] {
+            #expect(overview.contains(part), "\(part)")
+        }
         await core.stop()
         await upstreams.stop()
     }

@@ -88,9 +88,14 @@ struct OpsRoutes: Sendable {
         let failed = try await APIError.database { () throws(DatabaseError) in
             try await store.search(RequestFilter(status: .failed), before: nil, limit: Self.overviewFailures)
         }
+        let nowMinute = WallClock.millisecondsNow() / 60_000
+        let since = nowMinute - ConsoleCharts.day.minutes
+        let finished = try await APIError.database { () throws(DatabaseError) in try await store.stats(.finished, sinceMinute: since) }
+        let durations = try await APIError.database { () throws(DatabaseError) in try await store.stats(.duration, sinceMinute: since) }
+        let charts = ConsoleCharts(finished: finished, durations: durations, nowMinute: nowMinute).html()
         return Self.html(page.overview(
             counts: RequestStatus.allCases.map { OpsPage.Count(status: $0.rawValue, count: counts[$0] ?? 0) },
-            backlog: OpsPage.Backlog(backlog), failed: failed.map(OpsPage.row), charts: ["charts": ""], notice: notice
+            backlog: OpsPage.Backlog(backlog), failed: failed.map(OpsPage.row), charts: ["charts": charts], notice: notice
         ))
     }
 

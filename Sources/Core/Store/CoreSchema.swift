@@ -91,6 +91,8 @@ enum CoreSchema {
             sqlite: consoleIndexes(keyOf: "CASE WHEN instr(idempotency_key, char(10)) > 0 THEN substr(idempotency_key, instr(idempotency_key, char(10)) + 1) ELSE idempotency_key END"),
             postgres: consoleIndexes(keyOf: "CASE WHEN strpos(idempotency_key, E'\\n') > 0 THEN substr(idempotency_key, strpos(idempotency_key, E'\\n') + 1) ELSE idempotency_key END")
         ),
+        // The console's numbers, kept by triggers (CoreStats).
+        Migration(component: "core", version: 6, sqlite: CoreStats.sqliteMigration, postgres: CoreStats.postgresMigration),
     ]
 
     /// The console: the key as the client sent it (the stored one is scoped by client), and an

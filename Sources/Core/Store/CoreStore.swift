@@ -56,6 +56,13 @@ public protocol CoreStore: DatabaseStore {
 
     /// Everything about one request: its fields, history, failures and final event.
     func detail(id: String) async throws(DatabaseError) -> RequestDetail?
+
+    /// The console's numbers of one kind from `sinceMinute` on (compacted and not yet).
+    func stats(_ kind: CoreStats.Kind, sinceMinute: Int64) async throws(DatabaseError) -> [CoreStats.Row]
+
+    /// Folds the stats' delta rows into their totals and prunes minutes past
+    /// `CoreStats.keepMinutes`; how many delta rows it folded.
+    func compactStats(nowMs: Int64) async throws(DatabaseError) -> Int
 }
 
 extension CoreStore {

@@ -226,6 +226,64 @@ public final class PostgresCoreStore: CoreStore {
     }
 
     public func counts() async throws(DatabaseError) -> [RequestStatus: Int] {
+        var counts: [RequestStatus: Int] = [:]
+        for row in try await stats(.count, sinceMinute: 0) where row.n > 0 {
+            guard let status = RequestStatus(rawValue: row.key) else { throw DatabaseError(.corrupt, "unknown status \(row.key) in core_stats") }
+            counts[status, default: 0] += Int(row.n)
+        }
+        return counts
+    }
+
+    public func stats(_ kind: CoreStats.Kind, sinceMinute: Int64) async throws(DatabaseError) -> [CoreStats.Row] {
+        try await PostgresPool.mapped {
+            try await database.run { client in
+                let rows = try await client.query(
+                    """
+                    SELECT key, minute, SUM(n)::BIGINT FROM (
+                        SELECT key, minute, n FROM core_stats WHERE kind = \(kind.rawValue) AND minute >= \(sinceMinute)
+                        UNION ALL SELECT key, minute, delta FROM core_stat_deltas WHERE kind = \(kind.rawValue) AND minute >= \(sinceMinute)) AS both_parts
+                    GROUP BY key, minute
+                    """
+                )
+                var result: [CoreStats.Row] = []
+                for try await (key, minute, n) in rows.decode((String, Int64, Int64).self) {
+                    result.append(CoreStats.Row(key: key, minute: minute, n: n))
+                }
+                return result
+            }
+        }
+    }
+
+    public func compactStats(nowMs: Int64) async throws(DatabaseError) -> Int {
+        let oldest = nowMs / 60_000 - CoreStats.keepMinutes
+        return try await PostgresPool.mapped {
+            try await database.transaction { connection in
+                // One statement: the deltas taken are deleted and added in the same breath; a
+                // second replica compacting at once skips the rows this one holds. Totals are
+                // written in key order, so two compactions never wait on each other in a cycle.
+                let rows = try await connection.query(
+                    """
+                    WITH moved AS (
+                        DELETE FROM core_stat_deltas WHERE seq IN (SELECT seq FROM core_stat_deltas ORDER BY seq LIMIT 100000)
+                        RETURNING kind, key, minute, delta),
+                    folded AS (
+                        INSERT INTO core_stats (kind, key, minute, n)
+                        SELECT kind, key, minute, SUM(delta) FROM moved GROUP BY kind, key, minute ORDER BY kind, key, minute
+                        ON CONFLICT (kind, key, minute) DO UPDATE SET n = core_stats.n + EXCLUDED.n)
+                    SELECT COUNT(*)::BIGINT FROM moved
+                    """,
+                    logger: Self.quiet
+                )
+                var folded: Int64 = 0
+                for try await count in rows.decode(Int64.self) { folded = count }
+                try await connection.query("DELETE FROM core_stats WHERE kind <> 'count' AND minute < \(oldest)", logger: Self.quiet)
+                return Int(folded)
+            }
+        }
+    }
+
+    /// Counted by scanning the table: what the stats must agree with (tests).
+    func countsByScan() async throws(DatabaseError) -> [RequestStatus: Int] {
         try await PostgresPool.mapped {
             try await database.run { client in
                 let rows = try await client.query("SELECT status, COUNT(*) FROM core_requests GROUP BY status")

@@ -198,6 +198,16 @@ public final class SQLiteCoreStore: CoreStore {
     }
 
     public func counts() async throws(DatabaseError) -> [RequestStatus: Int] {
+        var counts: [RequestStatus: Int] = [:]
+        for row in try await stats(.count, sinceMinute: 0) where row.n > 0 {
+            guard let status = RequestStatus(rawValue: row.key) else { throw DatabaseError(.corrupt, "unknown status \(row.key) in core_stats") }
+            counts[status, default: 0] += Int(row.n)
+        }
+        return counts
+    }
+
+    /// Counted by scanning the table: what the stats must agree with (tests).
+    func countsByScan() async throws(DatabaseError) -> [RequestStatus: Int] {
         let rows = try await database.read("SELECT status, COUNT(*) AS n FROM core_requests GROUP BY status")
         var counts: [RequestStatus: Int] = [:]
         for row in rows {
@@ -326,6 +336,46 @@ public final class SQLiteCoreStore: CoreStore {
             leaseOwner: row.column("lease_owner")?.string, leaseUntilMs: row.column("lease_until_ms")?.integer.map(Int64.init),
             failures: try await failures(id: id), event: event
         )
+    }
+
+    public func stats(_ kind: CoreStats.Kind, sinceMinute: Int64) async throws(DatabaseError) -> [CoreStats.Row] {
+        let rows = try await database.read(
+            """
+            SELECT key, minute, SUM(n) AS n FROM (
+                SELECT key, minute, n FROM core_stats WHERE kind = ? AND minute >= ?
+                UNION ALL SELECT key, minute, delta AS n FROM core_stat_deltas WHERE kind = ? AND minute >= ?)
+            GROUP BY key, minute
+            """,
+            [.text(kind.rawValue), .integer(SQLiteInt64(sinceMinute)), .text(kind.rawValue), .integer(SQLiteInt64(sinceMinute))]
+        )
+        return try rows.map { row throws(DatabaseError) in
+            guard let key = row.column("key")?.string, let minute = row.column("minute")?.integer, let n = row.column("n")?.integer else {
+                throw DatabaseError(.corrupt, "a core_stats row has a missing column")
+            }
+            return CoreStats.Row(key: key, minute: Int64(minute), n: Int64(n))
+        }
+    }
+
+    public func compactStats(nowMs: Int64) async throws(DatabaseError) -> Int {
+        try await database.write { connection in
+            let range = try await connection.query("SELECT MIN(seq) AS low, MAX(seq) AS high FROM core_stat_deltas").first
+            guard let low = range?.column("low")?.integer, let high = range?.column("high")?.integer else { return 0 }
+            // A bounded slice per transaction, so a backlog never holds the writer long.
+            let top = min(high, low + 99_999)
+            _ = try await connection.query(
+                """
+                INSERT INTO core_stats (kind, key, minute, n)
+                    SELECT kind, key, minute, SUM(delta) FROM core_stat_deltas WHERE seq <= ? GROUP BY kind, key, minute
+                    ON CONFLICT (kind, key, minute) DO UPDATE SET n = n + excluded.n
+                """,
+                [.integer(top)]
+            )
+            _ = try await connection.query("DELETE FROM core_stat_deltas WHERE seq <= ?", [.integer(top)])
+            _ = try await connection.query(
+                "DELETE FROM core_stats WHERE kind <> 'count' AND minute < ?", [.integer(SQLiteInt64(nowMs / 60_000 - CoreStats.keepMinutes))]
+            )
+            return Int(top - low + 1)
+        }
     }
 
     private static func whereClause(_ conditions: [String]) -> String {
