@@ -22,7 +22,7 @@ if ! [ -x "$nginx_bin" ] || ! "$nginx_bin" -V 2>&1 | grep -q http_auth_request_m
     missing+=(nginx-light)
 fi
 if [ "${1:-}" = "--bench" ]; then
-    for pkg in wrk util-linux; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+    for pkg in wrk util-linux sqlite3; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -159,6 +159,10 @@ import Testing
             // This gateway's own origin is fine, and becomes a path.
             let own = try await signIn(stack, browser, start: "/oauth2/start?rd=\(stack.gatewayURL)/ops/x")
             #expect(own.header("Location") == "/ops/x")
+            // ingress-nginx's auth-signin sends the whole URL percent-encoded: decoded once.
+            let encoded = try await signIn(stack, CookieBrowser(http: stack.http), start: "/oauth2/start?rd=http%3A%2F%2F127.0.0.1%3A\(stack.gatewayPort)%2Fops%3Fstatus%3DFAILED")
+            #expect(encoded.header("Location") == "/ops?status=FAILED")
+            #expect(try await browser.get("\(stack.gatewayURL)/oauth2/start?rd=https%3A%2F%2Fevil.example%2F").status == 400)
         }
     }
 

@@ -1,6 +1,8 @@
 /// Where a browser may be sent after signing in (`rd`): a path on this gateway, never another
-/// site. nginx writes `rd=$request_uri` unencoded, so `rd` is the rest of the query after
-/// `rd=`, which keeps a target's own query (`/ops?status=FAILED&source=crm`) whole.
+/// site. nginx-conf writes `rd=$request_uri` unencoded, so `rd` is the rest of the query after
+/// `rd=`, which keeps a target's own query (`/ops?status=FAILED&source=crm`) whole;
+/// ingress-nginx's `auth-signin` sends the whole URL percent-encoded (`rd=https%3A%2F%2F…`),
+/// which is decoded once first.
 enum RedirectTarget {
     static let maxLength = 2048
 
@@ -18,8 +20,13 @@ enum RedirectTarget {
         guard let range = query.range(of: "rd="), range.lowerBound == query.startIndex || query[query.index(before: range.lowerBound)] == "&" else {
             return .absent
         }
-        let raw = String(query[range.upperBound...])
+        var raw = String(query[range.upperBound...])
         guard raw.utf8.count <= maxLength else { return .refused }
+        let lower = raw.lowercased()
+        if !raw.hasPrefix("/") && !lower.hasPrefix("http:") && !lower.hasPrefix("https:") {
+            guard let decoded = raw.removingPercentEncoding else { return .refused }
+            raw = decoded
+        }
         if isLocalPath(raw) { return .path(raw) }
         // `https://gateway.example/ops`: only this gateway's own origin, compared exactly;
         // what follows it must be a path (`.evil.example/`, `@evil.example` are not).

@@ -69,13 +69,14 @@ enum ResponseBytes {
         switch decision.outcome {
         case .allow(let identity):
             if let session = decision.session {
-                // For nginx only (auth_request_set, or ingress-nginx's auth-response-headers):
-                // the session's token becomes the upstream's `Authorization`, as oauth2-proxy's
-                // --set-authorization-header does, and the anti-forgery token a header the
-                // page's forms are checked against. Neither reaches the browser.
+                // For nginx only (auth_request_set, or ingress-nginx's auth-response-headers,
+                // which copy them by name): the session's token becomes the upstream's
+                // `Authorization`, as oauth2-proxy's --set-authorization-header does, and the
+                // anti-forgery token the header the page's forms are checked against. Neither
+                // reaches the browser.
                 var bytes = allow(identity, close: close)
                 bytes.removeLast(2)
-                bytes += Array("Authorization: Bearer \(session.accessToken)\r\nX-Auth-CSRF: \(session.csrf)\r\n\r\n".utf8)
+                bytes += Array("Authorization: Bearer \(session.accessToken)\r\nX-OMS-CSRF: \(session.csrf)\r\n\r\n".utf8)
                 return bytes
             }
             return close ? allow(identity, close: true) : identity.allowResponse

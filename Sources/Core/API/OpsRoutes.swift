@@ -86,7 +86,7 @@ struct OpsRoutes: Sendable {
         let counts = try await APIError.database { () throws(DatabaseError) in try await store.counts() }
         let backlog = try await APIError.database { () throws(DatabaseError) in try await store.outboxBacklog() }
         let failed = try await APIError.database { () throws(DatabaseError) in
-            try await store.search(RequestFilter(status: .failed), before: nil, limit: Self.overviewFailures)
+            try await store.search(RequestFilter(status: .failed), before: nil, limit: Self.overviewFailures).records
         }
         let nowMinute = WallClock.millisecondsNow() / 60_000
         let since = nowMinute - ConsoleCharts.day.minutes
@@ -100,13 +100,13 @@ struct OpsRoutes: Sendable {
     }
 
     private func list(_ query: ConsoleQuery, csrf: String?, notice: String?) async throws(APIError) -> Response {
-        // One more than a page: whether an older page exists, without counting.
-        let rows = try await APIError.database { () throws(DatabaseError) in
-            try await store.search(query.filter, before: query.before, limit: Self.pageSize + 1)
+        let found = try await APIError.database { () throws(DatabaseError) in
+            try await store.search(query.filter, before: query.before, limit: Self.pageSize)
         }
-        let shown = Array(rows.prefix(Self.pageSize))
-        let older = rows.count > Self.pageSize ? shown.last.map { query.link(before: $0.id) } : nil
-        return Self.html(page.list(query, rows: shown.map(OpsPage.row), olderLink: older, csrf: csrf, notice: notice))
+        return Self.html(page.list(
+            query, rows: found.records.map(OpsPage.row), olderLink: found.next.map { query.link(before: $0) }, windowEnded: found.windowEnded,
+            csrf: csrf, notice: notice
+        ))
     }
 
     static func html(_ text: String) -> Response {

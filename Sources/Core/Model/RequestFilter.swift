@@ -22,21 +22,49 @@ public struct RequestFilter: Sendable, Equatable {
 
     /// The filter as SQL conditions over `core_requests` with `?` placeholders, and their
     /// values in order. A time range is an id range: ids begin with their creation time (the
-    /// UUIDv7 layout), so it uses whichever index ends in `id`.
-    var conditions: (sql: [String], values: [SQLValue]) {
+    /// UUIDv7 layout), so it uses whichever index has `id` after the column it filters.
+    var conditions: Conditions {
+        let plan = self.plan
+        return Conditions(sql: plan.driving.sql + plan.rest.sql, values: plan.driving.values + plan.rest.values)
+    }
+
+    struct Conditions: Sendable, Equatable {
         var sql: [String] = []
         var values: [SQLValue] = []
-        if let status { sql.append("status = ?"); values.append(.text(status.rawValue)) }
-        if let source { sql.append("source = ?"); values.append(.text(source)) }
-        if let documentType { sql.append("document_type = ?"); values.append(.text(documentType)) }
-        if let fromMs { sql.append("id >= ?"); values.append(.text(Self.idPrefix(fromMs))) }
-        if let toMs { sql.append("id < ?"); values.append(.text(Self.idPrefix(toMs))) }
-        if let search {
-            sql.append("(id = ? OR request_key = ?)")
-            values += [.text(search), .text(search)]
+
+        mutating func add(_ condition: String, _ new: SQLValue...) {
+            sql.append(condition)
+            values += new
         }
-        return (sql, values)
     }
+
+    /// How a list is read. `driving`: the conditions one index answers in id order (the first
+    /// of status, source, document type, with the time range, or the search); `rest`: the
+    /// other columns, checked within a bounded window of that index (`SearchWindow`) so a
+    /// combination that matches little or nothing never walks a whole index.
+    var plan: (driving: Conditions, rest: Conditions) {
+        var driving = Conditions()
+        var rest = Conditions()
+        if let search {
+            driving.add("(id = ? OR request_key = ?)", .text(search), .text(search))
+        }
+        for (column, value) in [("status", status?.rawValue), ("source", source), ("document_type", documentType)] {
+            guard let value else { continue }
+            if driving.sql.isEmpty { driving.add("\(column) = ?", .text(value)) } else { rest.add("\(column) = ?", .text(value)) }
+        }
+        if let fromMs { driving.add("id >= ?", .text(Self.idPrefix(fromMs))) }
+        if let toMs { driving.add("id < ?", .text(Self.idPrefix(toMs))) }
+        // A search is an exact match: what remains is cheap to check on its few rows.
+        if search != nil {
+            driving.sql += rest.sql
+            driving.values += rest.values
+            rest = Conditions()
+        }
+        return (driving, rest)
+    }
+
+    /// Index entries one page of a combined filter reads at most.
+    static let searchWindow = 20_000
 
     /// The smallest id made at `ms`: its 48-bit time in the UUID's first two groups.
     static func idPrefix(_ ms: Int64) -> String {
@@ -52,6 +80,16 @@ public struct RequestFilter: Sendable, Equatable {
         case text(String)
         case integer(Int64)
     }
+}
+
+/// One page of the console's list, newest first.
+public struct RequestPage: Sendable, Equatable {
+    public var records: [RequestRecord]
+    /// Where the next page starts (its `before`); nil at the end.
+    public var next: String?
+    /// The page ended at its window (`RequestFilter.searchWindow` index entries read) before
+    /// it was full: `next` goes on reading from there.
+    public var windowEnded = false
 }
 
 /// A request with everything the console's detail page shows.

@@ -82,7 +82,7 @@ struct OpsPage: Sendable {
         return page(title: "Overview", body: overviewTemplate.render(values), notice: notice, refresh: true)
     }
 
-    func list(_ query: ConsoleQuery, rows: [Row], olderLink: String?, csrf: String?, notice: String?) -> String {
+    func list(_ query: ConsoleQuery, rows: [Row], olderLink: String?, windowEnded: Bool = false, csrf: String?, notice: String?) -> String {
         var values: [String: Any] = [
             "rows": rows, "empty": rows.isEmpty, "statuses": RequestStatus.allCases.map { ["name": $0.rawValue, "selected": $0 == query.filter.status] },
             "source": query.filter.source ?? "", "type": query.filter.documentType ?? "", "q": query.filter.search ?? "",
@@ -93,6 +93,7 @@ struct OpsPage: Sendable {
         if let olderLink { values["older"] = olderLink }
         if let csrf { values["csrf"] = csrf }
         if query.dropped { values["dropped"] = true }
+        if windowEnded { values["window"] = RequestFilter.searchWindow }
         return page(title: "Requests", body: listTemplate.render(values), notice: notice, refresh: query.before == nil)
     }
 

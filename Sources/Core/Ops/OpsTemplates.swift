@@ -80,7 +80,9 @@ enum OpsTemplates {
         {{#rows}}<tr id="r-{{id}}"><td><a href="{{link}}"><code>{{id}}</code></a></td><td class="{{status}}">{{status}}</td><td>{{source}} / {{documentType}}</td><td>{{createdAt}}</td><td>{{updatedAt}}</td><td>{{attempts}}</td></tr>
         {{/rows}}
         </table></div>
-        {{#older}}<p><a id="older" href="{{older}}">Older requests →</a></p>{{/older}}{{/empty}}
+        {{/empty}}
+        {{#window}}<p class="warning" id="window">These filters together were checked against the newest {{window}} requests of the first one only; older requests may match too.</p>{{/window}}
+        {{#older}}<p><a id="older" href="{{older}}">Older requests →</a></p>{{/older}}
         {{#canBulk}}<form method="post" action="/ops/rerun" id="bulk">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}{{#csrf}}<input type="hidden" name="csrf" value="{{csrf}}">{{/csrf}}
         <button type="submit">Rerun the FAILED requests this filter selects…</button></form>{{/canBulk}}
         """

@@ -96,14 +96,16 @@ enum CoreSchema {
     ]
 
     /// The console: the key as the client sent it (the stored one is scoped by client), and an
-    /// index for each filter, each ending in `id` so a list comes newest first from the index.
+    /// index for each filter column, each with `id` next so a list comes newest first from
+    /// the index, and the other filter columns after it, so a combination of filters is
+    /// checked in the index without reading rows.
     private static func consoleIndexes(keyOf column: String) -> [String] {
         [
             "ALTER TABLE core_requests ADD COLUMN request_key TEXT",
             "UPDATE core_requests SET request_key = \(column)",
             "CREATE INDEX core_requests_key ON core_requests (request_key)",
-            "CREATE INDEX core_requests_status_id ON core_requests (status, id)",
-            "CREATE INDEX core_requests_source_id ON core_requests (source, id)",
+            "CREATE INDEX core_requests_status_id ON core_requests (status, id, source, document_type)",
+            "CREATE INDEX core_requests_source_id ON core_requests (source, id, document_type)",
             "CREATE INDEX core_requests_type_id ON core_requests (document_type, id)",
             // The detail page's event, found by request.
             "CREATE INDEX core_outbox_request ON core_outbox (request_id)",

@@ -48,8 +48,10 @@ public protocol CoreStore: DatabaseStore {
     /// (REJECTED: to RECEIVED), attempts reset, due now; the move is in its history.
     func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome
 
-    /// The console's list: requests matching `filter`, newest first, older than `before`.
-    func search(_ filter: RequestFilter, before: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord]
+    /// The console's list: up to `limit` requests matching `filter`, newest first, older than
+    /// `before`. A combination of filters reads at most `window` index entries per page, and
+    /// may return fewer than `limit` with a `next` to go on from.
+    func search(_ filter: RequestFilter, before: String?, limit: Int, window: Int) async throws(DatabaseError) -> RequestPage
 
     /// How many requests match `filter`.
     func count(_ filter: RequestFilter) async throws(DatabaseError) -> Int
@@ -66,6 +68,11 @@ public protocol CoreStore: DatabaseStore {
 }
 
 extension CoreStore {
+    /// The list with the console's window (`RequestFilter.searchWindow`).
+    public func search(_ filter: RequestFilter, before: String?, limit: Int) async throws(DatabaseError) -> RequestPage {
+        try await search(filter, before: before, limit: limit, window: RequestFilter.searchWindow)
+    }
+
     /// Reruns the FAILED requests that match `filter` (whatever status it names), at most
     /// `limit` of them, newest first, each in its own transaction as a single rerun is; how
     /// many were sent back to work.
@@ -74,14 +81,13 @@ extension CoreStore {
         filter.status = .failed
         var done = 0
         var before: String?
-        while done < limit {
+        repeat {
             let page = try await search(filter, before: before, limit: min(500, limit - done))
-            if page.isEmpty { break }
-            for record in page {
+            for record in page.records {
                 if case .rerun = try await rerun(record.id, nowMs: nowMs) { done += 1 }
             }
-            before = page.last?.id
-        }
+            before = page.next
+        } while before != nil && done < limit
         return done
     }
 }

@@ -381,19 +381,35 @@ public final class PostgresCoreStore: CoreStore {
         await database.close()
     }
 
-    public func search(_ filter: RequestFilter, before: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord] {
-        var (conditions, values) = filter.conditions
-        if let before { conditions.append("id < ?"); values.append(.text(before)) }
-        values.append(.integer(Int64(limit)))
-        let query = Self.query("SELECT \(Self.columns) FROM core_requests\(Self.whereClause(conditions)) ORDER BY id DESC LIMIT ?", values)
+    public func search(_ filter: RequestFilter, before: String?, limit: Int, window size: Int) async throws(DatabaseError) -> RequestPage {
+        var (driving, rest) = filter.plan
+        if let before { driving.add("id < ?", .text(before)) }
+        let reads = SearchSQL(driving: driving, rest: rest, limit: limit, windowSize: size)
         return try await PostgresPool.mapped {
-            try await database.run { client in try await Self.records(try await client.query(query)) }
+            try await database.run { client in
+                guard let window = reads.window else {
+                    return reads.page(try await Self.records(try await client.query(Self.query(reads.direct, reads.directValues))))
+                }
+                var ids: [String] = []
+                for try await id in try await client.query(Self.query(window.ids, window.idValues)).decode(String.self) { ids.append(id) }
+                var end: SearchSQL.WindowEnd?
+                if ids.count <= limit {
+                    for try await (read, lowest) in try await client.query(Self.query(window.end, window.endValues)).decode((Int64, String?).self) {
+                        end = SearchSQL.WindowEnd(read: Int(read), lowest: lowest)
+                    }
+                }
+                let shown = Array(ids.prefix(limit))
+                let records = shown.isEmpty ? [] : try await Self.records(try await client.query(
+                    "SELECT \(unescaped: Self.columns) FROM core_requests WHERE id = ANY(\(shown)) ORDER BY id DESC"
+                ))
+                return reads.page(records, matched: ids.count, end: end)
+            }
         }
     }
 
     public func count(_ filter: RequestFilter) async throws(DatabaseError) -> Int {
-        let (conditions, values) = filter.conditions
-        let query = Self.query("SELECT COUNT(*) FROM core_requests\(Self.whereClause(conditions))", values)
+        let conditions = filter.conditions
+        let query = Self.query("SELECT COUNT(*) FROM core_requests\(SearchSQL.whereClause(conditions.sql))", conditions.values)
         return try await PostgresPool.mapped {
             try await database.run { client in
                 for try await count in try await client.query(query).decode(Int64.self) { return Int(count) }
@@ -428,10 +444,6 @@ public final class PostgresCoreStore: CoreStore {
         }
     }
 
-    private static func whereClause(_ conditions: [String]) -> String {
-        conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-    }
-
     /// `?` placeholders numbered as PostgreSQL wants them, the values bound in order. The SQL
     /// text is this file's and `RequestFilter`'s own; every value is a bind.
     private static func query(_ sql: String, _ values: [RequestFilter.SQLValue]) -> PostgresQuery {
@@ -455,7 +467,7 @@ public final class PostgresCoreStore: CoreStore {
         return PostgresQuery(unsafeSQL: text, binds: binds)
     }
 
-    private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms, client, traceparent"
+    private static let columns = SearchSQL.columns
     private static let quiet = Logger(label: "oms.core.postgres") { _ in SwiftLogNoOpLogHandler() }
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [RequestRecord] {

@@ -301,19 +301,31 @@ public final class SQLiteCoreStore: CoreStore {
 
     static let openStatuses: [RequestStatus] = [.received, .validated, .enriched, .submitted]
 
-    public func search(_ filter: RequestFilter, before: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord] {
-        var (conditions, values) = filter.conditions
-        if let before { conditions.append("id < ?"); values.append(.text(before)) }
-        let rows = try await database.read(
-            "SELECT \(Self.columns) FROM core_requests\(Self.whereClause(conditions)) ORDER BY id DESC LIMIT ?",
-            values.map(Self.binding) + [.integer(SQLiteInt64(limit))]
+    public func search(_ filter: RequestFilter, before: String?, limit: Int, window size: Int) async throws(DatabaseError) -> RequestPage {
+        var (driving, rest) = filter.plan
+        if let before { driving.add("id < ?", .text(before)) }
+        let reads = SearchSQL(driving: driving, rest: rest, limit: limit, windowSize: size)
+        guard let window = reads.window else {
+            let rows = try await database.read(reads.direct, reads.directValues.map(Self.binding))
+            return reads.page(try rows.map(Self.record))
+        }
+        let ids = try await database.read(window.ids, window.idValues.map(Self.binding)).compactMap { $0.column("id")?.string }
+        var end: SearchSQL.WindowEnd?
+        if ids.count <= limit {
+            let row = try await database.read(window.end, window.endValues.map(Self.binding)).first
+            end = SearchSQL.WindowEnd(read: row?.column("n")?.integer ?? 0, lowest: row?.column("low")?.string)
+        }
+        let shown = Array(ids.prefix(limit))
+        let rows = shown.isEmpty ? [] : try await database.read(
+            "SELECT \(Self.columns) FROM core_requests WHERE id IN (\(shown.map { _ in "?" }.joined(separator: ", "))) ORDER BY id DESC",
+            shown.map(SQLiteData.text)
         )
-        return try rows.map(Self.record)
+        return reads.page(try rows.map(Self.record), matched: ids.count, end: end)
     }
 
     public func count(_ filter: RequestFilter) async throws(DatabaseError) -> Int {
-        let (conditions, values) = filter.conditions
-        let rows = try await database.read("SELECT COUNT(*) AS n FROM core_requests\(Self.whereClause(conditions))", values.map(Self.binding))
+        let conditions = filter.conditions
+        let rows = try await database.read("SELECT COUNT(*) AS n FROM core_requests\(SearchSQL.whereClause(conditions.sql))", conditions.values.map(Self.binding))
         return Int(rows.first?.column("n")?.integer ?? 0)
     }
 
@@ -378,10 +390,6 @@ public final class SQLiteCoreStore: CoreStore {
         }
     }
 
-    private static func whereClause(_ conditions: [String]) -> String {
-        conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-    }
-
     private static func binding(_ value: RequestFilter.SQLValue) -> SQLiteData {
         switch value {
         case .text(let text): .text(text)
@@ -389,7 +397,7 @@ public final class SQLiteCoreStore: CoreStore {
         }
     }
 
-    private static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms, client, traceparent"
+    private static let columns = SearchSQL.columns
 
     private static func record(_ row: SQLiteRow) throws(DatabaseError) -> RequestRecord {
         guard let id = row.column("id")?.string, let status = row.column("status")?.string.flatMap(RequestStatus.init(rawValue:)),
