@@ -15,7 +15,9 @@ struct CoreCommand: AsyncParsableCommand {
             requests under a lease and call refdata (validation, enrichment) and the SOAP bridge \
             (submission, status); failures are retried with backoff, then FAILED. Each final \
             status is written with a CloudEvent in the outbox, which a relay publishes to Kafka \
-            (idempotent producer, acks=all) and marks sent on its delivery report.
+            (idempotent producer, acks=all) and marks sent on its delivery report. The operator \
+            console: GET /ops (overview and charts), /ops/requests (filters, search, pages), \
+            /ops/requests/{id}, and reruns (POST /ops/rerun/{id}, POST /ops/rerun for a filter).
             Keys: server.host, server.port (8084), server.max_body_bytes (1 MiB), database.url \
             (sqlite:PATH, the default sqlite:oms.db, or postgres://…?sslmode=verify-full&sslrootcert=…), \
             database.password(_file), database.tls.*, database.timeout_ms (5000), \

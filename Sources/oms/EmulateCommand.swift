@@ -24,7 +24,10 @@ struct OIDMCommand: AsyncParsableCommand {
             Client credentials (RFC 6749 §4.4) on the same path, POST grant_type=client_credentials \
             with HTTP Basic or client_id/client_secret: clients[] (id, secret(_file), scopes), \
             signing.key_file, signing.alg (ES256), signing.kid, signing.issuer, signing.domain, signing.audience (oms), \
-            signing.ttl_s (300).
+            signing.ttl_s (300). Browser sign-in: GET/POST authorize_path (/oauth2/rest/authorize) \
+            shows a login form for users[] (username, password(_file), scopes) and sends the \
+            browser back to a client's redirect_uris with a code (PKCE S256 required), which \
+            POST path with grant_type=authorization_code exchanges for an access and an ID token.
             """
     )
 

@@ -170,6 +170,42 @@ import Yams
         #expect(exposed.status != 0 && exposed.output.contains("never routed to from outside"), "\(exposed.output)")
     }
 
+    /// With the console's sign-in on: /ops gets its own Ingress whose 401 sends a browser to
+    /// sign in and whose upstream gets the session's token, /oauth2/ reaches oms auth's sign-in
+    /// endpoints and nothing else of it, and oms auth's /ops route accepts the session.
+    @Test func theConsoleSignsBrowsersIn() throws {
+        let rendered = try Self.render(values: Self.azureValues)
+        let ingresses = Dictionary(uniqueKeysWithValues: (rendered["Ingress"] ?? []).map { (Self.name($0), $0) })
+        #expect(ingresses.keys.sorted() == ["edge-oms", "edge-oms-console", "edge-oms-signin"])
+        func paths(_ ingress: [String: Any]?) -> [(String, String)] {
+            let rules = ((ingress?["spec"] as? [String: Any])?["rules"] as? [[String: Any]]) ?? []
+            return rules.flatMap { (($0["http"] as? [String: Any])?["paths"] as? [[String: Any]]) ?? [] }.map { path in
+                (path["path"] as? String ?? "", (((path["backend"] as? [String: Any])?["service"] as? [String: Any])?["name"] as? String) ?? "")
+            }
+        }
+        func annotations(_ ingress: [String: Any]?) -> [String: Any] { ((ingress?["metadata"] as? [String: Any])?["annotations"] as? [String: Any]) ?? [:] }
+        #expect(!paths(ingresses["edge-oms"]).contains { $0.0 == "/ops" }, "/ops moved to the console's Ingress")
+        #expect(paths(ingresses["edge-oms-console"]).map(\.0) == ["/ops"] && paths(ingresses["edge-oms-console"]).allSatisfy { $0.1 == "edge-oms-core" })
+        let console = annotations(ingresses["edge-oms-console"])
+        #expect(console["nginx.ingress.kubernetes.io/auth-url"] as? String == "http://edge-oms-auth.edge.svc.cluster.local:8081/auth")
+        #expect((console["nginx.ingress.kubernetes.io/auth-signin"] as? String)?.hasSuffix("/oauth2/start?rd=$escaped_request_uri") == true)
+        #expect(console["nginx.ingress.kubernetes.io/auth-response-headers"] as? String == "X-Auth-Subject,X-Auth-Domain,X-Auth-Scope,X-Auth-Client,Authorization,X-OMS-CSRF")
+        // Only /oauth2/ of oms auth is reachable, without an auth subrequest of its own.
+        #expect(paths(ingresses["edge-oms-signin"]).map(\.0) == ["/oauth2/"] && paths(ingresses["edge-oms-signin"]).allSatisfy { $0.1 == "edge-oms-auth" })
+        #expect(annotations(ingresses["edge-oms-signin"])["nginx.ingress.kubernetes.io/auth-url"] == nil)
+        // oms auth's rendered routes: /ops accepts the session; the APIs do not.
+        let map = try #require((rendered["ConfigMap"] ?? []).first { Self.name($0) == "edge-oms-auth" })
+        let text = try #require((map["data"] as? [String: Any])?["config.yaml"] as? String)
+        let config = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let routes = (config["routes"] as? [[String: Any]]) ?? []
+        #expect(routes.contains { $0["prefix"] as? String == "/ops" && $0["browser"] as? Bool == true })
+        #expect(routes.filter { $0["browser"] as? Bool == true }.count == 1)
+        // Off by default; on without oidc, refused at render time.
+        #expect(try Self.render()["Ingress"]?.count == 1)
+        let missing = try Self.helm(["template", "edge", Self.chart, "--set", "ingress.console.enabled=true"])
+        #expect(missing.status != 0 && missing.output.contains("needs roles.auth.config.oidc"), "\(missing.output)")
+    }
+
     /// The `server` block of the auth role's rendered config.yaml.
     static func authServer(_ rendered: [String: [[String: Any]]]) throws -> [String: Any] {
         let map = try #require((rendered["ConfigMap"] ?? []).first { name($0) == "edge-oms-auth" })
@@ -276,10 +312,12 @@ import Yams
         }
     }
 
-    /// A file holding a stand-in secret, named after its variable.
+    /// A file holding a stand-in secret, named after its variable (a session key is 32
+    /// bytes in base64, as `openssl rand -base64 32` writes it).
     static func standIn(_ variable: String, in folder: URL) throws -> String {
         let file = folder.appendingPathComponent(variable.lowercased())
-        try Data("stand-in-secret\n".utf8).write(to: file)
+        let content = variable.hasSuffix("SESSION_KEY_FILE") ? Data(repeating: 7, count: 32).base64EncodedString() + "\n" : "stand-in-secret\n"
+        try Data(content.utf8).write(to: file)
         return file.path
     }
 

@@ -89,9 +89,17 @@ struct OpsRoutes: Sendable {
             try await store.search(RequestFilter(status: .failed), before: nil, limit: Self.overviewFailures).records
         }
         let nowMinute = WallClock.millisecondsNow() / 60_000
-        let since = nowMinute - ConsoleCharts.day.minutes
-        let finished = try await APIError.database { () throws(DatabaseError) in try await store.stats(.finished, sinceMinute: since) }
-        let durations = try await APIError.database { () throws(DatabaseError) in try await store.stats(.duration, sinceMinute: since) }
+        var finished: [Int64: [CoreStats.Row]] = [:]
+        var durations: [Int64: [CoreStats.Row]] = [:]
+        for window in ConsoleCharts.windows {
+            let since = ConsoleCharts.first(window, now: nowMinute)
+            finished[window.minutes] = try await APIError.database { () throws(DatabaseError) in
+                try await store.stats(.finished, sinceMinute: since, stepMinutes: window.step)
+            }
+            durations[window.minutes] = try await APIError.database { () throws(DatabaseError) in
+                try await store.stats(.duration, sinceMinute: since, stepMinutes: window.step)
+            }
+        }
         let charts = ConsoleCharts(finished: finished, durations: durations, nowMinute: nowMinute).html()
         return Self.html(page.overview(
             counts: RequestStatus.allCases.map { OpsPage.Count(status: $0.rawValue, count: counts[$0] ?? 0) },

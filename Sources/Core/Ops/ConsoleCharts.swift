@@ -15,16 +15,23 @@ struct ConsoleCharts: Sendable {
 
     static let hour = Window(title: "last hour", minutes: 60, step: 1)
     static let day = Window(title: "last day", minutes: 1440, step: 10)
+    static let windows = [hour, day]
     static let finals: [(status: String, color: String)] = [("COMPLETED", "#2a7"), ("FAILED", "#c33"), ("REJECTED", "#d80")]
 
-    let finished: [CoreStats.Row]
-    let durations: [CoreStats.Row]
+    /// Per window (by its minutes): the finished and duration rows, summed per its step.
+    let finished: [Int64: [CoreStats.Row]]
+    let durations: [Int64: [CoreStats.Row]]
     let nowMinute: Int64
+
+    /// The first minute a window shows, on a step boundary (the stats come summed per step).
+    static func first(_ window: Window, now: Int64) -> Int64 {
+        ((now - window.minutes + 1) / window.step) * window.step
+    }
 
     /// The HTML of both windows, and a table of their totals.
     func html() -> String {
         var text = "<h2>Throughput and latency</h2>\n<div class=\"charts\">\n"
-        for window in [Self.hour, Self.day] {
+        for window in Self.windows {
             text += throughput(window) + latency(window)
         }
         return text + "</div>\n" + summary()
@@ -32,8 +39,8 @@ struct ConsoleCharts: Sendable {
 
     /// Points of a window: index 0 the oldest step, each the rows' sum per key.
     private func points(_ rows: [CoreStats.Row], _ window: Window) -> [[String: Int64]] {
-        let first = nowMinute - window.minutes + 1
-        var points = Array(repeating: [String: Int64](), count: Int(window.minutes / window.step))
+        let first = Self.first(window, now: nowMinute)
+        var points = Array(repeating: [String: Int64](), count: Int((nowMinute - first) / window.step) + 1)
         for row in rows where row.minute >= first && row.minute <= nowMinute {
             let index = Int((row.minute - first) / window.step)
             if index < points.count { points[index][row.key, default: 0] += row.n }
@@ -42,7 +49,7 @@ struct ConsoleCharts: Sendable {
     }
 
     private func throughput(_ window: Window) -> String {
-        let points = points(finished, window)
+        let points = points(finished[window.minutes] ?? [], window)
         // Per minute: a 10-minute point is its sum over 10.
         let series = Self.finals.map { final in (final.status, final.color, points.map { Double($0[final.status] ?? 0) / Double(window.step) }) }
         let unit = window.step == 1 ? "per minute" : "per minute, 10-minute averages"
@@ -50,7 +57,7 @@ struct ConsoleCharts: Sendable {
     }
 
     private func latency(_ window: Window) -> String {
-        let points = points(durations, window)
+        let points = points(durations[window.minutes] ?? [], window)
         let quantiles = points.map { CoreStats.quantiles($0) }
         let p50 = quantiles.map { ($0?.p50).map(Double.init) ?? .nan }
         let p95 = quantiles.map { ($0?.p95).map(Double.init) ?? .nan }
@@ -80,7 +87,7 @@ struct ConsoleCharts: Sendable {
             var runs: [[String]] = [[]]
             for (index, value) in points.enumerated() {
                 if value.isNaN { if !runs[runs.count - 1].isEmpty { runs.append([]) }; continue }
-                runs[runs.count - 1].append(String(format: "%.1f,%.1f", x(index), y(value)))
+                runs[runs.count - 1].append("\(Self.decimal(x(index))),\(Self.decimal(y(value)))")
             }
             for run in runs where !run.isEmpty {
                 let shape = run.count == 1 ? "<circle cx=\"\(run[0].split(separator: ",")[0])\" cy=\"\(run[0].split(separator: ",")[1])\" r=\"2\" fill=\"\(color)\"/>"
@@ -96,12 +103,12 @@ struct ConsoleCharts: Sendable {
     /// The windows' totals as a table, for reading exact numbers (and for screen readers).
     private func summary() -> String {
         var text = "<div class=\"scroll\"><table id=\"totals\"><tr><th></th>" + Self.finals.map { "<th>\($0.status)</th>" }.joined() + "<th>p50</th><th>p95</th></tr>"
-        for window in [Self.hour, Self.day] {
-            let first = nowMinute - window.minutes + 1
+        for window in Self.windows {
+            let first = Self.first(window, now: nowMinute)
             var totals: [String: Int64] = [:]
-            for row in finished where row.minute >= first { totals[row.key, default: 0] += row.n }
+            for row in finished[window.minutes] ?? [] where row.minute >= first { totals[row.key, default: 0] += row.n }
             var histogram: [String: Int64] = [:]
-            for row in durations where row.minute >= first { histogram[row.key, default: 0] += row.n }
+            for row in durations[window.minutes] ?? [] where row.minute >= first { histogram[row.key, default: 0] += row.n }
             let quantiles = CoreStats.quantiles(histogram)
             // A quantile past the last bucket has no upper bound, only a lower one.
             func shown(_ ms: Int64?) -> String { ms.map { "≤ " + OpsPage.duration($0) } ?? "> " + OpsPage.duration(CoreStats.bucketBounds.last ?? 0) }
@@ -109,5 +116,11 @@ struct ConsoleCharts: Sendable {
                 + "<td>\(quantiles.map { shown($0.p50) } ?? "—")</td><td>\(quantiles.map { shown($0.p95) } ?? "—")</td></tr>"
         }
         return text + "</table></div>\n"
+    }
+
+    /// One decimal, without `String(format:)` (a day's chart writes thousands of these).
+    static func decimal(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(abs(tenths % 10))"
     }
 }

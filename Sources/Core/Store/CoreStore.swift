@@ -59,8 +59,9 @@ public protocol CoreStore: DatabaseStore {
     /// Everything about one request: its fields, history, failures and final event.
     func detail(id: String) async throws(DatabaseError) -> RequestDetail?
 
-    /// The console's numbers of one kind from `sinceMinute` on (compacted and not yet).
-    func stats(_ kind: CoreStats.Kind, sinceMinute: Int64) async throws(DatabaseError) -> [CoreStats.Row]
+    /// The console's numbers of one kind from `sinceMinute` on (compacted and not yet), summed
+    /// per `stepMinutes` (each row's minute the first of its step).
+    func stats(_ kind: CoreStats.Kind, sinceMinute: Int64, stepMinutes: Int64) async throws(DatabaseError) -> [CoreStats.Row]
 
     /// Folds the stats' delta rows into their totals and prunes minutes past
     /// `CoreStats.keepMinutes`; how many delta rows it folded.
@@ -68,6 +69,10 @@ public protocol CoreStore: DatabaseStore {
 }
 
 extension CoreStore {
+    public func stats(_ kind: CoreStats.Kind, sinceMinute: Int64) async throws(DatabaseError) -> [CoreStats.Row] {
+        try await stats(kind, sinceMinute: sinceMinute, stepMinutes: 1)
+    }
+
     /// The list with the console's window (`RequestFilter.searchWindow`).
     public func search(_ filter: RequestFilter, before: String?, limit: Int) async throws(DatabaseError) -> RequestPage {
         try await search(filter, before: before, limit: limit, window: RequestFilter.searchWindow)

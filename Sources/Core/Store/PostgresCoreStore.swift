@@ -234,15 +234,16 @@ public final class PostgresCoreStore: CoreStore {
         return counts
     }
 
-    public func stats(_ kind: CoreStats.Kind, sinceMinute: Int64) async throws(DatabaseError) -> [CoreStats.Row] {
-        try await PostgresPool.mapped {
+    public func stats(_ kind: CoreStats.Kind, sinceMinute: Int64, stepMinutes: Int64) async throws(DatabaseError) -> [CoreStats.Row] {
+        let step = max(1, stepMinutes)
+        return try await PostgresPool.mapped {
             try await database.run { client in
                 let rows = try await client.query(
                     """
-                    SELECT key, minute, SUM(n)::BIGINT FROM (
+                    SELECT key, (minute / \(step)) * \(step) AS step_minute, SUM(n)::BIGINT FROM (
                         SELECT key, minute, n FROM core_stats WHERE kind = \(kind.rawValue) AND minute >= \(sinceMinute)
                         UNION ALL SELECT key, minute, delta FROM core_stat_deltas WHERE kind = \(kind.rawValue) AND minute >= \(sinceMinute)) AS both_parts
-                    GROUP BY key, minute
+                    GROUP BY key, step_minute
                     """
                 )
                 var result: [CoreStats.Row] = []

@@ -350,18 +350,19 @@ public final class SQLiteCoreStore: CoreStore {
         )
     }
 
-    public func stats(_ kind: CoreStats.Kind, sinceMinute: Int64) async throws(DatabaseError) -> [CoreStats.Row] {
+    public func stats(_ kind: CoreStats.Kind, sinceMinute: Int64, stepMinutes: Int64) async throws(DatabaseError) -> [CoreStats.Row] {
+        let step = max(1, stepMinutes)
         let rows = try await database.read(
             """
-            SELECT key, minute, SUM(n) AS n FROM (
+            SELECT key, (minute / \(step)) * \(step) AS step_minute, SUM(n) AS n FROM (
                 SELECT key, minute, n FROM core_stats WHERE kind = ? AND minute >= ?
                 UNION ALL SELECT key, minute, delta AS n FROM core_stat_deltas WHERE kind = ? AND minute >= ?)
-            GROUP BY key, minute
+            GROUP BY key, step_minute
             """,
             [.text(kind.rawValue), .integer(SQLiteInt64(sinceMinute)), .text(kind.rawValue), .integer(SQLiteInt64(sinceMinute))]
         )
         return try rows.map { row throws(DatabaseError) in
-            guard let key = row.column("key")?.string, let minute = row.column("minute")?.integer, let n = row.column("n")?.integer else {
+            guard let key = row.column("key")?.string, let minute = row.column("step_minute")?.integer, let n = row.column("n")?.integer else {
                 throw DatabaseError(.corrupt, "a core_stats row has a missing column")
             }
             return CoreStats.Row(key: key, minute: Int64(minute), n: Int64(n))
