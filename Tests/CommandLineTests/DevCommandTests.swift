@@ -50,6 +50,16 @@ import Testing
         throw CancellationError()
     }
 
+    /// The shipped nginx in front of this test's ports, with an echo as the demo backend.
+    func shippedGateway() async throws -> ShippedGateway {
+        let backend = Loopback.freePort()
+        return try await ShippedGateway(
+            folder: folder.appendingPathComponent("nginx"),
+            upstreams: .init(auth: ports.auth, backend: backend, soapBridge: ports.bridge, refdata: ports.refdata, core: ports.core),
+            demoBackend: ShippedGateway.headerEcho(port: backend)
+        )
+    }
+
     /// What every Hummingbird role behind the gateway has: its request metrics and its access check's.
     static let everyRole = ["oms_http_requests_total", "oms_http_request_duration_seconds", "oms_access_decisions_total", "oms_access_jwks_loads_total"]
 
@@ -57,12 +67,7 @@ import Testing
     /// `oms auth` as relying party and the OIDM emulator's form: sign in as alice, find a
     /// FAILED request, rerun it, sign out. Screenshots go to .build/test-artefacts/console.
     @Test func anOperatorSignsInToTheConsoleInARealBrowser() async throws {
-        let backend = Loopback.freePort()
-        let gateway = try await ShippedGateway(
-            folder: folder.appendingPathComponent("nginx"),
-            upstreams: .init(auth: ports.auth, backend: backend, soapBridge: ports.bridge, refdata: ports.refdata, core: ports.core),
-            demoBackend: ShippedGateway.headerEcho(port: backend)
-        )
+        let gateway = try await shippedGateway()
         defer { gateway.stop() }
         let password = "pw-\(UUID().uuidString.prefix(8))"
         let (dev, token) = try await start(try config(gateway: gateway.url), log: "console.log", environment: ["OMS_DEV_PASSWORD": password])
@@ -101,12 +106,7 @@ import Testing
     }
 
     @Test func everyRoleRunsBehindTheGatewayAndStopsOnSIGTERM() async throws {
-        let backend = Loopback.freePort()
-        let gateway = try await ShippedGateway(
-            folder: folder.appendingPathComponent("nginx"),
-            upstreams: .init(auth: ports.auth, backend: backend, soapBridge: ports.bridge, refdata: ports.refdata, core: ports.core),
-            demoBackend: ShippedGateway.headerEcho(port: backend)
-        )
+        let gateway = try await shippedGateway()
         defer { gateway.stop() }
         let configFile = try config(gateway: gateway.url)
         let (dev, token) = try await start(configFile, log: "dev.log")

@@ -71,6 +71,15 @@ try:
     step("found by id and opened: " + driver.current_url.replace(gateway, ""))
     driver.save_screenshot(os.path.join(artefacts, "detail-1280.png"))
 
+    # The session alone does not make a post: without the form's anti-forgery token (a page
+    # elsewhere posting with the browser's cookie) the gateway's core refuses it.
+    forged = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch('/ops/rerun/' + arguments[0], {method: 'POST', body: new URLSearchParams({csrf: 'guess'}), credentials: 'same-origin', redirect: 'manual'})"
+        ".then(r => done(r.status)).catch(e => done(String(e)));", failed)
+    assert forged == 403, forged
+    step("a post without the session's anti-forgery token: %s" % forged)
+
     # Rerun it: the form carries the session's anti-forgery token.
     form = driver.find_element(By.ID, "rerun")
     token = form.find_element(By.NAME, "csrf").get_attribute("value")
