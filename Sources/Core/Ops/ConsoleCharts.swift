@@ -82,6 +82,9 @@ struct ConsoleCharts: Sendable {
         svg += "<text x=\"\(left - 4)\" y=\"\(y(0))\" text-anchor=\"end\" font-size=\"11\">0</text>"
         svg += "<text x=\"\(left)\" y=\"\(height - 6)\" font-size=\"11\">−\(window.minutes >= 120 ? "\(window.minutes / 60) h" : "\(window.minutes) min")</text>"
         svg += "<text x=\"\(width - 4)\" y=\"\(height - 6)\" text-anchor=\"end\" font-size=\"11\">now</text>"
+        if values.isEmpty {
+            svg += "<text x=\"\(Int(width / 2))\" y=\"\(Int(height / 2))\" text-anchor=\"middle\" font-size=\"12\" fill=\"#777\">nothing in this window</text>"
+        }
         for (name, color, points) in series {
             // Runs of present values, one polyline each.
             var runs: [[String]] = [[]]
