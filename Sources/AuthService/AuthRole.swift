@@ -107,7 +107,9 @@ public final class AuthRole: Service, Sendable {
         await server.shutdownEventLoops()
     }
 
-    /// JWKS loaded and OIDM reachable (any HTTP answer counts; probed at most once a second).
+    /// Ready while the JWKS is loaded. OIDM is probed too (any HTTP answer counts; at most once
+    /// a second), and reported as degraded when it cannot be reached, without making the
+    /// replica unready.
     public func readiness() async -> Readiness {
         var checks: [String: String] = [:]
         var ready = true
@@ -118,12 +120,12 @@ public final class AuthRole: Service, Sendable {
         } else {
             checks["jwks"] = "ok"
         }
+        // OIDM down degrades, it does not unready: decisions already fail closed (401), and
+        // an auth replica the ingress may not call turns every answer into a 500 instead.
         if breaker.state() == .open {
-            ready = false
-            checks["oidm"] = "circuit open"
+            checks["oidm"] = "degraded: circuit open"
         } else if let problem = await oidmProbe.problem() {
-            ready = false
-            checks["oidm"] = problem
+            checks["oidm"] = "degraded: \(problem)"
         } else {
             checks["oidm"] = "ok"
         }
