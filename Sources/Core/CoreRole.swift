@@ -78,10 +78,11 @@ public struct CoreRole: HTTPRole {
         return router.application(server: configuration.server, logger: logger, onListening: onListening)
     }
 
-    /// The jobs (when `jobs.enabled`), the outbox relay (when Kafka is configured), and the
-    /// console stats' compaction.
+    /// The jobs (when `jobs.enabled`), the outbox relay (when Kafka is configured), the
+    /// console stats' compaction and the retention of finished requests.
     public var companions: [any Service] {
-        (configuration.jobs.enabled ? [jobs] : []) + (relay.map { [$0] } ?? []) + [StatsCompactor(store: store, logger: logger)]
+        (configuration.jobs.enabled ? [jobs] : []) + (relay.map { [$0] } ?? [])
+            + [StatsCompactor(store: store, logger: logger), RetentionSweeper(store: store, days: configuration.retentionDays, logger: logger)]
     }
 
     public func shutdown() async {

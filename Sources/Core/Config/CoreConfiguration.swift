@@ -12,6 +12,9 @@ public struct CoreConfiguration: Sendable {
     public var databaseTimeout: Duration = .seconds(5)
     public var jobs = JobSettings()
     public var outbox = OutboxSettings()
+    /// Finished requests are deleted this many days after they finished
+    /// (`retention.finished_days`); 0 keeps them for ever.
+    public var retentionDays = 90
     /// Who may call, and with which scopes (`access.*`).
     public var access: AccessConfiguration
 
@@ -38,6 +41,7 @@ public struct CoreConfiguration: Sendable {
         jobs.refdataClient = try ClientCredentials.read(reader, prefix: "refdata")
         jobs.bridgeClient = try ClientCredentials.read(reader, prefix: "soap_bridge")
         jobs.enabled = try reader.bool("jobs.enabled", default: true)
+        retentionDays = try reader.int("retention.finished_days", default: retentionDays, in: 0...36_500)
         jobs.interval = .milliseconds(try reader.int("jobs.interval_ms", default: 200, in: 10...600_000))
         jobs.batchSize = try reader.int("jobs.batch_size", default: 32, in: 1...1000)
         jobs.lease = .seconds(try reader.int("jobs.lease_s", default: 30, in: 1...86_400))

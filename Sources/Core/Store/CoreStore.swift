@@ -63,6 +63,11 @@ public protocol CoreStore: DatabaseStore {
     /// per `stepMinutes` (each row's minute the first of its step).
     func stats(_ kind: CoreStats.Kind, sinceMinute: Int64, stepMinutes: Int64) async throws(DatabaseError) -> [CoreStats.Row]
 
+    /// Deletes up to `limit` requests that reached a final status before `beforeMs`, with
+    /// their history, failures and published event, oldest first; a request whose event has
+    /// not been published yet is kept. How many it deleted.
+    func deleteFinished(beforeMs: Int64, limit: Int) async throws(DatabaseError) -> Int
+
     /// Folds the stats' delta rows into their totals and prunes minutes past
     /// `CoreStats.keepMinutes`; how many delta rows it folded.
     func compactStats(nowMs: Int64) async throws(DatabaseError) -> Int

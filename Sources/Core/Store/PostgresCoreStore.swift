@@ -255,6 +255,25 @@ public final class PostgresCoreStore: CoreStore {
         }
     }
 
+    public func deleteFinished(beforeMs: Int64, limit: Int) async throws(DatabaseError) -> Int {
+        try await PostgresPool.mapped {
+            try await database.transaction { connection in
+                // SKIP LOCKED: a row a worker holds (a rerun in hand) is left for the next sweep.
+                let candidates = Self.query(RetentionSQL.candidates + " FOR UPDATE SKIP LOCKED", [
+                    .text(RequestFilter.idPrefix(beforeMs)), .integer(beforeMs), .integer(Int64(limit)),
+                ])
+                var ids: [String] = []
+                for try await id in try await connection.query(candidates, logger: Self.quiet).decode(String.self) { ids.append(id) }
+                guard !ids.isEmpty else { return 0 }
+                for table in RetentionSQL.children {
+                    try await connection.query("DELETE FROM \(unescaped: table) WHERE request_id = ANY(\(ids))", logger: Self.quiet)
+                }
+                try await connection.query("DELETE FROM core_requests WHERE id = ANY(\(ids))", logger: Self.quiet)
+                return ids.count
+            }
+        }
+    }
+
     public func compactStats(nowMs: Int64) async throws(DatabaseError) -> Int {
         let oldest = nowMs / 60_000 - CoreStats.keepMinutes
         return try await PostgresPool.mapped {

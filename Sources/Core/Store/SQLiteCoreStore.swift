@@ -369,6 +369,21 @@ public final class SQLiteCoreStore: CoreStore {
         }
     }
 
+    public func deleteFinished(beforeMs: Int64, limit: Int) async throws(DatabaseError) -> Int {
+        try await database.write { connection in
+            let rows = try await connection.query(RetentionSQL.candidates, [
+                .text(RequestFilter.idPrefix(beforeMs)), .integer(SQLiteInt64(beforeMs)), .integer(SQLiteInt64(limit)),
+            ])
+            let ids = rows.compactMap { $0.column("id")?.string }
+            guard !ids.isEmpty else { return 0 }
+            let list = ids.map { _ in "?" }.joined(separator: ", ")
+            for statement in RetentionSQL.deletions(list) {
+                _ = try await connection.query(statement, ids.map(SQLiteData.text))
+            }
+            return ids.count
+        }
+    }
+
     public func compactStats(nowMs: Int64) async throws(DatabaseError) -> Int {
         try await database.write { connection in
             let range = try await connection.query("SELECT MIN(seq) AS low, MAX(seq) AS high FROM core_stat_deltas").first
