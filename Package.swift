@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "Redis",
             dependencies: [
-                "CHiredis", "TLS",
+                "CHiredis", "TLS", "EdgeRuntime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "AuthService",
             dependencies: [
-                "JOSE", "JSON", "Curl", "EdgeRuntime", "TLS",
+                "JOSE", "JSON", "Curl", "EdgeRuntime", "TLS", "Redis",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceContextModule", package: "swift-service-context"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -268,7 +268,7 @@ let package = Package(
         .testTarget(
             name: "AuthServiceTests",
             dependencies: [
-                "AuthService", "Emulators", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport", "TLS",
+                "AuthService", "Emulators", "JOSE", "JSON", "Curl", "EdgeRuntime", "TestSupport", "TLS", "Redis",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),

@@ -17,6 +17,10 @@ struct AuthMetrics: Sendable {
     let oidmLatency: Timer
     let jwksLoaded: Counter
     let jwksErrors: Counter
+    let revocationsPublished: Counter
+    let revocationsReceived: Counter
+    let revocationsDropped: Counter
+    let revocationPublishErrors: Counter
 
     init(registry: MetricsRegistry) {
         registry.describe("oms_auth_decisions_total", "Decisions of oms auth, by outcome (allow, deny_401, deny_403) and reason.")
@@ -28,6 +32,12 @@ struct AuthMetrics: Sendable {
         registry.describe("oms_auth_oidm_tls_failures_total", "OIDM calls that failed in their TLS handshake (certificate, name, client certificate).")
         registry.describe("oms_auth_oidm_latency_seconds", "Duration of OIDM calls.")
         registry.describe("oms_auth_jwks_loads_total", "Loads of the issuer's JWKS, by result (ok, error).")
+        registry.describe("oms_auth_revocations_total", "Revocations over Redis: published (OIDM said no here), received, and dropped (a cached positive answer removed).")
+        registry.describe("oms_auth_revocation_errors_total", "Revocations that could not be published to Redis.")
+        revocationsPublished = registry.counter("oms_auth_revocations_total", [("direction", "published")])
+        revocationsReceived = registry.counter("oms_auth_revocations_total", [("direction", "received")])
+        revocationsDropped = registry.counter("oms_auth_revocations_total", [("direction", "dropped")])
+        revocationPublishErrors = registry.counter("oms_auth_revocation_errors_total")
         allowed = registry.counter("oms_auth_decisions_total", [("outcome", "allow"), ("reason", "ok")])
         var denied: [DenyReason: Counter] = [:]
         for reason in DenyReason.all {

@@ -19,6 +19,7 @@ public final class AuthRole: Service, Sendable {
     private let http: CurlClient
     private let keys: KeySetProvider
     private let breaker: CircuitBreaker
+    private let revocations: RevocationChannel?
     private let server: AuthHTTPServer
     private let decider: AuthDecider
     private let oidmProbe: ReachabilityProbe
@@ -47,13 +48,19 @@ public final class AuthRole: Service, Sendable {
         let http = CurlClient(configuration: .init(maxCachedConnections: 64))
         let keys = KeySetProvider(settings: configuration.jwks, policy: configuration.token, http: http, counters: (authMetrics.jwksLoaded, authMetrics.jwksErrors), logger: logger)
         let breaker = CircuitBreaker(failures: configuration.oidm.breakerFailures, openFor: .seconds(configuration.oidm.breakerOpenSeconds))
+        let cache = TokenCache(
+            capacity: configuration.cache.maxEntries, maxBytes: configuration.cache.maxBytes,
+            gauges: (authMetrics.cacheEntries, authMetrics.cacheBytes)
+        )
+        let revocations = configuration.redis.map {
+            RevocationChannel(endpoint: $0, timeout: configuration.redisTimeout, cache: cache, metrics: authMetrics, logger: logger)
+        }
+        self.revocations = revocations
         let decider = AuthDecider(
             configuration: configuration, keys: keys, oidm: OIDMClient(settings: configuration.oidm, http: http),
-            cache: TokenCache(
-                capacity: configuration.cache.maxEntries, maxBytes: configuration.cache.maxBytes,
-                gauges: (authMetrics.cacheEntries, authMetrics.cacheBytes)
-            ), breaker: breaker, metrics: authMetrics, logger: logger,
-            browser: configuration.browser.map { BrowserSignIn(settings: $0, issuers: configuration.token.issuers, keys: keys, http: http, logger: logger) }
+            cache: cache, breaker: breaker, metrics: authMetrics, logger: logger,
+            browser: configuration.browser.map { BrowserSignIn(settings: $0, issuers: configuration.token.issuers, keys: keys, http: http, logger: logger) },
+            revocations: revocations
         )
         self.http = http
         self.oidmProbe = ReachabilityProbe(url: configuration.oidm.url, timeout: .milliseconds(configuration.oidm.timeoutMs), tls: configuration.oidm.tls, http: http)
@@ -86,6 +93,7 @@ public final class AuthRole: Service, Sendable {
             logger.error("JWKS not loaded yet; /readyz reports not ready", metadata: ["error": .string(error.description)])
         }
         let port = try await server.start()
+        revocations?.start()
         boundPort.withLock { $0 = port }
         return port
     }
@@ -104,6 +112,7 @@ public final class AuthRole: Service, Sendable {
         await server.close()
         await http.shutdown()
         await decider.drain()
+        await revocations?.stop()
         await server.shutdownEventLoops()
     }
 

@@ -32,6 +32,20 @@ public struct TokenDigest: Hashable, Sendable, CustomStringConvertible {
         self.init(token.utf8)
     }
 
+    /// The digest from its `hex` (64 hex digits, either case); nil for anything else.
+    public init?(hex: some StringProtocol) {
+        let bytes = Array(hex.utf8)
+        guard bytes.count == 64 else { return nil }
+        var words: [UInt64] = []
+        for start in stride(from: 0, to: 64, by: 16) {
+            guard let word = UInt64(String(decoding: bytes[start..<(start + 16)], as: UTF8.self), radix: 16) else { return nil }
+            words.append(word)
+        }
+        // UInt64(_:radix:) also takes a sign: only digits are a digest.
+        guard bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) }) else { return nil }
+        (word0, word1, word2, word3) = (words[0], words[1], words[2], words[3])
+    }
+
     /// Lowercase hex of the 32-byte digest.
     public var hex: String {
         let digits = Array("0123456789abcdef".utf8)

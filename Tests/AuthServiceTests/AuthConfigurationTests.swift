@@ -160,4 +160,14 @@ import Testing
         #expect(error(minimal + "\nsession: {key_file: \(good)}")?.key == "session")
         #expect(error(browser(key: good) + "\n  - {prefix: /x, scopes: [a], browser: maybe}")?.key.hasPrefix("routes") == true)
     }
+
+    @Test func redisForRevocations() throws {
+        #expect(try load(minimal).redis == nil)
+        let configured = try load(minimal + "\nredis: {url: \"rediss://cache.example:6380/0\", timeout_ms: 300}")
+        #expect(configured.redis?.host == "cache.example" && configured.redis?.tls != nil)
+        #expect(configured.redisTimeout == .milliseconds(300))
+        #expect(error(minimal + "\nredis: {username: oms}")?.key == "redis.url")
+        #expect(error(minimal + "\nredis: {url: \"ftp://x\"}")?.key == "redis.url")
+        #expect(error(minimal + "\nredis: {url: \"redis://x:6379\", timeout_ms: 0}")?.key == "redis.timeout_ms")
+    }
 }

@@ -92,6 +92,30 @@ final class TokenCache: Sendable {
         }
     }
 
+    /// Another replica heard OIDM say no to this token: a positive answer kept here is
+    /// dropped, so the next request asks OIDM again. An answer in flight or a negative one
+    /// stays (a forged message can only cost an OIDM call, never deny a token). True when one
+    /// was dropped.
+    @discardableResult
+    func dropValid(_ digest: TokenDigest) -> Bool {
+        let size = entries.withLock { cache -> (Int, Int)? in
+            guard let entry = cache.value(for: digest), case .valid = entry.oidm else { return nil }
+            cache.removeValue(for: digest)
+            return (cache.count, cache.totalCost)
+        }
+        if let size { recordSize(size) }
+        return size != nil
+    }
+
+    /// Forgets every answer: revocations sent while this replica was not listening are lost,
+    /// so none of its positive answers can be trusted any longer.
+    func dropAll() {
+        recordSize(entries.withLock { cache in
+            cache.removeAll()
+            return (cache.count, cache.totalCost)
+        })
+    }
+
     /// Records OIDM's verdict: valid answers live until `validUntil`, invalid ones until
     /// `invalidUntil`; an unavailable OIDM leaves nothing behind. A valid entry never outlives its token's `exp` (plus leeway).
     func resolve(_ digest: TokenDigest, verdict: OIDMVerdict, validUntil: Double, leeway: Double, invalidUntil: Double) {

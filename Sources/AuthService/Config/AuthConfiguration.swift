@@ -1,5 +1,6 @@
 import EdgeRuntime
 import JOSE
+import Redis
 import TLS
 
 /// Everything `oms auth` is configured with, validated once at start-up.
@@ -26,6 +27,11 @@ public struct AuthConfiguration: Sendable {
     public var cache: CacheSettings
     /// `oidc.*` and `session.*`: browser sign-in, when configured.
     public var browser: BrowserSettings?
+    /// `redis.*`: where replicas tell each other about revoked tokens; nil keeps each
+    /// replica's cache its own.
+    public var redis: RedisEndpoint?
+    /// `redis.timeout_ms`: bound of publishing one revocation (off the hot path).
+    public var redisTimeout: Duration = .milliseconds(1000)
 
     public init(server: ServerSettings = .init(port: 8081), threads: Int = 0, oidm: OIDMSettings = .init(), jwks: JWKSSettings, token: TokenPolicy, routes: [RouteRule] = [], cache: CacheSettings = .init()) {
         self.server = server
@@ -51,6 +57,8 @@ public struct AuthConfiguration: Sendable {
         routes = try reader.mappingList("routes").map { (route) throws(ConfigError) in try RouteRule(reader: route) }
         cache = try CacheSettings(reader: reader)
         browser = try BrowserSettings(reader: reader)
+        redis = try RedisEndpoint.read(reader)
+        redisTimeout = .milliseconds(try reader.int("redis.timeout_ms", default: 1000, in: 1...60_000))
         if browser == nil, routes.contains(where: \.browser) {
             throw ConfigError(key: "routes.browser", "browser routes need browser sign-in: set the oidc and session blocks")
         }

@@ -24,6 +24,8 @@ final class AuthDecider: Sendable {
     private let oidmSettings: OIDMSettings
     /// Browser sign-in, when configured: the session cookie is read only then.
     let browser: BrowserSignIn?
+    /// Revocations shared with the other replicas, when `redis` is configured.
+    let revocations: RevocationChannel?
     private let cache: TokenCache
     private let breaker: CircuitBreaker
     private let metrics: AuthMetrics
@@ -34,10 +36,11 @@ final class AuthDecider: Sendable {
 
     init(
         configuration: AuthConfiguration, keys: KeySetProvider, oidm: OIDMClient, cache: TokenCache,
-        breaker: CircuitBreaker, metrics: AuthMetrics, logger: Logger, browser: BrowserSignIn? = nil,
+        breaker: CircuitBreaker, metrics: AuthMetrics, logger: Logger, browser: BrowserSignIn? = nil, revocations: RevocationChannel? = nil,
         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.browser = browser
+        self.revocations = revocations
         self.policy = ClaimsPolicy(policy: configuration.token)
         self.local = LocalTokenCheck(policy: configuration.token)
         self.routes = RouteTable(rules: configuration.routes, globalScopes: configuration.token.requiredScopes)
@@ -228,6 +231,8 @@ final class AuthDecider: Sendable {
                 invalidUntil: now + Double(settings.negativeCacheTTLSeconds)
             )
             promise.succeed(verdict)
+            // After the answer: the other replicas drop what they kept for this token.
+            if case .invalid = verdict, let revocations { await revocations.publish(digest) }
         }
     }
 
