@@ -187,6 +187,81 @@ import Testing
         await upstreams.stop()
     }
 
+    /// Two cores on one PostgreSQL both run the relay: each event is claimed by one of them,
+    /// so Kafka gets every event exactly once while both are healthy.
+    @Test func twoRelaysPublishEachEventOnce() async throws {
+        let broker = try await KafkaBroker.start()
+        try broker.createTopic(Self.topic, partitions: Int(Self.partitions))
+        var settings = Self.outbox(broker)
+        settings.batchSize = 20
+        let first = try await CoreStack.start(.postgres, outbox: settings)
+        let second = try await CoreStack.start(.postgres, database: first.database, outbox: settings)
+        // 300 final statuses waiting in the outbox.
+        let store = first.role.store
+        let now = WallClock.millisecondsNow()
+        let document = try DocumentRequest(json: Array(#"{"source": "crm", "documentType": "invoice", "data": {}}"#.utf8))
+        for index in 0..<300 {
+            _ = try await store.intake(document, idempotencyKey: "k-\(index)", client: nil, id: RequestID.make(nowMs: now + Int64(index)), nowMs: now)
+        }
+        var finished = 0
+        while finished < 300 {
+            let claimed = try await store.claim(owner: "w", nowMs: now + 1, leaseUntilMs: now + 60_000, limit: 100)
+            for request in claimed {
+                if try await store.complete(request.id, from: .received, owner: "w", result: .advance(to: .rejected), step: "validate", maxAttempts: 5, retryAtMs: now, nowMs: now + 1) {
+                    finished += 1
+                }
+            }
+            if claimed.isEmpty { break }
+        }
+        #expect(finished == 300)
+        first.runRelay()
+        second.runRelay()
+        #expect(await Self.outboxDrains(first, within: .seconds(60)))
+        let records = try await broker.read(topic: Self.topic, partitions: Self.partitions)
+        let ids = records.compactMap { try? StrictJSON.parse($0.value)["id"]?.stringValue }
+        #expect(ids.count == 300, "\(ids.count) records for 300 events")
+        #expect(Set(ids).count == ids.count, "\(ids.count - Set(ids).count) published twice")
+        // Both took part.
+        for core in [first, second] {
+            let metrics = try await core.call("GET", "/metrics").text
+            let published = metrics.split(separator: "\n").first { $0.hasPrefix("oms_core_events_published_total ") }.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+            #expect(published > 0 && published < 300, "each relay published some: \(published)")
+        }
+        await first.stop()
+        await second.stop()
+        broker.stop()
+    }
+
+    /// The claim itself, on PostgreSQL: a claimed event is nobody else's until the claim
+    /// lapses (a relay that died) or is given back (a failed round); of one request's unsent
+    /// events only the oldest can be claimed.
+    @Test func claimsLapseAndKeepOneRequestsOrder() async throws {
+        let core = try await CoreStack.start(.postgres)
+        let store = core.role.store
+        let now = WallClock.millisecondsNow()
+        let document = try DocumentRequest(json: Array(#"{"source": "crm", "documentType": "invoice", "data": {}}"#.utf8))
+        let id = RequestID.make(nowMs: now)
+        _ = try await store.intake(document, idempotencyKey: "k", client: nil, id: id, nowMs: now)
+        _ = try await store.claim(owner: "w", nowMs: now + 1, leaseUntilMs: now + 60_000, limit: 1)
+        #expect(try await store.complete(id, from: .received, owner: "w", result: .advance(to: .rejected), step: "validate", maxAttempts: 5, retryAtMs: now, nowMs: now + 2))
+        // A rerun and a second final status: two unsent events for one request.
+        #expect(try await store.rerun(id, nowMs: now + 3) == .rerun(from: .received))
+        _ = try await store.claim(owner: "w", nowMs: now + 4, leaseUntilMs: now + 60_000, limit: 1)
+        #expect(try await store.complete(id, from: .received, owner: "w", result: .advance(to: .rejected), step: "validate", maxAttempts: 5, retryAtMs: now, nowMs: now + 5))
+        let both = try await store.unsentEvents(limit: 10)
+        #expect(both.count == 2)
+
+        let first = try await store.claimEvents(limit: 10, nowMs: now + 10, leaseUntilMs: now + 1_000)
+        #expect(first.map(\.eventID) == [both[0].eventID], "only the oldest of the request's events")
+        #expect(try await store.claimEvents(limit: 10, nowMs: now + 20, leaseUntilMs: now + 1_000).isEmpty, "claimed, and the next one waits for it")
+        #expect(try await store.claimEvents(limit: 10, nowMs: now + 1_001, leaseUntilMs: now + 2_000).map(\.eventID) == [both[0].eventID], "the claim lapsed")
+        try await store.releaseEvents([both[0].eventID])
+        #expect(try await store.claimEvents(limit: 10, nowMs: now + 1_002, leaseUntilMs: now + 3_000).map(\.eventID) == [both[0].eventID], "given back")
+        try await store.markSent([both[0].eventID], nowMs: now + 1_003)
+        #expect(try await store.claimEvents(limit: 10, nowMs: now + 1_004, leaseUntilMs: now + 4_000).map(\.eventID) == [both[1].eventID], "then the next of the request")
+        await core.stop()
+    }
+
     /// True once nothing is left unsent (polled until `within`).
     static func outboxDrains(_ core: CoreStack, within limit: Duration = .seconds(20)) async -> Bool {
         let end = ContinuousClock.now + limit

@@ -75,7 +75,11 @@ public final class OutboxRelay: Service, Sendable {
     func round() async -> Bool {
         let events: [StatusEvent]
         do {
-            events = try await store.unsentEvents(limit: settings.batchSize)
+            // Claimed for longer than a round can take (every event is bounded by the message
+            // timeout), so a healthy relay's claim never lapses under it; one that died leaves
+            // its rows to another replica once the claim does.
+            let now = WallClock.millisecondsNow()
+            events = try await store.claimEvents(limit: settings.batchSize, nowMs: now, leaseUntilMs: now + 2 * settings.messageTimeout.wholeMilliseconds + 5_000)
         } catch {
             logger.error("reading the outbox failed", metadata: ["error": .string(error.description)])
             return false
@@ -115,6 +119,9 @@ public final class OutboxRelay: Service, Sendable {
         }
         if let firstFailure {
             registry.counter("oms_core_events_unpublished_total").increment(by: events.count - sent.count)
+            // Given back at once: any relay's next round may try them.
+            let sentSet = Set(sent)
+            try? await store.releaseEvents(events.map(\.eventID).filter { !sentSet.contains($0) })
             logger.warning("events not published; kept for the next round", metadata: [
                 "count": .stringConvertible(events.count - sent.count), "error": .string(firstFailure.message),
             ])

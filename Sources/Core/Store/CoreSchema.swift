@@ -93,6 +93,12 @@ enum CoreSchema {
         ),
         // The console's numbers, kept by triggers (CoreStats).
         Migration(component: "core", version: 6, sqlite: CoreStats.sqliteMigration, postgres: CoreStats.postgresMigration),
+        // One publisher per event: a relay's claim on an outbox row, until it lapses.
+        Migration(
+            component: "core", version: 7,
+            sqlite: ["ALTER TABLE core_outbox ADD COLUMN claimed_until_ms INTEGER"],
+            postgres: ["ALTER TABLE core_outbox ADD COLUMN claimed_until_ms BIGINT"]
+        ),
     ]
 
     /// The console: the key as the client sent it (the stored one is scoped by client), and an

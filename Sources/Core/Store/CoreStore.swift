@@ -35,6 +35,15 @@ public protocol CoreStore: DatabaseStore {
     /// Events of the outbox not yet marked sent, oldest first.
     func unsentEvents(limit: Int) async throws(DatabaseError) -> [StatusEvent]
 
+    /// Up to `limit` unsent events for one relay to publish, oldest first, each the oldest
+    /// unsent one of its request (so one request's events go out in order), claimed until
+    /// `leaseUntilMs`: while the claim lasts no other relay takes them. On SQLite, whose
+    /// database one process holds, this is `unsentEvents`.
+    func claimEvents(limit: Int, nowMs: Int64, leaseUntilMs: Int64) async throws(DatabaseError) -> [StatusEvent]
+
+    /// Gives claimed events back at once (their publication failed), for any relay's next round.
+    func releaseEvents(_ eventIDs: [String]) async throws(DatabaseError)
+
     /// Marks events sent (after the broker acknowledged them).
     func markSent(_ eventIDs: [String], nowMs: Int64) async throws(DatabaseError)
 

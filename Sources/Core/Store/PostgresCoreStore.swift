@@ -334,6 +334,45 @@ public final class PostgresCoreStore: CoreStore {
         }
     }
 
+    public func claimEvents(limit: Int, nowMs: Int64, leaseUntilMs: Int64) async throws(DatabaseError) -> [StatusEvent] {
+        try await PostgresPool.mapped {
+            try await database.run { client in
+                // SKIP LOCKED: two relays claiming at once take different rows, neither waits.
+                // An event is claimable only as the oldest unsent one of its request, so two
+                // relays never publish one request's events out of order.
+                let rows = try await client.query(
+                    """
+                    UPDATE core_outbox SET claimed_until_ms = \(leaseUntilMs)
+                    WHERE event_id IN (
+                        SELECT o.event_id FROM core_outbox o
+                        WHERE o.sent_at_ms IS NULL AND (o.claimed_until_ms IS NULL OR o.claimed_until_ms < \(nowMs))
+                            AND NOT EXISTS (
+                                SELECT 1 FROM core_outbox e WHERE e.request_id = o.request_id AND e.sent_at_ms IS NULL
+                                    AND (e.created_at_ms, e.event_id) < (o.created_at_ms, o.event_id))
+                        ORDER BY o.created_at_ms, o.event_id LIMIT \(limit)
+                        FOR UPDATE SKIP LOCKED)
+                    RETURNING event_id, request_id, payload, traceparent, tracestate, created_at_ms
+                    """
+                )
+                var events: [(StatusEvent, Int64)] = []
+                for try await (event, request, payload, parent, state, created) in rows.decode((String, String, String, String?, String?, Int64).self) {
+                    events.append((StatusEvent(eventID: event, requestID: request, payload: payload, trace: TraceCarrier(stored: parent, state)), created))
+                }
+                // RETURNING has no order of its own.
+                return events.sorted { ($0.1, $0.0.eventID) < ($1.1, $1.0.eventID) }.map(\.0)
+            }
+        }
+    }
+
+    public func releaseEvents(_ eventIDs: [String]) async throws(DatabaseError) {
+        guard !eventIDs.isEmpty else { return }
+        try await PostgresPool.mapped {
+            try await database.run { client in
+                try await client.query("UPDATE core_outbox SET claimed_until_ms = NULL WHERE event_id = ANY(\(eventIDs)) AND sent_at_ms IS NULL")
+            }
+        }
+    }
+
     public func markSent(_ eventIDs: [String], nowMs: Int64) async throws(DatabaseError) {
         try await PostgresPool.mapped {
             try await database.run { client in

@@ -232,6 +232,13 @@ public final class SQLiteCoreStore: CoreStore {
         }
     }
 
+    /// One process holds the file, so one relay: nothing to claim against.
+    public func claimEvents(limit: Int, nowMs: Int64, leaseUntilMs: Int64) async throws(DatabaseError) -> [StatusEvent] {
+        try await unsentEvents(limit: limit)
+    }
+
+    public func releaseEvents(_ eventIDs: [String]) async throws(DatabaseError) {}
+
     public func markSent(_ eventIDs: [String], nowMs: Int64) async throws(DatabaseError) {
         _ = try await database.write { connection in
             for event in eventIDs {
