@@ -262,6 +262,42 @@ import Testing
         await core.stop()
     }
 
+    /// A broker that hangs (SIGSTOP for 20 s, like a partition) while requests finish, then
+    /// answers again (SIGCONT): every event is delivered within 30 s of it answering, each once
+    /// or more (at least once), none lost.
+    @Test func aHungBrokerThatComesBackGetsEveryEvent() async throws {
+        let broker = try await KafkaBroker.start()
+        try broker.createTopic(Self.topic, partitions: Int(Self.partitions))
+        let upstreams = try await Upstreams.start(completeAfterMs: 50)
+        try await upstreams.put("sources/crm", "{}")
+        let core = try await CoreStack.start(.sqlite, jobs: upstreams.jobSettings, outbox: Self.outbox(broker))
+        core.runJobs()
+        core.runRelay()
+        var ids: [String] = []
+        for index in 0..<5 {
+            ids.append(try #require(try await core.submit(PipelineTests.body(), key: "before-\(index)").body?["id"]?.stringValue))
+        }
+        for id in ids { _ = try await core.waitForFinal(id) }
+        #expect(await Self.outboxDrains(core))
+        broker.pause()
+        for index in 0..<20 {
+            ids.append(try #require(try await core.submit(PipelineTests.body(), key: "during-\(index)").body?["id"]?.stringValue))
+        }
+        for id in ids.suffix(20) { _ = try await core.waitForFinal(id) }
+        try await Task.sleep(for: .seconds(20))
+        broker.resume()
+        let resumed = ContinuousClock.now
+        let drained = await Self.outboxDrains(core, within: .seconds(30))
+        #expect(drained, "every event out within 30 s of the broker answering again")
+        let took = ContinuousClock.now - resumed
+        let records = try await broker.read(topic: Self.topic, partitions: Self.partitions)
+        let published = Set(records.compactMap { try? StrictJSON.parse($0.value)["subject"]?.stringValue })
+        #expect(published == Set(ids), "\(Set(ids).subtracting(published).count) requests' events missing; drained after \(took)")
+        await core.stop()
+        await upstreams.stop()
+        broker.stop()
+    }
+
     /// True once nothing is left unsent (polled until `within`).
     static func outboxDrains(_ core: CoreStack, within limit: Duration = .seconds(20)) async -> Bool {
         let end = ContinuousClock.now + limit

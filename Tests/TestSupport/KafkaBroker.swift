@@ -124,9 +124,23 @@ public final class KafkaBroker: @unchecked Sendable {
         guard let process else { return }
         self.process = nil
         if process.isRunning {
+            kill(process.processIdentifier, SIGCONT)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+    }
+
+    /// SIGSTOP: the kernel still accepts connections and buffers requests, but nothing
+    /// answers, like a hung broker or a partition.
+    public func pause() {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, SIGSTOP)
+    }
+
+    /// SIGCONT: the broker answers again, with everything it had.
+    public func resume() {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, SIGCONT)
     }
 
     /// Starts again on the same port, empty.
