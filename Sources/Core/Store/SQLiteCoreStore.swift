@@ -240,10 +240,14 @@ public final class SQLiteCoreStore: CoreStore {
     public func releaseEvents(_ eventIDs: [String]) async throws(DatabaseError) {}
 
     public func markSent(_ eventIDs: [String], nowMs: Int64) async throws(DatabaseError) {
+        guard !eventIDs.isEmpty else { return }
         _ = try await database.write { connection in
-            for event in eventIDs {
+            // One statement per 500 events, not one per event: a round's bookkeeping.
+            for start in stride(from: 0, to: eventIDs.count, by: 500) {
+                let chunk = eventIDs[start..<min(start + 500, eventIDs.count)]
                 _ = try await connection.query(
-                    "UPDATE core_outbox SET sent_at_ms = ? WHERE event_id = ? AND sent_at_ms IS NULL", [.integer(SQLiteInt64(nowMs)), .text(event)]
+                    "UPDATE core_outbox SET sent_at_ms = ? WHERE event_id IN (\(chunk.map { _ in "?" }.joined(separator: ", "))) AND sent_at_ms IS NULL",
+                    [.integer(SQLiteInt64(nowMs))] + chunk.map(SQLiteData.text)
                 )
             }
         }
