@@ -75,6 +75,9 @@ import Testing
             #expect(status == 401)
             #expect(took < .seconds(1), "B denied it \(took) after A heard OIDM")
             #expect(try await stack.counter(#"oms_auth_revocations_total{direction="published"}"#) == 1)
+            // A forgery OIDM also refuses is not worth a message: no replica can have it cached.
+            #expect(try await stack.auth(try stack.issuer.token(signer: stack.issuer.stranger)).status == 401)
+            #expect(try await stack.counter(#"oms_auth_revocations_total{direction="published"}"#) == 1)
             let metrics = try await stack.http.call(port: port, "GET", "/metrics").text
             #expect(metrics.contains(#"oms_auth_revocations_total{direction="dropped"} 1"#), "\(metrics)")
             // Garbage on the channel is ignored (a message can only ever cost an OIDM call).

@@ -92,6 +92,11 @@ final class TokenCache: Sendable {
         }
     }
 
+    /// Whether the local checks refused this token (recorded by `setLocalFailure`).
+    func failedLocally(_ digest: TokenDigest) -> Bool {
+        entries.withLock { $0.value(for: digest)?.localFailure != nil }
+    }
+
     /// Another replica heard OIDM say no to this token: a positive answer kept here is
     /// dropped, so the next request asks OIDM again. An answer in flight or a negative one
     /// stays (a forged message can only cost an OIDM call, never deny a token). True when one

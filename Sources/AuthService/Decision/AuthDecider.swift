@@ -230,9 +230,12 @@ final class AuthDecider: Sendable {
                 validUntil: now + Double(settings.cacheTTLSeconds), leeway: leeway,
                 invalidUntil: now + Double(settings.negativeCacheTTLSeconds)
             )
+            // The other replicas drop what they kept for this token, before this one answers:
+            // by the time anyone sees this denial, the others have been told. Only a token
+            // whose signature and claims passed here can be cached as valid elsewhere; one the
+            // local checks refused (a forgery, garbage) is not worth a message.
+            if case .invalid = verdict, let revocations, !cache.failedLocally(digest) { await revocations.publish(digest) }
             promise.succeed(verdict)
-            // After the answer: the other replicas drop what they kept for this token.
-            if case .invalid = verdict, let revocations { await revocations.publish(digest) }
         }
     }
 
