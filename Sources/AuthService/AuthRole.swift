@@ -20,6 +20,8 @@ public final class AuthRole: Service, Sendable {
     private let keys: KeySetProvider
     private let breaker: CircuitBreaker
     private let revocations: RevocationChannel?
+    /// The revocation channel, for tests that time it.
+    var revocationChannel: RevocationChannel? { revocations }
     private let server: AuthHTTPServer
     private let decider: AuthDecider
     private let oidmProbe: ReachabilityProbe

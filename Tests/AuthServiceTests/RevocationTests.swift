@@ -51,7 +51,7 @@ import Testing
     @Test func aRevocationHeardByOneReplicaReachesTheOtherWithinASecond() async throws {
         let redis = try await RedisServer.start()
         defer { redis.stop() }
-        try await withReplicas(redis: redis) { stack, _, port in
+        try await withReplicas(redis: redis) { stack, replica, port in
             let deadline = ContinuousClock.now + .seconds(10)
             while try await subscribers(redis) < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
             #expect(try await subscribers(redis) == 2)
@@ -67,13 +67,18 @@ import Testing
             #expect(try await stack.auth(token).status == 401, "A asks OIDM, which says no")
             let heard = ContinuousClock.now
             var status = 200
-            while status == 200, ContinuousClock.now - heard < .seconds(3) {
+            while status == 200, ContinuousClock.now - heard < .seconds(10) {
                 status = try await decide(stack, port: port, token)
                 if status == 200 { try await Task.sleep(for: .milliseconds(20)) }
             }
             let took = ContinuousClock.now - heard
-            #expect(status == 401)
-            #expect(took < .seconds(1), "B denied it \(took) after A heard OIDM")
+            #expect(status == 401, "B still allowed it \(took) after A heard OIDM")
+            // From A's publish to B's drop, timed inside the two replicas (this process holds
+            // both): what Redis and the subscriber take, without the HTTP round trips that a
+            // loaded machine stretches.
+            let publishedAt = try #require(stack.role.revocationChannel?.timing.published.withLock { $0 })
+            let droppedAt = try #require(replica.revocationChannel?.timing.dropped.withLock { $0 })
+            #expect(droppedAt - publishedAt < .seconds(1), "B dropped its answer \(droppedAt - publishedAt) after A published")
             #expect(try await stack.counter(#"oms_auth_revocations_total{direction="published"}"#) == 1)
             // A forgery OIDM also refuses is not worth a message: no replica can have it cached.
             #expect(try await stack.auth(try stack.issuer.token(signer: stack.issuer.stranger)).status == 401)
