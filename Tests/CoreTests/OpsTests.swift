@@ -35,13 +35,13 @@ import Testing
         #expect(html.contains(#"action="/ops/rerun/018bcfe5-6800-7000-8000-000000000000""#))
         #expect(!html.contains(#"http-equiv="refresh""#), "a final request's page does not reload itself")
 
-        let overview = page.overview(counts: [], backlog: .init(OutboxBacklog(unsent: 0, oldestMs: nil)), failed: [], charts: ["charts": ""], notice: nil)
+        let overview = page.overview(counts: [], backlog: .init(OutboxBacklog(unsent: 0, oldestMs: nil)), failed: [], charts: "", notice: nil)
         #expect(overview.contains("Nothing has failed."))
         // No notice, no paragraph (it once said "nil").
         #expect(!overview.contains(#"id="notice""#), "\(overview)")
         #expect(!overview.contains("nil"))
         #expect(overview.contains(#"http-equiv="refresh""#))
-        #expect(page.overview(counts: [], backlog: .init(OutboxBacklog(unsent: 0, oldestMs: nil)), failed: [], charts: ["charts": ""], notice: "Done.").contains(#"<p class="notice" id="notice">Done.</p>"#))
+        #expect(page.overview(counts: [], backlog: .init(OutboxBacklog(unsent: 0, oldestMs: nil)), failed: [], charts: "", notice: "Done.").contains(#"<p class="notice" id="notice">Done.</p>"#))
     }
 
     /// Three requests: one FAILED (Thunderhead), one REJECTED (unknown source), one COMPLETED.

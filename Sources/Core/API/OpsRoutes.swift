@@ -103,7 +103,7 @@ struct OpsRoutes: Sendable {
         let charts = ConsoleCharts(finished: finished, durations: durations, nowMinute: nowMinute).html()
         return Self.html(page.overview(
             counts: RequestStatus.allCases.map { OpsPage.Count(status: $0.rawValue, count: counts[$0] ?? 0) },
-            backlog: OpsPage.Backlog(backlog), failed: failed.map(OpsPage.row), charts: ["charts": charts], notice: notice
+            backlog: OpsPage.Backlog(backlog), failed: failed.map(OpsPage.row), charts: charts, notice: notice
         ))
     }
 

@@ -76,9 +76,9 @@ struct OpsPage: Sendable {
         return layout.render(values)
     }
 
-    func overview(counts: [Count], backlog: Backlog, failed: [Row], charts: [String: Any], notice: String?) -> String {
-        var values: [String: Any] = ["counts": counts, "backlog": backlog, "failed": failed, "noneFailed": failed.isEmpty]
-        values.merge(charts) { $1 }
+    /// `charts`: `ConsoleCharts`' HTML, inserted as it is (its texts are its own or numbers).
+    func overview(counts: [Count], backlog: Backlog, failed: [Row], charts: String, notice: String?) -> String {
+        let values: [String: Any] = ["counts": counts, "backlog": backlog, "failed": failed, "noneFailed": failed.isEmpty, "charts": charts]
         return page(title: "Overview", body: overviewTemplate.render(values), notice: notice, refresh: true)
     }
 
