@@ -61,7 +61,7 @@ public final class AuthRole: Service, Sendable {
         let decider = AuthDecider(
             configuration: configuration, keys: keys, oidm: OIDMClient(settings: configuration.oidm, http: http),
             cache: cache, breaker: breaker, metrics: authMetrics, logger: logger,
-            browser: configuration.browser.map { BrowserSignIn(settings: $0, issuers: configuration.token.issuers, keys: keys, http: http, logger: logger) },
+            browser: configuration.browser.map { BrowserSignIn(settings: $0, issuers: configuration.token.issuers, keys: keys, http: http, logger: logger, metrics: metrics) },
             revocations: revocations
         )
         self.http = http

@@ -68,6 +68,7 @@ import Testing
             #expect(session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"))
             #expect(!session.contains("Secure"))
             #expect(browser.cookies["oms_signin"] == nil, "the sign-in cookie is cleared")
+            #expect(try await stack.counter(#"oms_auth_signins_total{result="signed_in"}"#) == 1)
 
             let page = try await browser.get("\(stack.gatewayURL)/ops?status=FAILED&source=crm")
             #expect(page.status == 200, "\(page.text)")
@@ -177,6 +178,7 @@ import Testing
                                                  form: CookieBrowser.hiddenFields(login.text) + [("username", AuthStack.operatorName), ("password", AuthStack.operatorPassword)])
             let wrongState = try await browser.get("\(stack.callbackURL)?code=\(try parameter(granted, "code"))&state=forged")
             #expect(wrongState.status == 401, "\(wrongState.text)")
+            #expect(try await stack.counter(#"oms_auth_signins_total{result="state_mismatch"}"#) == 1)
             #expect(browser.cookies["oms_session"] == nil)
             // No sign-in under way in this browser at all.
             let fresh = CookieBrowser(http: stack.http)

@@ -25,9 +25,16 @@ final class BrowserSignIn: Sendable {
     private let keys: KeySetProvider
     private let http: CurlClient
     private let logger: Logger
+    private let metrics: MetricsRegistry?
     private let clock: @Sendable () -> Double
 
-    init(settings: BrowserSettings, issuers: Set<String>, keys: KeySetProvider, http: CurlClient, logger: Logger, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    init(
+        settings: BrowserSettings, issuers: Set<String>, keys: KeySetProvider, http: CurlClient, logger: Logger, metrics: MetricsRegistry? = nil,
+        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
+        self.metrics = metrics
+        metrics?.describe("oms_auth_signins_total", "Browser sign-ins at /oauth2/callback, by result (signed_in, or why one was refused).")
+        _ = metrics?.counter("oms_auth_signins_total", [("result", "signed_in")])
         self.settings = settings
         let secure = settings.secureCookies
         // `__Host-`: the browser refuses the cookie unless it is Secure, for Path=/ and set by
@@ -118,6 +125,7 @@ final class BrowserSignIn: Sendable {
         guard sealed.utf8.count <= SealedCookie.maxValueBytes - sessionCookie.name.utf8.count - 1 else {
             return refuse("session_too_large", "The access token is too large to keep in a browser cookie.", requestID, status: 401)
         }
+        metrics?.counter("oms_auth_signins_total", [("result", "signed_in")]).increment()
         logger.info("browser signed in", metadata: ["subject": .string(subject), "request_id": .string(requestID ?? ""), "expires_in_s": .stringConvertible(Int(expiresAt - now))])
         return Answer(status: 302, headers: [
             ("Location", pending.target),
@@ -218,6 +226,8 @@ final class BrowserSignIn: Sendable {
 
     private func refuse(_ reason: String, _ message: String, _ requestID: String?, status: Int = 401) -> Answer {
         logger.warning("browser sign-in refused", metadata: ["reason": .string(reason), "request_id": .string(requestID ?? "")])
+        // The reasons are this file's own words (and JOSE's codes): a bounded set of labels.
+        metrics?.counter("oms_auth_signins_total", [("result", reason)]).increment()
         var answer = Self.page(status, "Sign-in failed", "\(Self.escape(message)) <a href=\"/oauth2/start?rd=\(Self.escape(settings.home))\">Sign in</a>", escaped: true)
         answer.headers.append(("Set-Cookie", pendingCookie.clearCookie))
         return answer
