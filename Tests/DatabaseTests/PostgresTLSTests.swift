@@ -21,7 +21,8 @@ import Testing
     /// `SELECT 1` through a fresh pool: nil when it worked, else the one-line reason.
     func attempt(_ endpoint: DatabaseURL.PostgresEndpoint) async -> String? {
         do {
-            let pool = try PostgresPool(endpoint: endpoint, connectTimeout: .seconds(2), timeout: .seconds(2), logger: Self.quiet)
+            // Generous: the suite runs beside others on a loaded machine; a wrong setting is refused at once anyway.
+            let pool = try PostgresPool(endpoint: endpoint, connectTimeout: .seconds(10), timeout: .seconds(10), logger: Self.quiet)
             defer { Task { await pool.close() } }
             let rows = try await pool.run { client in try await client.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").collect() }
             let encrypted = try rows.first?.decode(Bool.self)
