@@ -1,4 +1,5 @@
 import Curl
+import EdgeRuntime
 import Foundation
 import JOSE
 import JSON
@@ -241,14 +242,14 @@ import Testing
             // Used once.
             #expect(try await exchange(good, verifier: verifier).status == 400)
             // PKCE is required, and only S256; an unregistered redirect URI is not followed.
-            let plain = try await browser.get("\(authorize)?response_type=code&client_id=\(AuthStack.consoleClient)&redirect_uri=\(CookieBrowser.encode(stack.callbackURL))&code_challenge=\(challenge)&code_challenge_method=plain&state=s")
+            let plain = try await browser.get("\(authorize)?response_type=code&client_id=\(AuthStack.consoleClient)&redirect_uri=\(FormFields.encode(stack.callbackURL))&code_challenge=\(challenge)&code_challenge_method=plain&state=s")
             #expect(plain.status == 302)
             #expect(plain.header("Location")?.contains("error=invalid_request") == true)
-            let elsewhere = try await browser.get("\(authorize)?response_type=code&client_id=\(AuthStack.consoleClient)&redirect_uri=\(CookieBrowser.encode("https://evil.example/cb"))&code_challenge=\(challenge)&code_challenge_method=S256")
+            let elsewhere = try await browser.get("\(authorize)?response_type=code&client_id=\(AuthStack.consoleClient)&redirect_uri=\(FormFields.encode("https://evil.example/cb"))&code_challenge=\(challenge)&code_challenge_method=S256")
             #expect(elsewhere.status == 400)
             #expect(elsewhere.header("Location") == nil)
             // Nothing from the query is echoed unescaped on the form.
-            let hostile = try await browser.get("\(authorize)?response_type=code&client_id=\(AuthStack.consoleClient)&redirect_uri=\(CookieBrowser.encode(stack.callbackURL))&code_challenge=\(challenge)&code_challenge_method=S256&state=\(CookieBrowser.encode("\"><script>x</script>"))")
+            let hostile = try await browser.get("\(authorize)?response_type=code&client_id=\(AuthStack.consoleClient)&redirect_uri=\(FormFields.encode(stack.callbackURL))&code_challenge=\(challenge)&code_challenge_method=S256&state=\(FormFields.encode("\"><script>x</script>"))")
             #expect(hostile.status == 200)
             #expect(!hostile.text.contains("<script>x"))
         }

@@ -1,3 +1,4 @@
+import EdgeRuntime
 import Testing
 @testable import AuthService
 
@@ -36,8 +37,8 @@ import Testing
     }
 
     @Test func formEncodingKeepsOnlyUnreservedCharacters() {
-        #expect(FormEncoding.encode("a.b_c-d~e") == "a.b_c-d~e")
-        #expect(FormEncoding.encode("a+b/c=&d e") == "a%2Bb%2Fc%3D%26d%20e")
-        #expect(FormEncoding.encode("é") == "%C3%A9")
+        #expect(FormFields.encode("a.b_c-d~e") == "a.b_c-d~e")
+        #expect(FormFields.encode("a+b/c=&d e") == "a%2Bb%2Fc%3D%26d%20e")
+        #expect(FormFields.encode("é") == "%C3%A9")
     }
 }

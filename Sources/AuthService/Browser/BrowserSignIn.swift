@@ -75,7 +75,7 @@ final class BrowserSignIn: Sendable {
             ("code_challenge", challenge), ("code_challenge_method", "S256"),
         ]
         let location = settings.authorizeURL + (settings.authorizeURL.contains("?") ? "&" : "?")
-            + parameters.map { "\($0.0)=\(FormEncoding.encode($0.1))" }.joined(separator: "&")
+            + FormFields.encode(parameters)
         return Answer(status: 302, headers: [
             ("Location", location),
             ("Set-Cookie", pendingCookie.setCookie(pendingCookie.seal(pending.fields), maxAge: Int(PendingSignIn.lifetimeSeconds))),
@@ -166,12 +166,12 @@ final class BrowserSignIn: Sendable {
     private func exchange(code: String, verifier: String, requestID: String?) async -> Result<TokenResponse, ExchangeFailure> {
         let form = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", settings.redirectURL), ("code_verifier", verifier)]
         // RFC 6749 §2.3.1: the client's id and secret, each form-encoded, as HTTP Basic.
-        let basic = Data("\(FormEncoding.encode(settings.clientID)):\(FormEncoding.encode(settings.clientSecret.value))".utf8).base64EncodedString()
+        let basic = Data("\(FormFields.encode(settings.clientID)):\(FormFields.encode(settings.clientSecret.value))".utf8).base64EncodedString()
         var headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json"), ("Authorization", "Basic \(basic)")]
         if let requestID { headers.append(("X-Request-Id", requestID)) }
         let request = CurlRequest(
             url: settings.tokenURL, method: "POST", headers: headers,
-            body: Array(form.map { "\($0.0)=\(FormEncoding.encode($0.1))" }.joined(separator: "&").utf8),
+            body: Array(FormFields.encode(form).utf8),
             timeout: .milliseconds(settings.timeoutMs), maxResponseBytes: 256 << 10, tls: settings.tls
         )
         let response: CurlResponse

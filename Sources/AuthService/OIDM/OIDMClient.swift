@@ -1,4 +1,5 @@
 import Curl
+import EdgeRuntime
 import JOSE
 import JSON
 
@@ -12,7 +13,7 @@ struct OIDMClient: Sendable {
         if let domain = settings.identityDomain { headers.append(("X-OAUTH-IDENTITY-DOMAIN-NAME", domain)) }
         if let requestID { headers.append(("X-Request-Id", requestID)) }
         var request = CurlRequest(url: settings.url, timeout: .milliseconds(settings.timeoutMs), maxResponseBytes: 1 << 20, tls: settings.tls)
-        let encoded = FormEncoding.encode(token)
+        let encoded = FormFields.encode(token)
         switch settings.method {
         case .get:
             request.url += (settings.url.contains("?") ? "&" : "?") + "access_token=" + encoded
@@ -55,22 +56,3 @@ struct OIDMClient: Sendable {
     }
 }
 
-/// `application/x-www-form-urlencoded` value encoding (unreserved characters kept).
-enum FormEncoding {
-    static func encode(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
-                 UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return out
-    }
-}

@@ -40,9 +40,9 @@ actor ServiceToken {
 
     private func request() async -> Result<String, StepFailure> {
         var form = "grant_type=client_credentials"
-        if !credentials.scope.isEmpty { form += "&scope=" + Self.formEncoded(credentials.scope) }
+        if !credentials.scope.isEmpty { form += "&scope=" + FormFields.encode(credentials.scope) }
         // RFC 6749 §2.3.1: the id and secret, each form-encoded, in HTTP Basic.
-        let basic = Data("\(Self.formEncoded(credentials.clientID)):\(Self.formEncoded(credentials.clientSecret.value))".utf8).base64EncodedString()
+        let basic = Data("\(FormFields.encode(credentials.clientID)):\(FormFields.encode(credentials.clientSecret.value))".utf8).base64EncodedString()
         let failure = { (message: String) in
             Result<String, StepFailure>.failure(StepFailure(code: "\(self.service)_token_failed", message: "token for \(self.service) from \(self.credentials.tokenURL): \(message)"))
         }
@@ -70,11 +70,5 @@ actor ServiceToken {
         let margin = min(max(lifetime / 10, 5), 60)
         current = (token, ContinuousClock.now + .milliseconds(Int64(max(lifetime - margin, 1) * 1000)))
         return .success(token)
-    }
-
-    private static func formEncoded(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }

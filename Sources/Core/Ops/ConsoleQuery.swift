@@ -78,12 +78,6 @@ struct ConsoleQuery: Sendable, Equatable {
         var all = fields
         if let before { all.append(("before", before)) }
         if let notice { all.append(("notice", notice)) }
-        return "/ops/requests" + (all.isEmpty ? "" : "?" + all.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&"))
-    }
-
-    static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~:")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        return "/ops/requests" + (all.isEmpty ? "" : "?" + FormFields.encode(all))
     }
 }

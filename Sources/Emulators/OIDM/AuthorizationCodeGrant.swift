@@ -189,14 +189,8 @@ final class AuthorizationCodeGrant: Sendable {
         var components = URLComponents(string: uri)
         var items = components?.queryItems ?? []
         items += parameters.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
-        components?.percentEncodedQuery = items.map { "\(Self.formEncode($0.name))=\(Self.formEncode($0.value ?? ""))" }.joined(separator: "&")
+        components?.percentEncodedQuery = FormFields.encode(items.map { ($0.name, $0.value ?? "") })
         return Response(status: .found, headers: [.location: components?.string ?? uri, .cacheControl: "no-store"])
-    }
-
-    static func formEncode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
     private static func errorPage(_ message: String) -> String {

@@ -1,4 +1,5 @@
 import Curl
+import EdgeRuntime
 import Foundation
 
 /// A browser as far as sign-in is concerned: it keeps cookies per name (no domains: every
@@ -18,7 +19,7 @@ final class CookieBrowser: @unchecked Sendable {
     }
 
     func post(_ url: String, form: [(String, String)], headers: [(name: String, value: String)] = []) async throws -> CurlResponse {
-        let body = form.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        let body = FormFields.encode(form)
         return try await send(CurlRequest(
             url: url, method: "POST", headers: headers + [("Content-Type", "application/x-www-form-urlencoded")],
             body: Array(body.utf8), timeout: .seconds(10)
@@ -42,12 +43,6 @@ final class CookieBrowser: @unchecked Sendable {
             }
         }
         return response
-    }
-
-    static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
     /// The hidden fields of the first form on an HTML page, entities decoded.
