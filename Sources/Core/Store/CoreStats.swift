@@ -34,9 +34,14 @@ public enum CoreStats {
     static func bucketSQL(_ duration: String) -> String {
         var text = "CASE"
         for (index, bound) in bucketBounds.enumerated() {
-            text += " WHEN \(duration) < \(bound) THEN '\(index < 10 ? "0" : "")\(index)'"
+            text += " WHEN \(duration) < \(bound) THEN '\(bucketKey(index))'"
         }
-        return text + " ELSE '\(bucketBounds.count)' END"
+        return text + " ELSE '\(bucketKey(bucketBounds.count))' END"
+    }
+
+    /// A bucket's key: its index in two digits, so keys sort as the buckets do.
+    static func bucketKey(_ index: Int) -> String {
+        index < 10 ? "0\(index)" : "\(index)"
     }
 
     static let finalStatuses = "('COMPLETED', 'FAILED', 'REJECTED')"
@@ -100,7 +105,7 @@ public enum CoreStats {
             let rank = Int64((Double(total) * q).rounded(.up))
             var seen: Int64 = 0
             for index in 0...bucketBounds.count {
-                seen += histogram[index < 10 ? "0\(index)" : "\(index)"] ?? 0
+                seen += histogram[bucketKey(index)] ?? 0
                 if seen >= rank { return index < bucketBounds.count ? bucketBounds[index] : nil }
             }
             return nil

@@ -225,15 +225,6 @@ public final class PostgresCoreStore: CoreStore {
         }
     }
 
-    public func counts() async throws(DatabaseError) -> [RequestStatus: Int] {
-        var counts: [RequestStatus: Int] = [:]
-        for row in try await stats(.count, sinceMinute: 0) where row.n > 0 {
-            guard let status = RequestStatus(rawValue: row.key) else { throw DatabaseError(.corrupt, "unknown status \(row.key) in core_stats") }
-            counts[status, default: 0] += Int(row.n)
-        }
-        return counts
-    }
-
     public func stats(_ kind: CoreStats.Kind, sinceMinute: Int64, stepMinutes: Int64) async throws(DatabaseError) -> [CoreStats.Row] {
         let step = max(1, stepMinutes)
         return try await PostgresPool.mapped {

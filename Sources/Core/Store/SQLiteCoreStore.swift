@@ -197,15 +197,6 @@ public final class SQLiteCoreStore: CoreStore {
         }
     }
 
-    public func counts() async throws(DatabaseError) -> [RequestStatus: Int] {
-        var counts: [RequestStatus: Int] = [:]
-        for row in try await stats(.count, sinceMinute: 0) where row.n > 0 {
-            guard let status = RequestStatus(rawValue: row.key) else { throw DatabaseError(.corrupt, "unknown status \(row.key) in core_stats") }
-            counts[status, default: 0] += Int(row.n)
-        }
-        return counts
-    }
-
     /// Counted by scanning the table: what the stats must agree with (tests).
     func countsByScan() async throws(DatabaseError) -> [RequestStatus: Int] {
         let rows = try await database.read("SELECT status, COUNT(*) AS n FROM core_requests GROUP BY status")
