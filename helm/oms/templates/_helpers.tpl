@@ -43,3 +43,12 @@ otel.endpoint; empty when tracing is off. */}}
 {{- .Values.otel.endpoint -}}
 {{- end -}}
 {{- end -}}
+
+{{/* The class and TLS of each of the chart's Ingresses (under `spec:`). */}}
+{{- define "oms.ingressClassAndTLS" -}}
+ingressClassName: {{ .Values.ingress.className }}
+{{- with .Values.ingress.tls }}
+tls:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
