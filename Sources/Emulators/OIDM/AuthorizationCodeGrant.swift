@@ -104,11 +104,10 @@ final class AuthorizationCodeGrant: Sendable {
 
     /// `grant_type=authorization_code` on the token endpoint (RFC 6749 §4.1.3, RFC 7636 §4.6).
     func exchange(form: [String: String], request: Request) -> Response {
-        guard let (id, secret) = ClientCredentialsGrant.credentials(form: form, authorization: request.headers[.authorization]),
-              let client = tokens.clients[id], FormFields.constantTimeEqual(secret, client.secret.value) else {
-            var refused = ClientCredentialsGrant.error(.unauthorized, "invalid_client", "unknown client or wrong secret")
-            refused.headers[.wwwAuthenticate] = #"Basic realm="oidm""#
-            return refused
+        let client: EmulatedClient
+        switch tokens.authenticate(form: form, request: request) {
+        case .success(let known): client = known
+        case .failure(let refused): return refused
         }
         // A code is used once: taken out before anything else is checked, so a second
         // attempt with a stolen code fails whatever it sends.

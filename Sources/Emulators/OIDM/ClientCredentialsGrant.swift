@@ -30,12 +30,12 @@ struct ClientCredentialsGrant: Sendable {
         guard form["grant_type"]?.lowercased() == "client_credentials" else {
             return Self.error(.badRequest, "unsupported_grant_type", "only client_credentials is granted here")
         }
-        guard let (id, secret) = Self.credentials(form: form, authorization: request.headers[.authorization]),
-              let client = clients[id], client.secret.value == secret else {
-            var refused = Self.error(.unauthorized, "invalid_client", "unknown client or wrong secret")
-            refused.headers[.wwwAuthenticate] = #"Basic realm="oidm""#
-            return refused
+        let client: EmulatedClient
+        switch authenticate(form: form, request: request) {
+        case .success(let known): client = known
+        case .failure(let refused): return refused
         }
+        let id = client.id
         let asked = (form["scope"] ?? "").split(separator: " ").map(String.init)
         if let unknown = asked.first(where: { !client.scopes.contains($0) }) {
             return Self.error(.badRequest, "invalid_scope", "\(unknown) is not a scope of \(id)")
@@ -56,6 +56,23 @@ struct ClientCredentialsGrant: Sendable {
         ]).serialized())
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    enum Authentication {
+        case success(EmulatedClient)
+        case failure(Response)
+    }
+
+    /// The client the token endpoint's request authenticates (its secret compared in constant
+    /// time), or RFC 6749 §5.2's `invalid_client` with a Basic challenge.
+    func authenticate(form: [String: String], request: Request) -> Authentication {
+        guard let (id, secret) = Self.credentials(form: form, authorization: request.headers[.authorization]),
+              let client = clients[id], FormFields.constantTimeEqual(secret, client.secret.value) else {
+            var refused = Self.error(.unauthorized, "invalid_client", "unknown client or wrong secret")
+            refused.headers[.wwwAuthenticate] = #"Basic realm="oidm""#
+            return .failure(refused)
+        }
+        return .success(client)
     }
 
     /// HTTP Basic first (its parts form-encoded, §2.3.1), else the form's fields.
