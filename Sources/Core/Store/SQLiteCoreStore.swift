@@ -237,7 +237,7 @@ public final class SQLiteCoreStore: CoreStore {
             for start in stride(from: 0, to: eventIDs.count, by: 500) {
                 let chunk = eventIDs[start..<min(start + 500, eventIDs.count)]
                 _ = try await connection.query(
-                    "UPDATE core_outbox SET sent_at_ms = ? WHERE event_id IN (\(chunk.map { _ in "?" }.joined(separator: ", "))) AND sent_at_ms IS NULL",
+                    "UPDATE core_outbox SET sent_at_ms = ? WHERE event_id IN (\(Self.placeholders(chunk.count))) AND sent_at_ms IS NULL",
                     [.integer(SQLiteInt64(nowMs))] + chunk.map(SQLiteData.text)
                 )
             }
@@ -319,7 +319,7 @@ public final class SQLiteCoreStore: CoreStore {
         }
         let shown = Array(ids.prefix(limit))
         let rows = shown.isEmpty ? [] : try await database.read(
-            "SELECT \(Self.columns) FROM core_requests WHERE id IN (\(shown.map { _ in "?" }.joined(separator: ", "))) ORDER BY id DESC",
+            "SELECT \(Self.columns) FROM core_requests WHERE id IN (\(Self.placeholders(shown.count))) ORDER BY id DESC",
             shown.map(SQLiteData.text)
         )
         return reads.page(try rows.map(Self.record), matched: ids.count, end: end)
@@ -378,7 +378,7 @@ public final class SQLiteCoreStore: CoreStore {
             ])
             let ids = rows.compactMap { $0.column("id")?.string }
             guard !ids.isEmpty else { return 0 }
-            let list = ids.map { _ in "?" }.joined(separator: ", ")
+            let list = Self.placeholders(ids.count)
             for statement in RetentionSQL.deletions(list) {
                 _ = try await connection.query(statement, ids.map(SQLiteData.text))
             }
@@ -406,6 +406,11 @@ public final class SQLiteCoreStore: CoreStore {
             )
             return Int(top - low + 1)
         }
+    }
+
+    /// `?, ?, …`: the binds of an `IN (…)` list of `count` values.
+    private static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
     private static func binding(_ value: RequestFilter.SQLValue) -> SQLiteData {
