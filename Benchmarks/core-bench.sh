@@ -6,16 +6,19 @@
 #   (Benchmarks/otlp-sink.py), against the same without tracing: five interleaved runs each;
 #   pipeline — N requests taken first, then one core with jobs on brings them to COMPLETED
 #   against refdata, the SOAP bridge and the Thunderhead emulator: requests completed per second;
-#   relay — then a core with jobs off and Kafka on publishes those N final statuses from the
-#   outbox to a Kafka-compatible broker (tansu, in memory): events published per second.
+#   relay — then the outbox holds RELAY events (the pipeline's N final statuses and copies of
+#   them under new event and request ids), and a core with jobs off and Kafka on publishes them
+#   to a Kafka-compatible broker (tansu, in memory): events per second from the first event
+#   published to the last, so the process's start-up is left out.
 # The core runs on core 0; wrk, PostgreSQL and the upstreams on core 1.
-# Usage: Benchmarks/core-bench.sh  (DURATION=10 CONNECTIONS=32 PIPELINE=2000)
+# Usage: Benchmarks/core-bench.sh  (DURATION=10 CONNECTIONS=32 PIPELINE=2000 RELAY=100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 PIPELINE="${PIPELINE:-2000}"
+RELAY="${RELAY:-100000}"
 source Benchmarks/common.sh
 start_postgres 15433
 
@@ -42,6 +45,19 @@ wait_metric() {  # port target awk-pattern started
         if awk -v t="$elapsed" 'BEGIN { exit !(t > 300) }'; then echo "only $count of $2 in 300 s" >&2; break; fi
     done
     echo "$count $(awk -v a="$4" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')"
+}
+# Polls a core's /metrics (every 50 ms) until the sum of the lines matching $3 reaches $2 (or
+# 300 s pass); prints "count seconds first" — the seconds from the first poll that saw any, and
+# the count that poll saw.
+wait_progress() {  # port target awk-pattern
+    local count=0 first="" since="" deadline=$((SECONDS + 300))
+    while [ "$count" -lt "$2" ] && [ "$SECONDS" -lt "$deadline" ]; do
+        sleep 0.05
+        count=$(curl -sf "http://127.0.0.1:$1/metrics" | awk "$3 { s += \$NF } END { print s + 0 }")
+        if [ -z "$since" ] && [ "$count" -gt 0 ]; then since=$EPOCHREALTIME; first=$count; fi
+    done
+    [ "$count" -ge "$2" ] || echo "only $count of $2 in 300 s" >&2
+    echo "$count $(awk -v a="${since:-$EPOCHREALTIME}" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }') ${first:-0}"
 }
 start() {  # name port core
     taskset -c "$3" "$OMS" "${@:4}" >"$W/logs/$1.log" 2>&1 &
@@ -115,7 +131,16 @@ start pipeline 18405 0 core --config "$W/pipeline.yaml"
 read -r completed elapsed < <(wait_metric 18405 "$PIPELINE" '/^oms_core_steps_total\{.*result="completed"/' "$started")
 failed=$(curl -sf "http://127.0.0.1:18405/v1/requests?status=FAILED&limit=1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
 
-# The relay: the pipeline's N events, still in the outbox, published by a core with Kafka on.
+# The relay: the pipeline's N events, still in the outbox, and copies of them up to RELAY.
+python3 - "$W/pipeline.db" "$RELAY" <<'PY'
+import sqlite3, sys, uuid
+db = sqlite3.connect(sys.argv[1], timeout=30)
+n = int(sys.argv[2])
+rows = db.execute("SELECT payload, created_at_ms FROM core_outbox").fetchall()
+copies = [(str(uuid.uuid4()), str(uuid.uuid4()), rows[i % len(rows)][0], rows[i % len(rows)][1] + 1 + i) for i in range(max(0, n - len(rows)))]
+db.executemany("INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms) VALUES (?, ?, ?, ?)", copies)
+db.commit()
+PY
 KAFKA_TOOLS="$PWD/.tools/kafka"
 taskset -c 1 "$KAFKA_TOOLS/tansu" broker --listener-url tcp://127.0.0.1:18494 --advertised-listener-url tcp://127.0.0.1:18494 \
     --storage-engine memory://tansu/ >"$W/logs/kafka.log" 2>&1 &
@@ -123,9 +148,8 @@ pids+=($!)
 wait_port 18494
 "$KAFKA_TOOLS/tansu" topic create oms.document.status --broker tcp://127.0.0.1:18494 --partitions 4 >>"$W/logs/kafka.log" 2>&1
 core_config relay 18406 "sqlite:$W/pipeline.db" false 'kafka: {brokers: ["127.0.0.1:18494"]}'
-started=$EPOCHREALTIME
 LD_LIBRARY_PATH="$KAFKA_TOOLS/lib" start relay 18406 0 core --config "$W/relay.yaml"
-read -r published relay_elapsed < <(wait_metric 18406 "$PIPELINE" '/^oms_core_events_published_total/' "$started")
+read -r published relay_elapsed relay_first < <(wait_progress 18406 "$RELAY" '/^oms_core_events_published_total/')
 
 row() { awk -v n="$1" -v r="$2" -v p="$3" -v a="$a_rps" -v bad="$4" 'BEGIN { printf "%-44s %10.0f %9s %7.2f× %s\n", n, r, p, r / a, (bad > 0 ? "(" bad " non-2xx!)" : "") }'; }
 echo
@@ -136,8 +160,9 @@ row "(b) intake, SQLite (durable, group commit)" "$b_rps" "$b_p99" "$b_bad"
 row "(c) intake, PostgreSQL" "$c_rps" "$c_p99" "$c_bad"
 row "(f) intake, SQLite, traced (ratio 1.0, exported)" "$f_rps" "$f_p99" "$f_bad"
 awk -v n="$completed" -v t="$elapsed" -v a="$a_rps" -v f="$failed" 'BEGIN { printf "%-44s %10.0f %9s %7.4f× %s\n", "(d) pipeline to COMPLETED (" n " requests, " sprintf("%.1f", t) " s)", n / t, "-", (n / t) / a, (f > 0 ? "(some FAILED!)" : "") }'
-awk -v n="$published" -v t="$relay_elapsed" -v a="$a_rps" 'BEGIN { printf "%-44s %10.0f %9s %7.4f× (start-up included)\n", "(e) relay to Kafka (" n " events, " sprintf("%.1f", t) " s)", n / t, "-", (n / t) / a }'
+awk -v n="$published" -v f="$relay_first" -v t="$relay_elapsed" -v a="$a_rps" 'BEGIN { printf "%-44s %10.0f %9s %7.4f×\n", "(e) relay to Kafka (" n " events, " sprintf("%.1f", t) " s)", (n - f) / t, "-", ((n - f) / t) / a }'
 echo "(b), (f): medians of 5 interleaved runs; req/s of each run: (b) $(printf '%s\n' "${b_runs[@]}" | awk '{printf "%s ", $1}')(f) $(printf '%s\n' "${f_runs[@]}" | awk '{printf "%s ", $1}')"
 awk -v f="$f_rps" -v b="$b_rps" 'BEGIN { printf "(f) ÷ (b) = %.2f× (tracing every intake)\n", f / b }'
 echo "(f) spans exported: $f_exported, dropped by the exporter (queue full or export failed): $f_dropped"
-echo "targets: (b) ≥ 5,000 requests/s; (d) ≥ 1,000 requests/s; (f) ≥ 0.8 × (b)"
+echo "(e): from the first poll that saw events published ($relay_first then) to the last; start-up left out"
+echo "targets: (b) ≥ 5,000 requests/s; (d) ≥ 1,000 requests/s; (e) ≥ 20,000 events/s; (f) ≥ 0.8 × (b)"

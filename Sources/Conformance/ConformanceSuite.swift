@@ -38,18 +38,6 @@ public struct ConformanceSuite: Sendable {
         defer { Task { await http.shutdown() } }
         let startedAt = Date()
         let echoBehindPath = try await checkBaseline(http)
-        let now = Int64(Date().timeIntervalSince1970)
-        var placeholders = template.placeholders(path: settings.path, now: now)
-        for resource in AttackerResource.allCases { placeholders[resource.placeholder] = settings.attackerURL(resource) }
-        if let route = settings.route {
-            // The valid scopes without, and with, the one the route needs.
-            let scopes = template.scopes
-            placeholders["route_scope"] = route.scope
-            placeholders["scopes_without_route"] = scopes.filter { $0 != route.scope }.joined(separator: " ")
-            placeholders["scopes_with_route"] = (scopes.contains(route.scope) ? scopes : scopes + [route.scope]).joined(separator: " ")
-        }
-        let forge = TokenForge(template: template, keys: keys, placeholders: placeholders, now: now, leeway: settings.leeway)
-        let runner = CaseRunner(http: http, settings: settings, forge: forge, echo: echo, echoBehindPath: echoBehindPath)
         // Controls first: when one fails, the target is not set up for the others to mean anything.
         let cases = selected.filter(\.control) + selected.filter { !$0.control }
         var results: [CaseResult] = []
@@ -58,6 +46,9 @@ public struct ConformanceSuite: Sendable {
             item.request.target == .backend && !settings.backends.isEmpty ? settings.backends.map { (item, $0) } : [(item, nil)]
         }
         for (index, (item, backend)) in runs.enumerated() {
+            // Each case's times count from when it runs: on a slow gateway the suite takes long
+            // enough to carry a token past a case's few seconds of margin (CLM-10's nbf).
+            let runner = CaseRunner(http: http, settings: settings, forge: forge(now: Int64(Date().timeIntervalSince1970)), echo: echo, echoBehindPath: echoBehindPath)
             let result = await runner.run(item, backend: backend)
             if item.control, result.outcome == .failed {
                 let body = result.answer.map { " (the answer: \($0.body.prefix(200)))" } ?? ""
@@ -67,6 +58,20 @@ public struct ConformanceSuite: Sendable {
             progress(index + 1, runs.count, result)
         }
         return SuiteReport(gateway: settings.gateway, path: settings.path, startedAt: startedAt, finishedAt: Date(), results: results)
+    }
+
+    /// The tokens of a case run at `now`.
+    private func forge(now: Int64) -> TokenForge {
+        var placeholders = template.placeholders(path: settings.path, now: now)
+        for resource in AttackerResource.allCases { placeholders[resource.placeholder] = settings.attackerURL(resource) }
+        if let route = settings.route {
+            // The valid scopes without, and with, the one the route needs.
+            let scopes = template.scopes
+            placeholders["route_scope"] = route.scope
+            placeholders["scopes_without_route"] = scopes.filter { $0 != route.scope }.joined(separator: " ")
+            placeholders["scopes_with_route"] = (scopes.contains(route.scope) ? scopes : scopes + [route.scope]).joined(separator: " ")
+        }
+        return TokenForge(template: template, keys: keys, placeholders: placeholders, now: now, leeway: settings.leeway)
     }
 
     private static func controlAdvice(_ item: ConformanceCase) -> String {

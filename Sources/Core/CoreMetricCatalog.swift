@@ -8,6 +8,10 @@ enum CoreMetricCatalog {
 
     static func register(_ registry: MetricsRegistry) {
         registry.describe("oms_core_steps_total", "Steps the jobs ran, by step and result (the status reached, waiting, retry, failed, lease_lost).")
+        registry.describe("oms_core_batch_lookups_total", "Thunderhead batch lookups of requests found SUBMITTING, by result (adopted, absent, unsupported, failed, off).")
+        for result in ["adopted", "absent", "unsupported", "failed", "off"] {
+            _ = registry.counter("oms_core_batch_lookups_total", [("result", result)])
+        }
         registry.describe("oms_core_events_published_total", "Final-status events the outbox relay published to Kafka.")
         registry.describe("oms_core_events_unpublished_total", "Events a relay round could not publish; they stay in the outbox for the next round.")
         registry.describe("oms_core_outbox_unsent", "Events in the outbox waiting for Kafka.")

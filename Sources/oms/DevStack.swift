@@ -59,6 +59,7 @@ struct DevStack {
           - {prefix: /v1/requests, scopes: [documents.read]}
           - {prefix: /v1/requests, methods: [POST], scopes: [documents.write]}
           - {prefix: /v1/requests/*/rerun, methods: [POST], scopes: [operator]}
+          - {prefix: /v1/requests/*/resolve, methods: [POST], scopes: [operator]}
           - {prefix: /refdata, scopes: [refdata.read]}
           - {prefix: /refdata, methods: [PUT, PATCH, DELETE], scopes: [refdata.admin]}
           - {prefix: /ops, scopes: [operator], browser: true}

@@ -104,6 +104,11 @@ final class CoreStack: Sendable {
         try await http.call(port: port, method, path, json: json, headers: headers)
     }
 
+    /// One sample of `/metrics` (0 when absent).
+    func metric(_ sample: String) async throws -> Double {
+        PrometheusText.value(sample, in: try await call("GET", "/metrics").text)
+    }
+
     func submit(_ json: String, key: String) async throws -> Answer {
         try await call("POST", "/v1/requests", json: json, headers: [("Idempotency-Key", key)])
     }

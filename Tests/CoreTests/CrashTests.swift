@@ -25,31 +25,13 @@ import Testing
         try broker.createTopic("oms.document.status", partitions: 4)
         let upstreams = try await Upstreams.start(completeAfterMs: 200)
         try await upstreams.put("sources/crm", "{}")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.folder()
         let port = Loopback.freePort()
-        let config = folder.appendingPathComponent("core.yaml")
-        try """
-            server: {host: 127.0.0.1, port: \(port)}
-            database: {url: "sqlite:\(folder.path)/oms.db"}
-            refdata: {url: "http://127.0.0.1:\(upstreams.refdataPort)"}
-            soap_bridge: {url: "http://127.0.0.1:\(upstreams.bridgePort)"}
+        let config = try Self.configuration(in: folder, port: port, upstreams: upstreams, extra: """
             jobs: {interval_ms: 20, batch_size: 64, lease_s: 1, backoff_base_ms: 50, max_attempts: 10}
             kafka: {brokers: ["\(broker.brokers[0])"], interval_ms: 20, message_timeout_ms: 5000}
-            log: {level: warning}
-            access: {mode: none}
-            """.write(to: config, atomically: true, encoding: .utf8)
-        func start(_ name: String) throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["core", "--config", config.path]
-            let log = folder.appendingPathComponent("\(name).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: log)
-            process.standardError = try FileHandle(forWritingTo: log)
-            try process.run()
-            return process
-        }
+            """)
+        func start(_ name: String) throws -> Process { try Self.start(binary, config: config, log: folder.appendingPathComponent("\(name).log")) }
         let http = CurlClient()
         let base = "http://127.0.0.1:\(port)"
         func count(_ status: String) async throws -> Int {
@@ -99,14 +81,17 @@ import Testing
         }
         #expect(final == 1000)
         #expect(try await count("COMPLETED") == 1000)
-        // Each request: the five statuses once each, in order.
+        // Each request: its statuses once each, in order.
         var wrong: [String] = []
         for id in ids {
             let answer = try await http.execute(CurlRequest(url: "\(base)/v1/requests/\(id)"))
             let history = (try? StrictJSON.parse(answer.body))?["history"]?.arrayValue?.compactMap { $0["status"]?.stringValue } ?? []
-            if history != ["RECEIVED", "VALIDATED", "ENRICHED", "SUBMITTED", "COMPLETED"] { wrong.append("\(id): \(history)") }
+            if history != ["RECEIVED", "VALIDATED", "ENRICHED", "SUBMITTING", "SUBMITTED", "COMPLETED"] { wrong.append("\(id): \(history)") }
         }
         #expect(wrong.isEmpty, "\(wrong.prefix(3))")
+        // Batches the first process sent and did not live to record were adopted, not sent
+        // again: Thunderhead got exactly one per request.
+        #expect(try await upstreams.thunderheadBatches() == 1000)
         // And exactly one outbox event per request, each written with its final status.
         let database = try await SQLiteFile.open(path: folder.appendingPathComponent("oms.db").path, logger: CoreStack.quiet)
         let outbox = try await database.read("SELECT COUNT(*) AS events, COUNT(DISTINCT request_id) AS requests FROM core_outbox")
@@ -142,5 +127,104 @@ import Testing
         await http.shutdown()
         await upstreams.stop()
         try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Killed after Thunderhead took the batch and before the answer came back (the emulator
+    /// holds its answers): the process that starts next finds the request SUBMITTING, asks
+    /// Thunderhead, and follows the batch it finds. One batch, never two.
+    @Test func aCrashBetweenAcceptanceAndRecordAdoptsTheBatch() async throws {
+        guard let binary = Self.binary else {
+            Issue.record("the oms executable was not found: run `swift build` first (scripts/test.sh does) or set OMS_BINARY")
+            return
+        }
+        let upstreams = try await Upstreams.start(completeAfterMs: 100)
+        try await upstreams.put("sources/crm", "{}")
+        let folder = try Self.folder()
+        let port = Loopback.freePort()
+        let config = try Self.configuration(in: folder, port: port, upstreams: upstreams, extra: """
+            jobs: {interval_ms: 20, lease_s: 1, backoff_base_ms: 50, call_timeout_ms: 120000}
+            """)
+        try await upstreams.thunderheadDelay(ms: 120_000)
+        let first = try Self.start(binary, config: config, log: folder.appendingPathComponent("first.log"))
+        #expect(await Loopback.waitUntilListening(port))
+        let http = CurlClient()
+        let base = "http://127.0.0.1:\(port)"
+        let intake = try await http.execute(CurlRequest(
+            url: "\(base)/v1/requests", method: "POST", headers: [("Content-Type", "application/json"), ("Idempotency-Key", "k")],
+            body: Array(PipelineTests.body().utf8)
+        ))
+        let id = try #require((try? StrictJSON.parse(intake.body))?["id"]?.stringValue)
+        let accepted = ContinuousClock.now + .seconds(30)
+        while try await upstreams.thunderheadBatches() == 0, ContinuousClock.now < accepted {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await upstreams.thunderheadBatches() == 1, "Thunderhead took the batch; its answer is held")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        try await upstreams.thunderheadDelay(ms: 0)
+        let stored = try await Self.submission(id, in: folder)
+        #expect(stored.status == "SUBMITTING" && stored.batchName == "oms-\(id)", "recorded before it was sent")
+
+        let second = try Self.start(binary, config: config, log: folder.appendingPathComponent("second.log"))
+        defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
+        #expect(await Loopback.waitUntilListening(port))
+        let deadline = ContinuousClock.now + .seconds(30)
+        var status = ""
+        while ContinuousClock.now < deadline, status != "COMPLETED" {
+            try await Task.sleep(for: .milliseconds(100))
+            status = (try? StrictJSON.parse(try await http.execute(CurlRequest(url: "\(base)/v1/requests/\(id)")).body))?["status"]?.stringValue ?? ""
+        }
+        #expect(status == "COMPLETED")
+        #expect(try await upstreams.thunderheadBatches() == 1)
+        let metrics = String(decoding: try await http.execute(CurlRequest(url: "\(base)/metrics")).body, as: UTF8.self)
+        #expect(PrometheusText.value(#"oms_core_batch_lookups_total{result="adopted"}"#, in: metrics) == 1)
+        kill(second.processIdentifier, SIGKILL)
+        second.waitUntilExit()
+        await http.shutdown()
+        await upstreams.stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    // MARK: Helpers
+
+    static func folder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// `oms core`'s configuration file in `folder`: its SQLite file there, the upstreams, and
+    /// `extra` YAML.
+    static func configuration(in folder: URL, port: Int, upstreams: Upstreams, extra: String) throws -> URL {
+        let config = folder.appendingPathComponent("core.yaml")
+        try """
+            server: {host: 127.0.0.1, port: \(port)}
+            database: {url: "sqlite:\(folder.path)/oms.db"}
+            refdata: {url: "http://127.0.0.1:\(upstreams.refdataPort)"}
+            soap_bridge: {url: "http://127.0.0.1:\(upstreams.bridgePort)"}
+            log: {level: warning}
+            access: {mode: none}
+            \(extra)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        return config
+    }
+
+    static func start(_ binary: String, config: URL, log: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["core", "--config", config.path]
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+        return process
+    }
+
+    /// A request's status and batch name, read from the database file while no core runs.
+    static func submission(_ id: String, in folder: URL) async throws -> (status: String?, batchName: String?) {
+        let database = try await SQLiteFile.open(path: folder.appendingPathComponent("oms.db").path, logger: CoreStack.quiet)
+        let row = try await database.read("SELECT status, batch_name FROM core_requests WHERE id = ?", [.text(id)]).first
+        await database.close()
+        return (row?.column("status")?.string, row?.column("batch_name")?.string)
     }
 }

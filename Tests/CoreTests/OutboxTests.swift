@@ -245,7 +245,7 @@ import Testing
         _ = try await store.claim(owner: "w", nowMs: now + 1, leaseUntilMs: now + 60_000, limit: 1)
         #expect(try await store.complete(id, from: .received, owner: "w", result: .advance(to: .rejected), step: "validate", maxAttempts: 5, retryAtMs: now, nowMs: now + 2))
         // A rerun and a second final status: two unsent events for one request.
-        #expect(try await store.rerun(id, nowMs: now + 3) == .rerun(from: .received))
+        #expect(try await store.act(.rerun, on: id, nowMs: now + 3) == .moved(to: .received))
         _ = try await store.claim(owner: "w", nowMs: now + 4, leaseUntilMs: now + 60_000, limit: 1)
         #expect(try await store.complete(id, from: .received, owner: "w", result: .advance(to: .rejected), step: "validate", maxAttempts: 5, retryAtMs: now, nowMs: now + 5))
         let both = try await store.unsentEvents(limit: 10)

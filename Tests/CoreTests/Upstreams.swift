@@ -5,10 +5,12 @@ import Database
 import EdgeRuntime
 import Emulators
 import Foundation
+import JSON
 import Logging
 import RefData
 import SOAPBridge
 import TestSupport
+import Testing
 
 /// What the core's jobs call, real and over loopback: refdata (SQLite, no cache), the SOAP
 /// bridge, and the Thunderhead emulator behind it.
@@ -36,8 +38,9 @@ final class Upstreams: Sendable {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `refdataPort`: serve refdata there (0: any free port); `verifying`: refdata and the
-    /// bridge check callers' tokens against this issuer (else they answer anyone).
-    static func start(completeAfterMs: Int = 300, refdataPort: Int = 0, verifying issuer: TestIssuer? = nil) async throws -> Upstreams {
+    /// bridge check callers' tokens against this issuer (else they answer anyone);
+    /// `policies`: the bridge's policy folder (else the shipped `sidecars`).
+    static func start(completeAfterMs: Int = 300, refdataPort: Int = 0, verifying issuer: TestIssuer? = nil, policies: String? = nil) async throws -> Upstreams {
         let quiet = CoreStack.quiet
         var emulatorConfiguration = ThunderheadEmulatorConfiguration(server: ServerSettings(host: "127.0.0.1", port: 0), completeAfterMs: completeAfterMs)
         emulatorConfiguration.wsdlFile = root.appendingPathComponent("sidecars/thunderhead/JobAPIWebWrapped.wsdl").path
@@ -45,7 +48,7 @@ final class Upstreams: Sendable {
         let (emulatorPort, emulatorTask) = await Loopback.serve(service: { listening in
             emulator.application(logger: quiet) { listening($0) }
         })
-        let policies = root.appendingPathComponent("sidecars").path
+        let policies = policies ?? root.appendingPathComponent("sidecars").path
         let bridge = try await SOAPBridgeRole.start(configuration: BridgeConfiguration(
             server: ServerSettings(host: "127.0.0.1", port: 0), policiesFolder: policies,
             services: ["thunderhead": UpstreamSettings(url: "http://127.0.0.1:\(emulatorPort)/thunderhead/services/JobAPIWebWrapped", authentication: .none, username: nil, password: nil, timeoutMs: 5000, soapVersion: .v1_1)],
@@ -100,6 +103,28 @@ final class Upstreams: Sendable {
             headers: [("Content-Type", "application/json")], body: Array("{\"status\": \(status.map(String.init) ?? "null")}".utf8)
         ))
         precondition(response.status == 200, "emulator outage: \(response.status)")
+    }
+
+    /// Holds every Thunderhead answer this long after the work is done (0: answer at once).
+    func thunderheadDelay(ms: Int) async throws {
+        let response = try await http.execute(CurlRequest(
+            url: "http://127.0.0.1:\(emulatorPort)/admin/delay", method: "POST",
+            headers: [("Content-Type", "application/json")], body: Array("{\"ms\": \(ms)}".utf8)
+        ))
+        precondition(response.status == 200, "emulator delay: \(response.status)")
+    }
+
+    /// How many batches Thunderhead was sent.
+    func thunderheadBatches() async throws -> Int {
+        let response = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(emulatorPort)/admin/stats"))
+        return Int(try #require(try StrictJSON.parse(response.body)["batches"]?.numberValue))
+    }
+
+    /// The bridge's lookup of the batches sent under `name`, as an operator would ask it.
+    func batchIDs(named name: String) async throws -> [String] {
+        let response = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(bridgePort)/thunderhead/v1/batch-names/\(name)"))
+        precondition(response.status == 200, "batch lookup: \(response.status)")
+        return try #require(try StrictJSON.parse(response.body)["batches"]?.arrayValue).compactMap { $0["batchId"]?.stringValue }
     }
 
     func stop() async {

@@ -2,6 +2,7 @@ import Curl
 import EdgeRuntime
 import Emulators
 import Foundation
+import JSON
 import Logging
 import SOAP
 import TestSupport
@@ -151,7 +152,64 @@ import XML
         let up = try await running.call("submitBatch", Self.jobRequest())
         #expect(up.status == 200 && up.envelope.payload?.first("return")?.text.isEmpty == false)
         let stats = try await running.http.execute(CurlRequest(url: "http://127.0.0.1:\(running.port)/admin/stats"))
-        #expect(String(decoding: stats.body, as: UTF8.self) == #"{"batches":1,"outage":null}"#)
+        #expect(String(decoding: stats.body, as: UTF8.self) == #"{"batches":1,"delay_ms":0,"outage":null}"#)
+        await running.stop()
+    }
+
+    /// `findBatches`: the batches sent under a name, newest first; none is an empty answer,
+    /// not a fault; no name is a Client fault.
+    @Test(arguments: SOAPVersion.allCases)
+    func batchesAreFoundByName(_ version: SOAPVersion) async throws {
+        // Queued for the whole test, however loaded the machine.
+        let running = try await start(completeAfterMs: 600_000)
+        func find(_ name: String?) async throws -> (status: Int, envelope: SOAPEnvelope) {
+            try await running.call("findBatches", version: version) { (writer: inout XMLWriter) throws(XMLError) in
+                if let name { try writer.element("batchName", text: name) }
+            }
+        }
+        let none = try await find("oms-nothing")
+        #expect(none.status == 200)
+        #expect(none.envelope.payload?.first("return")?.all("batches").isEmpty == true)
+        var ids: [String] = []
+        for name in ["oms-a", "oms-b", "oms-a"] {
+            ids.append(try #require(try await running.call("submitBatch", version: version, Self.jobRequest(name: name)).envelope.payload?.first("return")?.text))
+        }
+        let found = try await find("oms-a").envelope.payload?.first("return")?.all("batches") ?? []
+        #expect(found.map { $0.first("batchId")?.text } == [ids[2], ids[0]], "newest first")
+        #expect(found.allSatisfy { $0.first("batchName")?.text == "oms-a" && $0.first("status")?.text == "QUEUED" })
+        for missing in [nil, ""] as [String?] {
+            let refused = try await find(missing)
+            #expect(refused.envelope.fault?.side == .client)
+            #expect(refused.envelope.fault?.detail?.first("code")?.text == "TH-1011")
+        }
+        await running.stop()
+    }
+
+    /// `/admin/delay`: the work is done at once and the answer held back (a lost answer, as
+    /// the client sees it); a body that is not `{"ms": 0…600000}` is refused.
+    @Test func aDelayOnDemand() async throws {
+        let running = try await start()
+        func admin(_ body: String) async throws -> Int {
+            try await running.http.execute(CurlRequest(
+                url: "http://127.0.0.1:\(running.port)/admin/delay", method: "POST",
+                headers: [("Content-Type", "application/json")], body: Array(body.utf8)
+            )).status
+        }
+        for bad in [#"{"ms": -1}"#, #"{"ms": 600001}"#, #"{"ms": "5"}"#, "{}", "not json"] { #expect(try await admin(bad) == 400, "\(bad)") }
+        #expect(try await admin(#"{"ms": 1500}"#) == 200)
+        let started = ContinuousClock.now
+        let submitted = Task { try await running.call("submitBatch", Self.jobRequest()) }
+        // The batch exists while its answer is still held.
+        var batches = 0.0
+        while batches < 1, ContinuousClock.now - started < .seconds(1) {
+            let stats = try await running.http.execute(CurlRequest(url: "http://127.0.0.1:\(running.port)/admin/stats"))
+            batches = try StrictJSON.parse(stats.body)["batches"]?.numberValue ?? 0
+        }
+        #expect(batches == 1)
+        #expect(ContinuousClock.now - started < .milliseconds(1500))
+        #expect(try await submitted.value.status == 200)
+        #expect(ContinuousClock.now - started >= .milliseconds(1500))
+        #expect(try await admin(#"{"ms": 0}"#) == 200)
         await running.stop()
     }
 

@@ -9,8 +9,12 @@ import Testing
     @Test(arguments: [true, false])
     func hundredConcurrentMissesMakeOneDatabaseRead(_ present: Bool) async throws {
         // A hundred calls at once on a machine busy with other suites: Redis must not time out
-        // here (a timeout bypasses it, and the count below would include a second read).
-        let stack = try await RefDataStack.start { $0.redisTimeout = .seconds(3) }
+        // here (a timeout bypasses it), and the lease must outlast a slow database read (a
+        // fill after it lapsed is refused); either would add a second read to the count below.
+        let stack = try await RefDataStack.start {
+            $0.redisTimeout = .seconds(10)
+            $0.lease = .seconds(60)
+        }
         if present {
             #expect(try await stack.call("PUT", "/refdata/v1/sources/hot", json: #"{"allowed":true}"#).status == 201)
         }

@@ -93,11 +93,7 @@ final class RefDataStack: Sendable {
 
     /// One counter from `/metrics` (0 when absent).
     func metric(_ line: String) async throws -> Double {
-        let text = try await call("GET", "/metrics").text
-        for row in text.split(separator: "\n") where row.hasPrefix(line + " ") {
-            return Double(row.dropFirst(line.count + 1)) ?? 0
-        }
-        return 0
+        PrometheusText.value(line, in: try await call("GET", "/metrics").text)
     }
 }
 

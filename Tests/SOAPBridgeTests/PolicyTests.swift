@@ -43,7 +43,8 @@ import Testing
     @Test func theShippedThunderheadPolicyLoads() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let policy = try PolicyLoader.load(service: "thunderhead", folder: root.appendingPathComponent("sidecars").path)
-        #expect(policy.routes.map(\.name) == ["submit-batch", "preview", "batch-status", "batch-errors"])
+        #expect(policy.routes.map(\.name) == ["submit-batch", "preview", "batch-status", "batch-errors", "batch-lookup"])
+        #expect(policy.routes[4].path.routerPath == "/thunderhead/v1/batch-names/:batchName")
         #expect(policy.businessFaultCodes == ["TH-2"])
         #expect(policy.routes[0].status == 201)
         #expect(policy.routes[2].path.routerPath == "/thunderhead/v1/batches/:batchId")

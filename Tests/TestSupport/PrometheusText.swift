@@ -26,6 +26,15 @@ public enum PrometheusText {
         return problems
     }
 
+    /// The value of one sample, named with its labels as the scrape writes them
+    /// (`name{label="value"}`); 0 when absent.
+    public static func value(_ sample: String, in text: String) -> Double {
+        for row in text.split(separator: "\n") where row.hasPrefix(sample + " ") {
+            return Double(row.dropFirst(sample.count + 1)) ?? 0
+        }
+        return 0
+    }
+
     /// The families a scrape declares.
     public static func families(_ text: String) -> Set<String> {
         Set(text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.compactMap { $0.split(separator: " ").dropFirst(2).first.map(String.init) })

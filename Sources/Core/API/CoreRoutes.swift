@@ -13,7 +13,7 @@ struct CoreRoutes: Sendable {
     static let defaultPageSize = 100
     static let maxPageSize = 1000
 
-    /// Intake, status (and list) and rerun, each behind its endpoint's access check.
+    /// Intake, status (and list), rerun and resolve, each behind its endpoint's access check.
     func add(to router: Router<EdgeRequestContext>, access: AccessControl) {
         let intakes = router.group().add(middleware: access.middleware("intake"))
         let reads = router.group().add(middleware: access.middleware("status"))
@@ -31,8 +31,15 @@ struct CoreRoutes: Sendable {
         }
         reruns.post("/v1/requests/:id/rerun") { _, context in
             let id = try Self.requestID(context)
-            let status = try await Self.rerun(id, store)
-            return Response.json(.accepted, RequestJSON.rerun(id, status: status).serialized())
+            let status = try await Self.act(.rerun, on: id, store)
+            return Response.json(.accepted, RequestJSON.moved(id, status: status).serialized())
+        }
+        // An operator's answer to an UNCERTAIN request: the same permission as a rerun.
+        reruns.post("/v1/requests/:id/resolve") { request, context in
+            let id = try Self.requestID(context)
+            let action = try Resolution.action(json: try await request.jsonBody(upTo: 4096))
+            let status = try await Self.act(action, on: id, store)
+            return Response.json(.accepted, RequestJSON.moved(id, status: status).serialized())
         }
         reads.get("/v1/requests/:id/errors") { _, context in
             let id = try Self.requestID(context)
@@ -103,13 +110,16 @@ struct CoreRoutes: Sendable {
         return Response.json(.ok, RequestJSON.page(records.prefix(limit), next: next).serialized())
     }
 
-    /// Reruns a request for the API and the operator page alike; the status it restarts at.
-    static func rerun(_ id: String, _ store: any CoreStore) async throws(APIError) -> RequestStatus {
-        switch try await APIError.database({ () throws(DatabaseError) in try await store.rerun(id, nowMs: WallClock.millisecondsNow()) }) {
-        case .rerun(let status):
+    /// An operator's action for the API and the console alike; the status it moved the
+    /// request to.
+    static func act(_ action: OperatorAction, on id: String, _ store: any CoreStore) async throws(APIError) -> RequestStatus {
+        switch try await APIError.database({ () throws(DatabaseError) in try await store.act(action, on: id, nowMs: WallClock.millisecondsNow()) }) {
+        case .moved(let status):
             return status
-        case .notRerunnable(let status):
+        case .notApplicable(let status) where action == .rerun:
             throw APIError(.conflict, "not_rerunnable", "request \(id) is \(status.rawValue); only FAILED and REJECTED requests can be rerun")
+        case .notApplicable(let status):
+            throw APIError(.conflict, "not_uncertain", "request \(id) is \(status.rawValue); only UNCERTAIN requests can be confirmed or resubmitted")
         case .notFound:
             throw notFound(id)
         }

@@ -4,9 +4,10 @@ import HTTPTypes
 import Hummingbird
 
 /// The operator console: the overview (`GET /ops`), the request list with its filters
-/// (`GET /ops/requests`), a request's page (`GET /ops/requests/{id}`), and the reruns
+/// (`GET /ops/requests`), a request's page (`GET /ops/requests/{id}`), the reruns
 /// (`POST /ops/rerun/{id}`, and `POST /ops/rerun` for the FAILED requests a filter selects,
-/// after a confirmation). Every post answers with a redirect, so a reload does not post again.
+/// after a confirmation), and an UNCERTAIN request's confirm or resubmit
+/// (`POST /ops/resolve/{id}`). Every post answers with a redirect, so a reload does not post again.
 ///
 /// Anti-forgery: through the gateway, a signed-in browser's requests carry `X-OMS-CSRF`, the
 /// session's token, set by nginx from `oms auth`'s answer (never from the client). The pages
@@ -40,8 +41,15 @@ struct OpsRoutes: Sendable {
         router.post("/ops/rerun/:id") { request, context in
             let id = try CoreRoutes.requestID(context)
             _ = try await Self.form(request)
-            _ = try await CoreRoutes.rerun(id, store)
+            _ = try await CoreRoutes.act(.rerun, on: id, store)
             return Response(status: .seeOther, headers: [.location: "/ops/requests/\(id)?notice=rerun"])
+        }
+        router.post("/ops/resolve/:id") { request, context in
+            let id = try CoreRoutes.requestID(context)
+            let form = try await Self.form(request)
+            let action = try Resolution.action(form["action"], batchId: form["batch_id"])
+            _ = try await CoreRoutes.act(action, on: id, store)
+            return Response(status: .seeOther, headers: [.location: "/ops/requests/\(id)?notice=\(action == .resubmit ? "resubmitted" : "confirmed")"])
         }
         router.post("/ops/rerun") { request, _ in
             let form = try await Self.form(request)

@@ -8,7 +8,7 @@ enum RequestJSON {
         ["id": .string(id), "status": .string(RequestStatus.received.rawValue)]
     }
 
-    static func rerun(_ id: String, status: RequestStatus) -> JSONValue {
+    static func moved(_ id: String, status: RequestStatus) -> JSONValue {
         ["id": .string(id), "status": .string(status.rawValue)]
     }
 
@@ -21,6 +21,7 @@ enum RequestJSON {
         ]
         if let correlation = record.correlationId { members["correlationId"] = .string(correlation) }
         if let batch = record.batchId { members["batchId"] = .string(batch) }
+        if let name = record.batchName { members["batchName"] = .string(name) }
         if let trace = record.traceID { members["traceId"] = .string(trace) }
         if history {
             members["history"] = .array(record.history.map { change in

@@ -40,6 +40,7 @@ public struct CoreConfiguration: Sendable {
         jobs.bridgeTLS = try reader.tls("soap_bridge")
         jobs.refdataClient = try ClientCredentials.read(reader, prefix: "refdata")
         jobs.bridgeClient = try ClientCredentials.read(reader, prefix: "soap_bridge")
+        jobs.batchLookup = try reader.bool("soap_bridge.batch_lookup", default: true)
         jobs.enabled = try reader.bool("jobs.enabled", default: true)
         retentionDays = try reader.int("retention.finished_days", default: retentionDays, in: 0...36_500)
         jobs.interval = .milliseconds(try reader.int("jobs.interval_ms", default: 200, in: 10...600_000))

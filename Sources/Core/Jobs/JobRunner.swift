@@ -29,7 +29,7 @@ public final class JobRunner: Service, Sendable {
         self.settings = settings
         self.http = http
         self.steps = Steps(
-            http: http, settings: settings,
+            http: http, settings: settings, registry: metrics,
             refdataToken: settings.refdataClient.map { ServiceToken($0, service: "refdata", http: http, timeout: settings.callTimeout) },
             bridgeToken: settings.bridgeClient.map { ServiceToken($0, service: "soap_bridge", http: http, timeout: settings.callTimeout) }
         )
@@ -95,8 +95,28 @@ public final class JobRunner: Service, Sendable {
         }
     }
 
-    private func record(_ request: ClaimedRequest, span: any Span) async {
-        let (step, result) = await steps.run(request)
+    private func record(_ claimed: ClaimedRequest, span: any Span) async {
+        var request = claimed
+        var fresh = false
+        if request.status == .enriched {
+            // Written before the batch is sent: a worker that dies after sending it leaves
+            // the request SUBMITTING, and whoever takes it over asks Thunderhead first.
+            let name = BatchName.next(for: request.id, after: request.batchName)
+            do {
+                guard try await store.beginSubmission(request.id, owner: owner, batchName: name, nowMs: WallClock.millisecondsNow()) else {
+                    registry.counter("oms_core_steps_total", [("step", "submit"), ("result", "lease_lost")]).increment()
+                    return
+                }
+            } catch {
+                span.setStatus(SpanStatus(code: .error, message: "recording the submission failed"))
+                logger.error("recording a submission failed", metadata: ["request_id": .string(request.id), "error": .string(error.description)])
+                return
+            }
+            request.status = .submitting
+            request.batchName = name
+            fresh = true
+        }
+        let (step, result) = await steps.run(request, fresh: fresh)
         let now = WallClock.millisecondsNow()
         let retryAt = now + settings.backoff(afterAttempt: request.attempts + 1)
         do {
@@ -108,10 +128,18 @@ public final class JobRunner: Service, Sendable {
             registry.counter("oms_core_steps_total", [("step", step), ("result", label)]).increment()
             span.attributes["oms.step.result"] = label
             logger.debug("step recorded", metadata: ["request_id": .string(request.id), "step": .string(step), "result": .string(label)])
-            if case .failure(let failure, _) = result {
+            switch result {
+            case .failure(let failure, _), .uncertain(let failure):
                 span.attributes["oms.failure.code"] = failure.code
                 span.setStatus(SpanStatus(code: .error, message: failure.message))
-                logger.warning("step failed", metadata: ["request_id": .string(request.id), "step": .string(step), "code": .string(failure.code), "message": .string(failure.message)])
+                var metadata: Logger.Metadata = ["request_id": .string(request.id), "step": .string(step), "code": .string(failure.code), "message": .string(failure.message)]
+                if case .uncertain = result, applied {
+                    metadata["batch_name"] = .string(request.batchName ?? "")
+                    logger.error("submission uncertain: an operator must confirm or resubmit the batch", metadata: metadata)
+                } else {
+                    logger.warning("step failed", metadata: metadata)
+                }
+            case .advance, .wait: break
             }
         } catch {
             span.setStatus(SpanStatus(code: .error, message: "recording the step failed"))
@@ -125,6 +153,7 @@ public final class JobRunner: Service, Sendable {
         case .advance(let status, _, _): return status.rawValue.lowercased()
         case .wait: return "waiting"
         case .failure(_, let retry): return retry ? "retry" : "failed"
+        case .uncertain: return "uncertain"
         }
     }
 }

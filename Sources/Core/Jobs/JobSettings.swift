@@ -14,6 +14,10 @@ public struct JobSettings: Sendable, Equatable {
     /// nil sends no token, for a service that answers anyone.
     public var refdataClient: ClientCredentials?
     public var bridgeClient: ClientCredentials?
+    /// The bridge answers `GET /thunderhead/v1/batch-names/{name}` (`soap_bridge.batch_lookup`):
+    /// a request found SUBMITTING asks it for its batch before sending another. Off, such a
+    /// request waits for an operator as UNCERTAIN.
+    public var batchLookup = true
     /// Pause between rounds when nothing was due (`jobs.interval_ms`).
     public var interval: Duration = .milliseconds(200)
     /// Requests claimed, and worked on at once, per round (`jobs.batch_size`).

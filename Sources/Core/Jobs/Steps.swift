@@ -6,20 +6,26 @@ import JSON
 struct Steps: Sendable {
     let http: CurlClient
     let settings: JobSettings
+    let registry: MetricsRegistry
     /// The core's own tokens toward each service, when it has an identity there.
     let refdataToken: ServiceToken?
     let bridgeToken: ServiceToken?
 
-    /// The step's name (for failure records) and its result.
-    func run(_ request: ClaimedRequest) async -> (step: String, result: StepResult) {
+    /// The step's name (for failure records) and its result. `fresh`: this worker has just
+    /// recorded the request SUBMITTING itself, so nothing was sent yet; a request claimed
+    /// SUBMITTING may have been sent by a worker that died, and is looked up first.
+    func run(_ request: ClaimedRequest, fresh: Bool = false) async -> (step: String, result: StepResult) {
         let step = Self.name(of: request.status)
         switch request.status {
         case .received: return (step, await validate(request))
         case .validated: return (step, await enrich(request))
-        case .enriched: return (step, await submit(request))
+        case .submitting: return (step, fresh ? await submit(request) : await recover(request))
         case .submitted: return (step, await poll(request))
-        case .completed, .rejected, .failed:
-            return (step, .failure(StepFailure(code: "final", message: "the request is already final"), retry: false))
+        case .enriched:
+            // The runner records SUBMITTING before it sends anything (`beginSubmission`).
+            return (step, .failure(StepFailure(code: "not_begun", message: "a submission is sent only once it is recorded"), retry: true))
+        case .uncertain, .completed, .rejected, .failed:
+            return (step, .failure(StepFailure(code: "not_workable", message: "the request waits for an operator or is final"), retry: false))
         }
     }
 
@@ -28,9 +34,9 @@ struct Steps: Sendable {
         switch status {
         case .received: "validate"
         case .validated: "enrich"
-        case .enriched: "submit"
+        case .enriched, .submitting: "submit"
         case .submitted: "poll"
-        case .completed, .rejected, .failed: "none"
+        case .uncertain, .completed, .rejected, .failed: "none"
         }
     }
 
@@ -64,15 +70,20 @@ struct Steps: Sendable {
         }
     }
 
-    /// A Thunderhead batch for the request. Refusals (4xx) are final; outages are retried.
+    /// A Thunderhead batch for the request, under its recorded name. Refusals (4xx) are final;
+    /// outages are retried, each retry starting with a lookup, since the batch may have
+    /// arrived even when the answer did not.
     private func submit(_ request: ClaimedRequest) async -> StepResult {
+        guard let name = request.batchName else {
+            return .failure(StepFailure(code: "no_batch_name", message: "a request SUBMITTING without a batch name"), retry: false)
+        }
         let enrichment = request.enrichment ?? "{}"
         let settingsOf = (try? JSONTopLevel.members(of: Array(enrichment.utf8))) ?? []
         func number(_ name: String, _ fallback: String) -> String {
             if case .number(let value)? = settingsOf.first(where: { $0.name == name })?.value { return value.text }
             return fallback
         }
-        var body = "{\"batchConfigResID\":\(number("batchConfigResID", "1")),\"batchName\":\"oms-\(request.id)\","
+        var body = "{\"batchConfigResID\":\(number("batchConfigResID", "1")),\"batchName\":\"\(name)\","
         body += "\"projectID\":\(number("projectID", "1")),\"jobType\":\"BATCH\",\"transactionData\":{\"requestId\":\"\(request.id)\",\"documentType\":"
         JSONString.appendQuoted(request.documentType, to: &body)
         body += ",\"data\":\(request.data),\"recipient\":\(request.recipient ?? "null"),\"enrichment\":\(enrichment)},"
@@ -81,14 +92,69 @@ struct Steps: Sendable {
         body += "}}"
         let answer = await call("POST", "\(settings.bridgeURL)/thunderhead/v1/batches", service: "soap_bridge", body: body)
         switch answer {
-        case .failure(let failure): return .failure(failure, retry: true)
+        case .failure(let failure): return unanswered(failure, request)
         case .success(let response) where response.status == 201:
             guard case .string(let batch)? = Self.member("batchId", of: response.body) else {
-                return .failure(StepFailure(code: "soap_bridge_invalid", message: "the bridge answered 201 without a batchId"), retry: true)
+                return unanswered(StepFailure(code: "soap_bridge_invalid", message: "the bridge answered 201 without a batchId"), request)
             }
             return .advance(to: .submitted, batchId: batch)
+        case .success(let response) where response.status >= 500:
+            return unanswered(Self.upstream("soap_bridge", response), request)
         case .success(let response): return .failure(Self.upstream("soap_bridge", response), retry: Self.retryable(response.status))
         }
+    }
+
+    /// A request found SUBMITTING: its batch may be in Thunderhead already. Found, it is
+    /// adopted; known to be absent, it is sent; when nobody can say, the request is UNCERTAIN
+    /// (at once when there is no lookup, after the attempts when the lookup fails).
+    private func recover(_ request: ClaimedRequest) async -> StepResult {
+        guard let name = request.batchName else {
+            return .failure(StepFailure(code: "no_batch_name", message: "a request SUBMITTING without a batch name"), retry: false)
+        }
+        guard settings.batchLookup else {
+            lookups("off")
+            return .uncertain(StepFailure(code: "batch_lookup_off", message: "batch \(name) may have been sent, and soap_bridge.batch_lookup is off"))
+        }
+        let answer = await call("GET", "\(settings.bridgeURL)/thunderhead/v1/batch-names/\(name)", service: "soap_bridge")
+        switch answer {
+        case .failure(let failure):
+            lookups("failed")
+            return unanswered(failure, request)
+        case .success(let response) where response.status == 200:
+            guard let batches = (try? StrictJSON.parse(response.body))?["batches"]?.arrayValue else {
+                lookups("failed")
+                return unanswered(StepFailure(code: "soap_bridge_invalid", message: "the batch lookup answered without a batches array"), request)
+            }
+            guard let found = batches.first else {
+                lookups("absent")
+                return await submit(request)
+            }
+            guard let batch = found["batchId"]?.stringValue, ReferenceKey.isValid(batch) else {
+                lookups("failed")
+                return unanswered(StepFailure(code: "soap_bridge_invalid", message: "the batch lookup answered a batch without a usable batchId"), request)
+            }
+            lookups("adopted")
+            return .advance(to: .submitted, batchId: batch)
+        case .success(let response) where [404, 405, 501].contains(response.status):
+            lookups("unsupported")
+            var failure = Self.upstream("soap_bridge", response)
+            failure.code = "batch_lookup_unsupported"
+            failure.message = "batch \(name) may have been sent, and the bridge has no batch lookup (HTTP \(response.status))"
+            return .uncertain(failure)
+        case .success(let response):
+            lookups("failed")
+            return unanswered(Self.upstream("soap_bridge", response), request)
+        }
+    }
+
+    /// A submission or lookup that ended without saying whether Thunderhead has the batch:
+    /// retried (and looked up first), or UNCERTAIN once the attempts are used up.
+    private func unanswered(_ failure: StepFailure, _ request: ClaimedRequest) -> StepResult {
+        request.attempts + 1 >= settings.maxAttempts ? .uncertain(failure) : .failure(failure, retry: true)
+    }
+
+    private func lookups(_ result: String) {
+        registry.counter("oms_core_batch_lookups_total", [("result", result)]).increment()
     }
 
     private func poll(_ request: ClaimedRequest) async -> StepResult {

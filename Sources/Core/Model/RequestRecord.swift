@@ -16,6 +16,8 @@ public struct RequestRecord: Sendable, Equatable {
     public var client: String? = nil
     /// The trace its intake started (`traceparent`), when tracing was on.
     public var traceparent: String? = nil
+    /// The name its batch is (or was last) sent under, from SUBMITTING on.
+    public var batchName: String? = nil
 
     /// The trace id operators search for, from `traceparent`.
     public var traceID: String? { traceparent.flatMap(TraceContext.traceID(of:)) }

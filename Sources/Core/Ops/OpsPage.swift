@@ -65,6 +65,8 @@ struct OpsPage: Sendable {
         "rerun": "The request was sent back to work.",
         "bulk": "The selected failed requests were sent back to work.",
         "none": "No failed request matched; nothing was sent back to work.",
+        "confirmed": "The batch was adopted: the request follows it from now on.",
+        "resubmitted": "A new batch will be sent for the request.",
     ]
 
     private func page(title: String, body: String, notice: String?, refresh: Bool) -> String {
@@ -119,7 +121,7 @@ struct OpsPage: Sendable {
         let fields: [(String, String?)] = [
             ("id", record.id), ("status", record.status.rawValue), ("source", record.source), ("document type", record.documentType),
             ("client", record.client), ("idempotency key", detail.idempotencyKey), ("correlation id", record.correlationId),
-            ("recipient", detail.recipient), ("batch id", record.batchId), ("attempts", String(record.attempts)),
+            ("recipient", detail.recipient), ("batch name", record.batchName), ("batch id", record.batchId), ("attempts", String(record.attempts)),
             ("created", Timestamp.rfc3339(milliseconds: record.createdAtMs)), ("updated", Timestamp.rfc3339(milliseconds: record.updatedAtMs)),
             ("due", Timestamp.rfc3339(milliseconds: detail.dueAtMs)), ("lease", detail.leaseOwner.map { owner in "\(owner) until \(detail.leaseUntilMs.map(Timestamp.rfc3339(milliseconds:)) ?? "?")" }),
             ("trace id", record.traceID),
@@ -136,6 +138,7 @@ struct OpsPage: Sendable {
             "noFailures": detail.failures.isEmpty,
             "rerunnable": record.status == .failed || record.status == .rejected,
         ]
+        if record.status == .uncertain { values["uncertain"] = ["batchName": record.batchName ?? "(none recorded)"] }
         if let enrichment = detail.enrichment { values["enrichment"] = Self.pretty(enrichment) }
         if let event = detail.event {
             var shown: [String: Any] = ["id": event.eventID, "written": Timestamp.rfc3339(milliseconds: event.createdAtMs), "payload": Self.pretty(event.payload)]
@@ -143,8 +146,9 @@ struct OpsPage: Sendable {
             values["event"] = shown
         }
         if let csrf { values["csrf"] = csrf }
-        let final = record.status == .completed || record.status == .failed || record.status == .rejected
-        return page(title: "Request \(record.id)", body: detailTemplate.render(values), notice: notice, refresh: !final)
+        // A page that waits for the operator's input does not reload under their hands.
+        let settled = record.status.isFinal || record.status == .uncertain
+        return page(title: "Request \(record.id)", body: detailTemplate.render(values), notice: notice, refresh: !settled)
     }
 
     static func row(_ record: RequestRecord) -> Row {

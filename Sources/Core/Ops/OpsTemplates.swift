@@ -21,7 +21,7 @@ enum OpsTemplates {
         th { background: #f3f3f3; }
         code { word-break: break-all; }
         pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; max-width: 100%; }
-        .FAILED { color: #a00; } .REJECTED { color: #a60; } .COMPLETED { color: #070; }
+        .FAILED { color: #a00; } .REJECTED { color: #a60; } .COMPLETED { color: #070; } .UNCERTAIN { color: #a60; font-weight: bold; }
         .notice { background: #eef6ee; padding: 0.5em 1em; }
         .warning { background: #fff4e0; padding: 0.5em 1em; }
         form.filters { display: flex; flex-wrap: wrap; gap: 0.6em; align-items: end; margin-bottom: 1em; }
@@ -32,7 +32,7 @@ enum OpsTemplates {
         </style>
         </head>
         <body>
-        <header><b>OMS operations</b><a href="/ops">Overview</a><a href="/ops/requests">Requests</a><a href="/ops/requests?status=FAILED">Failed</a>
+        <header><b>OMS operations</b><a href="/ops">Overview</a><a href="/ops/requests">Requests</a><a href="/ops/requests?status=FAILED">Failed</a><a href="/ops/requests?status=UNCERTAIN">Uncertain</a>
         <span class="grow"></span><form method="get" action="/ops/requests"><input name="q" placeholder="request id or idempotency key" size="30" aria-label="search"></form>
         <a href="/oauth2/sign_out">Sign out</a></header>
         <main>
@@ -101,6 +101,10 @@ enum OpsTemplates {
     static let detail = """
         <h1>Request <code>{{id}}</code> <span class="{{status}}">{{status}}</span></h1>
         {{#rerunnable}}<form method="post" action="/ops/rerun/{{id}}" id="rerun">{{#csrf}}<input type="hidden" name="csrf" value="{{csrf}}">{{/csrf}}<button type="submit">Rerun</button></form>{{/rerunnable}}
+        {{#uncertain}}<div class="warning" id="uncertain"><p><b>Submission uncertain.</b> Nobody can tell whether Thunderhead took batch <code>{{batchName}}</code>: its lookup was not available, or the last attempt ended without an answer (see the failures below). Look for the batch in Thunderhead, then either:</p>
+        <form method="post" action="/ops/resolve/{{id}}" id="confirm-batch"><input type="hidden" name="action" value="confirm">{{#csrf}}<input type="hidden" name="csrf" value="{{csrf}}">{{/csrf}}
+        <label>Batch id found in Thunderhead <input name="batch_id" required maxlength="128" size="16"></label> <button type="submit">Confirm: follow that batch</button></form>
+        <form method="post" action="/ops/resolve/{{id}}" id="resubmit"><input type="hidden" name="action" value="resubmit">{{#csrf}}<input type="hidden" name="csrf" value="{{csrf}}">{{/csrf}}<button type="submit">Resubmit: the batch is not there</button></form></div>{{/uncertain}}
         <div class="scroll"><table id="fields">{{#fields}}<tr><th>{{name}}</th><td><code>{{value}}</code></td></tr>
         {{/fields}}</table></div>
         <h2>History</h2>

@@ -11,6 +11,8 @@ public struct ClaimedRequest: Sendable, Equatable {
     public var correlationId: String?
     public var enrichment: String?
     public var batchId: String?
+    /// The name the batch is (or was) sent under, from SUBMITTING on.
+    public var batchName: String? = nil
     public var attempts: Int
     /// The trace of its intake, which each step's span continues.
     public var trace: TraceCarrier? = nil
@@ -25,6 +27,9 @@ public enum StepResult: Sendable, Equatable {
     /// The step failed: recorded; retried after a backoff until the attempts run out, or
     /// failed at once when `retry` is false (a refusal no retry can change).
     case failure(StepFailure, retry: Bool)
+    /// The step failed and nobody can tell whether Thunderhead took the batch: recorded, and
+    /// the request waits as UNCERTAIN for an operator.
+    case uncertain(StepFailure)
 }
 
 public struct StepFailure: Error, Sendable, Equatable {
@@ -37,5 +42,18 @@ public struct StepFailure: Error, Sendable, Equatable {
         self.code = code
         self.message = message
         self.detail = detail
+    }
+}
+
+extension StepResult {
+    /// Where a recorded failure leaves the request when it ends its work: UNCERTAIN for
+    /// `.uncertain`, FAILED for a failure that is not retried or used the last attempt; nil
+    /// while it will be retried (and for results that are not failures).
+    func ending(afterAttempt attempt: Int, maxAttempts: Int) -> RequestStatus? {
+        switch self {
+        case .uncertain: .uncertain
+        case .failure(_, let retry): !retry || attempt >= maxAttempts ? .failed : nil
+        case .advance, .wait: nil
+        }
     }
 }

@@ -99,6 +99,15 @@ enum CoreSchema {
             sqlite: ["ALTER TABLE core_outbox ADD COLUMN claimed_until_ms INTEGER"],
             postgres: ["ALTER TABLE core_outbox ADD COLUMN claimed_until_ms BIGINT"]
         ),
+        // The name a batch is sent under, written before it is sent (SUBMITTING), so that a
+        // worker taking the request over can ask Thunderhead for it. Batches sent before this
+        // column existed were named after the request.
+        Migration(component: "core", version: 8, sqlite: batchNameColumn, postgres: batchNameColumn),
+    ]
+
+    private static let batchNameColumn = [
+        "ALTER TABLE core_requests ADD COLUMN batch_name TEXT",
+        "UPDATE core_requests SET batch_name = 'oms-' || id WHERE batch_id IS NOT NULL",
     ]
 
     /// The console: the key as the client sent it (the stored one is scoped by client), and an

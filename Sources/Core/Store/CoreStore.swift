@@ -29,6 +29,10 @@ public protocol CoreStore: DatabaseStore {
     /// final status is written with its event in the outbox, in the same transaction.
     func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool
 
+    /// Records, before the batch is sent, that it is about to be sent under `batchName`:
+    /// ENRICHED → SUBMITTING, only while `owner` holds the lease (which it keeps). False when
+    /// the lease was lost.
+    func beginSubmission(_ id: String, owner: String, batchName: String, nowMs: Int64) async throws(DatabaseError) -> Bool
 
     /// Events of the outbox not yet marked sent, oldest first.
     func unsentEvents(limit: Int) async throws(DatabaseError) -> [StatusEvent]
@@ -51,9 +55,9 @@ public protocol CoreStore: DatabaseStore {
     /// Deletes up to `limit` events sent before `beforeMs`; how many it deleted.
     func deleteSent(beforeMs: Int64, limit: Int) async throws(DatabaseError) -> Int
 
-    /// An operator's rerun of a FAILED or REJECTED request: back to the status it failed in
-    /// (REJECTED: to RECEIVED), attempts reset, due now; the move is in its history.
-    func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome
+    /// An operator's action (`OperatorAction`): the request moves to the action's target,
+    /// attempts reset, due now; the move is in its history.
+    func act(_ action: OperatorAction, on id: String, nowMs: Int64) async throws(DatabaseError) -> ActionOutcome
 
     /// The console's list: up to `limit` requests matching `filter`, newest first, older than
     /// `before`. A combination of filters reads at most `window` index entries per page, and
@@ -112,7 +116,7 @@ extension CoreStore {
         repeat {
             let page = try await search(filter, before: before, limit: min(500, limit - done))
             for record in page.records {
-                if case .rerun = try await rerun(record.id, nowMs: nowMs) { done += 1 }
+                if case .moved = try await act(.rerun, on: record.id, nowMs: nowMs) { done += 1 }
             }
             before = page.next
         } while before != nil && done < limit
@@ -131,10 +135,11 @@ public struct OutboxBacklog: Sendable, Equatable {
     }
 }
 
-public enum RerunOutcome: Sendable, Equatable {
-    case rerun(from: RequestStatus)
-    /// Only FAILED and REJECTED requests can be rerun.
-    case notRerunnable(RequestStatus)
+public enum ActionOutcome: Sendable, Equatable {
+    /// Done: the request is now in this status.
+    case moved(to: RequestStatus)
+    /// The action does not apply to a request in this status.
+    case notApplicable(RequestStatus)
     case notFound
 }
 

@@ -115,17 +115,17 @@ public final class PostgresCoreStore: CoreStore {
                     UPDATE core_requests SET lease_owner = \(owner), lease_until_ms = \(leaseUntilMs)
                     WHERE id IN (SELECT id FROM core_requests WHERE status = ANY(\(open)) AND due_at_ms <= \(nowMs)
                         AND (lease_until_ms IS NULL OR lease_until_ms < \(nowMs)) ORDER BY due_at_ms LIMIT \(limit) FOR UPDATE SKIP LOCKED)
-                    RETURNING id, status, source, document_type, data, recipient, correlation_id, enrichment, batch_id, attempts,
+                    RETURNING id, status, source, document_type, data, recipient, correlation_id, enrichment, batch_id, batch_name, attempts,
                         traceparent, tracestate
                     """
                 )
                 var claimed: [ClaimedRequest] = []
-                for try await row in rows.decode((String, String, String, String, String, String?, String?, String?, String?, Int, String?, String?).self) {
+                for try await row in rows.decode((String, String, String, String, String, String?, String?, String?, String?, String?, Int, String?, String?).self) {
                     guard let status = RequestStatus(rawValue: row.1) else { throw DatabaseError(.corrupt, "unknown status \(row.1) in core_requests") }
                     claimed.append(ClaimedRequest(
                         id: row.0, status: status, source: row.2, documentType: row.3, data: row.4, recipient: row.5,
-                        correlationId: row.6, enrichment: row.7, batchId: row.8, attempts: row.9,
-                        trace: TraceCarrier(stored: row.10, row.11)
+                        correlationId: row.6, enrichment: row.7, batchId: row.8, batchName: row.9, attempts: row.10,
+                        trace: TraceCarrier(stored: row.11, row.12)
                     ))
                 }
                 return claimed
@@ -160,7 +160,7 @@ public final class PostgresCoreStore: CoreStore {
                         "UPDATE core_requests SET due_at_ms = \(nowMs + delay), lease_owner = NULL, lease_until_ms = NULL WHERE id = \(id)",
                         logger: Self.quiet
                     )
-                case .failure(let failure, let retry):
+                case .failure(let failure, _), .uncertain(let failure):
                     let attempt = attempts + 1
                     try await connection.query(
                         """
@@ -170,11 +170,11 @@ public final class PostgresCoreStore: CoreStore {
                         """,
                         logger: Self.quiet
                     )
-                    if !retry || attempt >= maxAttempts {
-                        next = .failed
+                    if let ending = result.ending(afterAttempt: attempt, maxAttempts: maxAttempts) {
+                        next = ending
                         try await connection.query(
                             """
-                            UPDATE core_requests SET status = \(RequestStatus.failed.rawValue), attempts = \(attempt), lease_owner = NULL,
+                            UPDATE core_requests SET status = \(ending.rawValue), attempts = \(attempt), lease_owner = NULL,
                                 lease_until_ms = NULL, updated_at_ms = \(nowMs) WHERE id = \(id)
                             """,
                             logger: Self.quiet
@@ -220,6 +220,31 @@ public final class PostgresCoreStore: CoreStore {
                         )
                     }
                 }
+                return true
+            }
+        }
+    }
+
+    public func beginSubmission(_ id: String, owner: String, batchName: String, nowMs: Int64) async throws(DatabaseError) -> Bool {
+        try await PostgresPool.mapped {
+            try await database.transaction { connection in
+                let moved = try await connection.query(
+                    """
+                    UPDATE core_requests SET status = \(RequestStatus.submitting.rawValue), batch_name = \(batchName), updated_at_ms = \(nowMs)
+                    WHERE id = \(id) AND status = \(RequestStatus.enriched.rawValue) AND lease_owner = \(owner) RETURNING id
+                    """,
+                    logger: Self.quiet
+                )
+                var found = false
+                for try await _ in moved.decode(String.self) { found = true }
+                guard found else { return false }
+                try await connection.query(
+                    """
+                    INSERT INTO core_history (request_id, seq, status, at_ms)
+                    VALUES (\(id), (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = \(id)), \(RequestStatus.submitting.rawValue), \(nowMs))
+                    """,
+                    logger: Self.quiet
+                )
                 return true
             }
         }
@@ -396,7 +421,7 @@ public final class PostgresCoreStore: CoreStore {
         }
     }
 
-    public func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome {
+    public func act(_ action: OperatorAction, on id: String, nowMs: Int64) async throws(DatabaseError) -> ActionOutcome {
         try await PostgresPool.mapped {
             try await database.transaction { connection in
                 let rows = try await connection.query("SELECT status FROM core_requests WHERE id = \(id) FOR UPDATE", logger: Self.quiet)
@@ -406,11 +431,12 @@ public final class PostgresCoreStore: CoreStore {
                 let history = try await connection.query("SELECT status FROM core_history WHERE request_id = \(id) ORDER BY seq", logger: Self.quiet)
                 var statuses: [RequestStatus] = []
                 for try await status in history.decode(String.self) { if let value = RequestStatus(rawValue: status) { statuses.append(value) } }
-                guard let target = SQLiteCoreStore.rerunTarget(current, statuses) else { return .notRerunnable(current) }
+                guard let (target, batch) = action.target(from: current, history: statuses) else { return .notApplicable(current) }
+                let (replace, batchID) = batch.column
                 try await connection.query(
                     """
                     UPDATE core_requests SET status = \(target.rawValue), attempts = 0, due_at_ms = \(nowMs), lease_owner = NULL,
-                        lease_until_ms = NULL, updated_at_ms = \(nowMs), batch_id = CASE WHEN \(target == .enriched) THEN NULL ELSE batch_id END
+                        lease_until_ms = NULL, updated_at_ms = \(nowMs), batch_id = CASE WHEN \(replace) THEN \(batchID) ELSE batch_id END
                     WHERE id = \(id)
                     """,
                     logger: Self.quiet
@@ -422,7 +448,7 @@ public final class PostgresCoreStore: CoreStore {
                     """,
                     logger: Self.quiet
                 )
-                return .rerun(from: target)
+                return .moved(to: target)
             }
         }
     }
@@ -522,11 +548,11 @@ public final class PostgresCoreStore: CoreStore {
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [RequestRecord] {
         var records: [RequestRecord] = []
-        for try await row in rows.decode((String, String, String, String, String?, Int, String?, Int64, Int64, String?, String?).self) {
+        for try await row in rows.decode((String, String, String, String, String?, Int, String?, Int64, Int64, String?, String?, String?).self) {
             guard let status = RequestStatus(rawValue: row.1) else { throw DatabaseError(.corrupt, "unknown status \(row.1) in core_requests") }
             records.append(RequestRecord(
                 id: row.0, status: status, source: row.2, documentType: row.3, correlationId: row.4, attempts: row.5,
-                batchId: row.6, createdAtMs: row.7, updatedAtMs: row.8, history: [], client: row.9, traceparent: row.10
+                batchId: row.6, createdAtMs: row.7, updatedAtMs: row.8, history: [], client: row.9, traceparent: row.10, batchName: row.11
             ))
         }
         return records

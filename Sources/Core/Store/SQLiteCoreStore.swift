@@ -97,7 +97,7 @@ public final class SQLiteCoreStore: CoreStore {
                 UPDATE core_requests SET lease_owner = ?, lease_until_ms = ?
                 WHERE id IN (SELECT id FROM core_requests WHERE status IN (\(open)) AND due_at_ms <= ?
                     AND (lease_until_ms IS NULL OR lease_until_ms < ?) ORDER BY due_at_ms LIMIT ?)
-                RETURNING id, status, source, document_type, data, recipient, correlation_id, enrichment, batch_id, attempts,
+                RETURNING id, status, source, document_type, data, recipient, correlation_id, enrichment, batch_id, batch_name, attempts,
                     traceparent, tracestate
                 """,
                 [.text(owner), .integer(SQLiteInt64(leaseUntilMs)), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(limit))]
@@ -111,7 +111,7 @@ public final class SQLiteCoreStore: CoreStore {
             return ClaimedRequest(
                 id: id, status: status, source: source, documentType: type, data: data, recipient: row.column("recipient")?.string,
                 correlationId: row.column("correlation_id")?.string, enrichment: row.column("enrichment")?.string,
-                batchId: row.column("batch_id")?.string, attempts: Int(attempts),
+                batchId: row.column("batch_id")?.string, batchName: row.column("batch_name")?.string, attempts: Int(attempts),
                 trace: TraceCarrier(stored: row.column("traceparent")?.string, row.column("tracestate")?.string)
             )
         }
@@ -141,7 +141,7 @@ public final class SQLiteCoreStore: CoreStore {
                     "UPDATE core_requests SET due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE id = ?",
                     [.integer(SQLiteInt64(nowMs + delay)), .text(id)]
                 )
-            case .failure(let failure, let retry):
+            case .failure(let failure, _), .uncertain(let failure):
                 let attempt = Int(attempts) + 1
                 _ = try await connection.query(
                     """
@@ -151,11 +151,11 @@ public final class SQLiteCoreStore: CoreStore {
                     [.text(id), .text(id), .text(step), .integer(SQLiteInt64(attempt)), .text(failure.code), .text(failure.message),
                      failure.detail.map(SQLiteData.text) ?? .null, now]
                 )
-                if !retry || attempt >= maxAttempts {
-                    next = .failed
+                if let ending = result.ending(afterAttempt: attempt, maxAttempts: maxAttempts) {
+                    next = ending
                     _ = try await connection.query(
                         "UPDATE core_requests SET status = ?, attempts = ?, lease_owner = NULL, lease_until_ms = NULL, updated_at_ms = ? WHERE id = ?",
-                        [.text(RequestStatus.failed.rawValue), .integer(SQLiteInt64(attempt)), now, .text(id)]
+                        [.text(ending.rawValue), .integer(SQLiteInt64(attempt)), now, .text(id)]
                     )
                 } else {
                     _ = try await connection.query(
@@ -193,6 +193,26 @@ public final class SQLiteCoreStore: CoreStore {
                     )
                 }
             }
+            return true
+        }
+    }
+
+    public func beginSubmission(_ id: String, owner: String, batchName: String, nowMs: Int64) async throws(DatabaseError) -> Bool {
+        let now = SQLiteData.integer(SQLiteInt64(nowMs))
+        // Grouped like `complete`: a round's submissions begin together.
+        return try await database.groupWrite { connection in
+            let moved = try await connection.query(
+                """
+                UPDATE core_requests SET status = ?, batch_name = ?, updated_at_ms = ?
+                WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id
+                """,
+                [.text(RequestStatus.submitting.rawValue), .text(batchName), now, .text(id), .text(RequestStatus.enriched.rawValue), .text(owner)]
+            )
+            guard !moved.isEmpty else { return false }
+            _ = try await connection.query(
+                "INSERT INTO core_history (request_id, seq, status, at_ms) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = ?), ?, ?)",
+                [.text(id), .text(id), .text(RequestStatus.submitting.rawValue), now]
+            )
             return true
         }
     }
@@ -259,41 +279,29 @@ public final class SQLiteCoreStore: CoreStore {
         }
     }
 
-    public func rerun(_ id: String, nowMs: Int64) async throws(DatabaseError) -> RerunOutcome {
+    public func act(_ action: OperatorAction, on id: String, nowMs: Int64) async throws(DatabaseError) -> ActionOutcome {
         let now = SQLiteData.integer(SQLiteInt64(nowMs))
         return try await database.write { connection in
             let rows = try await connection.query("SELECT status FROM core_requests WHERE id = ?", [.text(id)])
             guard let current = rows.first?.column("status")?.string.flatMap(RequestStatus.init(rawValue:)) else { return .notFound }
             let history = try await connection.query("SELECT status FROM core_history WHERE request_id = ? ORDER BY seq", [.text(id)])
-            guard let target = Self.rerunTarget(current, history.compactMap { $0.column("status")?.string.flatMap(RequestStatus.init(rawValue:)) }) else {
-                return .notRerunnable(current)
+            guard let (target, batch) = action.target(from: current, history: history.compactMap { $0.column("status")?.string.flatMap(RequestStatus.init(rawValue:)) }) else {
+                return .notApplicable(current)
             }
+            let (replace, batchID) = batch.column
             _ = try await connection.query(
                 """
                 UPDATE core_requests SET status = ?, attempts = 0, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL, updated_at_ms = ?,
-                    batch_id = CASE WHEN ? THEN NULL ELSE batch_id END
+                    batch_id = CASE WHEN ? THEN ? ELSE batch_id END
                 WHERE id = ? AND status = ?
                 """,
-                [.text(target.rawValue), now, now, .integer(target == .enriched ? 1 : 0), .text(id), .text(current.rawValue)]
+                [.text(target.rawValue), now, now, .integer(replace ? 1 : 0), batchID.map(SQLiteData.text) ?? .null, .text(id), .text(current.rawValue)]
             )
             _ = try await connection.query(
                 "INSERT INTO core_history (request_id, seq, status, at_ms) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = ?), ?, ?)",
                 [.text(id), .text(id), .text(target.rawValue), now]
             )
-            return .rerun(from: target)
-        }
-    }
-
-    /// Where a rerun restarts: REJECTED at RECEIVED; FAILED at the status it failed in (the
-    /// last one before FAILED in its history), except that a failed batch is submitted anew
-    /// (polling it again would only fail again); nothing else is rerun.
-    static func rerunTarget(_ current: RequestStatus, _ history: [RequestStatus]) -> RequestStatus? {
-        switch current {
-        case .rejected: return .received
-        case .failed:
-            let failedIn = history.last { !$0.isFinal } ?? .received
-            return failedIn == .submitted ? .enriched : failedIn
-        default: return nil
+            return .moved(to: target)
         }
     }
 
@@ -301,7 +309,8 @@ public final class SQLiteCoreStore: CoreStore {
         await database.close()
     }
 
-    static let openStatuses: [RequestStatus] = [.received, .validated, .enriched, .submitted]
+    /// The statuses the jobs work on (UNCERTAIN waits for an operator).
+    static let openStatuses: [RequestStatus] = [.received, .validated, .enriched, .submitting, .submitted]
 
     public func search(_ filter: RequestFilter, before: String?, limit: Int, window size: Int) async throws(DatabaseError) -> RequestPage {
         var (driving, rest) = filter.plan
@@ -431,7 +440,7 @@ public final class SQLiteCoreStore: CoreStore {
         return RequestRecord(
             id: id, status: status, source: source, documentType: type, correlationId: row.column("correlation_id")?.string,
             attempts: Int(attempts), batchId: row.column("batch_id")?.string, createdAtMs: Int64(created), updatedAtMs: Int64(updated), history: [],
-            client: row.column("client")?.string, traceparent: row.column("traceparent")?.string
+            client: row.column("client")?.string, traceparent: row.column("traceparent")?.string, batchName: row.column("batch_name")?.string
         )
     }
 }

@@ -11,7 +11,7 @@ struct SearchSQL {
     var windowSize = RequestFilter.searchWindow
 
     /// The columns of a record, as both stores read them.
-    static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms, client, traceparent"
+    static let columns = "id, status, source, document_type, correlation_id, attempts, batch_id, created_at_ms, updated_at_ms, client, traceparent, batch_name"
 
     var direct: String {
         "SELECT \(Self.columns) FROM core_requests\(Self.whereClause(driving.sql)) ORDER BY id DESC LIMIT ?"

@@ -18,7 +18,7 @@ final class ThunderheadBatches: Sendable {
         let text: String
     }
 
-    private let state = Mutex((next: Int64(1000), batches: [Int64: Batch]()))
+    private let state = Mutex((next: Int64(1000), batches: [Int64: Batch](), byName: [String: [Int64]]()))
     private let completeAfter: Duration
 
     init(completeAfterMs: Int) {
@@ -30,11 +30,17 @@ final class ThunderheadBatches: Sendable {
             let id = state.next
             state.next += 1
             state.batches[id] = Batch(id: id, name: name, createdAt: .now, fails: fails, correlationId: correlationId, transactions: transactions)
+            state.byName[name, default: []].append(id)
             return id
         }
     }
 
     func batch(_ id: Int64) -> Batch? { state.withLock { $0.batches[id] } }
+
+    /// The batches submitted under `name`, newest first.
+    func named(_ name: String) -> [Batch] {
+        state.withLock { state in (state.byName[name] ?? []).reversed().compactMap { state.batches[$0] } }
+    }
 
     var count: Int { state.withLock { $0.batches.count } }
 

@@ -52,7 +52,10 @@ public struct ThunderheadEmulator: HTTPRole {
         let endpoint = SOAPEndpoint(api: api, configuration: configuration, outage: outage, calls: metrics.counter("oms_thunderhead_emulator_calls_total"))
         router.post(RouterPath(ThunderheadEmulatorConfiguration.path)) { request, _ in
             let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
-            return endpoint.answer(Array(buffer: body), headers: request.headers)
+            let response = endpoint.answer(Array(buffer: body), headers: request.headers)
+            let delay = outage.delayMs.withLock { $0 }
+            if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+            return response
         }
         return router.application(server: configuration.server, logger: logger) { port in
             listening.set(port)

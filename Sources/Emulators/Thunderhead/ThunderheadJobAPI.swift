@@ -1,10 +1,12 @@
 import Foundation
 import XML
 
-/// The four JobAPI operations of the WSDL, answered with plausible behaviour.
+/// The JobAPI operations of the WSDL, answered with plausible behaviour: the four of the
+/// published JobAPI, and `findBatches` (batches by name, newest first), which the published
+/// one lacks and the core's recovery asks for (see the README's "Submission recovery").
 struct ThunderheadJobAPI: Sendable {
     static let namespace = "http://jobapi.ws.thunderhead.com/"
-    static let operations = ["submitBatch", "executePreview", "getBatchStatus", "getBatchErrors"]
+    static let operations = ["submitBatch", "executePreview", "getBatchStatus", "getBatchErrors", "findBatches"]
 
     let batches: ThunderheadBatches
 
@@ -40,6 +42,22 @@ struct ThunderheadJobAPI: Sendable {
                     try writer.element("data", text: pdf)
                     try writer.end()
                     try Self.writeMessage(&writer, type: "INFO", code: "TH-0000", message: "preview rendered")
+                }
+                try writer.end()
+                try writer.end()
+            }
+        case "findBatches":
+            guard let name = payload.first("batchName")?.text, !name.isEmpty else { throw .invalid("TH-1011", "batchName is required") }
+            let found = batches.named(name).map { ($0, batches.status(of: $0)) }
+            return { (writer: inout XMLWriter) throws(XMLError) in
+                try writer.start("tns:findBatchesResponse", attributes: [("xmlns:tns", Self.namespace)])
+                try writer.start("return")
+                for (batch, status) in found {
+                    try writer.start("batches")
+                    try writer.element("batchId", text: String(batch.id))
+                    try writer.element("batchName", text: batch.name)
+                    try writer.element("status", text: status.state)
+                    try writer.end()
                 }
                 try writer.end()
                 try writer.end()
