@@ -62,6 +62,7 @@ wait_progress() {  # port target awk-pattern
 start() {  # name port core
     taskset -c "$3" "$OMS" "${@:4}" >"$W/logs/$1.log" 2>&1 &
     pids+=($!)
+    declare -g "pid_${1//-/_}=$!"
     wait_port "$2"
 }
 
@@ -131,7 +132,10 @@ start pipeline 18405 0 core --config "$W/pipeline.yaml"
 read -r completed elapsed < <(wait_metric 18405 "$PIPELINE" '/^oms_core_steps_total\{.*result="completed"/' "$started")
 failed=$(curl -sf "http://127.0.0.1:18405/v1/requests?status=FAILED&limit=1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
 
-# The relay: the pipeline's N events, still in the outbox, and copies of them up to RELAY.
+# The relay: the pipeline's N events, still in the outbox, and copies of them up to RELAY. The
+# cores that used the file stop first: on SQLite one process holds the database.
+kill -TERM "$pid_backlog" "$pid_pipeline"
+wait "$pid_backlog" "$pid_pipeline" 2>/dev/null || true
 python3 - "$W/pipeline.db" "$RELAY" <<'PY'
 import sqlite3, sys, uuid
 db = sqlite3.connect(sys.argv[1], timeout=30)

@@ -27,7 +27,7 @@ struct CoreCommand: AsyncParsableCommand {
             scope, tls.*), \
             jobs.enabled (true), jobs.interval_ms (200), jobs.batch_size (32), jobs.lease_s (30), jobs.max_attempts (5), \
             jobs.backoff_base_ms (500), jobs.call_timeout_ms (10000), retention.finished_days (90; 0 keeps all), kafka.brokers (host:port list; \
-            absent: events stay in the outbox), kafka.topic (oms.document.status), kafka.batch_size (500), \
+            absent: events stay in the outbox), kafka.topic (oms.document.status), kafka.batch_size (2000), \
             kafka.interval_ms (200), kafka.message_timeout_ms (10000), kafka.sent_retention_h (168: sent \
             events are deleted after a week), kafka.security_protocol (plaintext|ssl|sasl_plaintext|\
             sasl_ssl), kafka.sasl_mechanism (PLAIN|SCRAM-SHA-256|SCRAM-SHA-512), kafka.sasl_username, \

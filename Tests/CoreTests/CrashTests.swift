@@ -2,6 +2,7 @@ import Curl
 import Database
 import Foundation
 import JSON
+import Kafka
 import SQLiteNIO
 import TestSupport
 import Testing
@@ -185,6 +186,125 @@ import Testing
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// Two `oms core` on one PostgreSQL take 1,000 requests. While both are healthy, every
+    /// final event reaches Kafka exactly once. Then one is killed with SIGKILL partway through
+    /// and the broker hangs for 20 s (SIGSTOP) and comes back: every request still reaches one
+    /// final status, every event reaches Kafka (a repeat, with the same event id, only for
+    /// what the killed one had published and not yet marked), and Thunderhead got exactly one
+    /// batch per request.
+    @Test func twoReplicasThroughAKillAndAHungBroker() async throws {
+        guard let binary = Self.binary else {
+            Issue.record("the oms executable was not found: run `swift build` first (scripts/test.sh does) or set OMS_BINARY")
+            return
+        }
+        let topic = "oms.document.status"
+        let broker = try await KafkaBroker.start()
+        try broker.createTopic(topic, partitions: 4)
+        let upstreams = try await Upstreams.start(completeAfterMs: 200)
+        try await upstreams.put("sources/crm", "{}")
+        let folder = try Self.folder()
+        let database = try await TestDatabase.postgres.freshURL()
+        let ports = [Loopback.freePort(), Loopback.freePort()]
+        let extra = """
+            jobs: {interval_ms: 20, batch_size: 64, lease_s: 2, backoff_base_ms: 50, max_attempts: 30}
+            kafka: {brokers: ["\(broker.brokers[0])"], interval_ms: 20, message_timeout_ms: 5000, batch_size: 500}
+            """
+        let configs = try ports.enumerated().map { index, port in
+            try Self.configuration(in: folder, name: "replica-\(index)", port: port, database: database, upstreams: upstreams, extra: extra)
+        }
+        let replicas = try configs.enumerated().map { index, config in
+            try Self.start(binary, config: config, log: folder.appendingPathComponent("replica-\(index).log"))
+        }
+        defer { for replica in replicas where replica.isRunning { kill(replica.processIdentifier, SIGKILL) } }
+        for port in ports { #expect(await Loopback.waitUntilListening(port)) }
+        let http = CurlClient()
+        func submit(_ range: Range<Int>) async throws -> [String] {
+            try await withThrowingTaskGroup(of: String?.self) { group in
+                for index in range {
+                    group.addTask {
+                        let answer = try await http.execute(CurlRequest(
+                            url: "http://127.0.0.1:\(ports[index % 2])/v1/requests", method: "POST",
+                            headers: [("Content-Type", "application/json"), ("Idempotency-Key", "replicas-\(index)")],
+                            body: Array(#"{"source":"crm","documentType":"invoice","data":{"n":\#(index)}}"#.utf8)
+                        ))
+                        return (try? StrictJSON.parse(answer.body))?["id"]?.stringValue
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1 ?? "") }
+            }
+        }
+        func completed(via port: Int) async throws -> Int {
+            let answer = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(port)/v1/requests?status=COMPLETED&limit=1000"))
+            return (try? StrictJSON.parse(answer.body))?["items"]?.arrayValue?.count ?? 0
+        }
+        /// The topic's records once it holds an event of each of `ids` (or `within` passes).
+        func published(_ ids: [String], within limit: Duration) async throws -> [KafkaRecord] {
+            let deadline = ContinuousClock.now + limit
+            var records: [KafkaRecord] = []
+            repeat {
+                records = try await broker.read(topic: topic, partitions: 4, quiet: .seconds(1), limit: .seconds(20))
+                let subjects = Set(records.compactMap { try? StrictJSON.parse($0.value)["subject"]?.stringValue })
+                if subjects.isSuperset(of: ids) { break }
+                try await Task.sleep(for: .milliseconds(500))
+            } while ContinuousClock.now < deadline
+            return records
+        }
+
+        // Both healthy: each event once.
+        let healthy = try await submit(0..<300)
+        #expect(Set(healthy).count == 300 && !healthy.contains(""))
+        let calm = try await published(healthy, within: .seconds(60))
+        #expect(calm.count == 300, "\(calm.count) records for 300 events while both replicas were healthy")
+
+        // One killed partway through, then the broker hangs for 20 s.
+        let rest = try await submit(300..<1000)
+        #expect(Set(rest).count == 700 && !rest.contains(""))
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await completed(via: ports[1]) < 400, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill(replicas[0].processIdentifier, SIGKILL)
+        replicas[0].waitUntilExit()
+        broker.pause()
+        try await Task.sleep(for: .seconds(20))
+        broker.resume()
+        let resumed = ContinuousClock.now
+        let ids = healthy + rest
+        let records = try await published(ids, within: .seconds(90))
+        let took = ContinuousClock.now - resumed
+        var events: [String: Set<String>] = [:]
+        var notCompleted = 0
+        for record in records {
+            guard let event = try? StrictJSON.parse(record.value), let subject = event["subject"]?.stringValue, let id = event["id"]?.stringValue else { continue }
+            events[subject, default: []].insert(id)
+            if event["data"]?["status"] != "COMPLETED" { notCompleted += 1 }
+        }
+        #expect(Set(events.keys) == Set(ids), "\(Set(ids).subtracting(events.keys).count) requests' events missing \(took) after the broker came back")
+        #expect(events.values.allSatisfy { $0.count == 1 }, "one event per request, whoever published it")
+        #expect(notCompleted == 0)
+        // Repeats come only from the killed replica's last round (at most its batch, 500).
+        let repeats = records.count - ids.count
+        #expect(repeats <= 500, "\(repeats) repeated records")
+        print("two replicas: \(records.count) records for \(ids.count) events (\(repeats) repeats after the kill); all published \(took) after the broker came back")
+
+        // One final status each, reached once, and one batch each.
+        #expect(try await completed(via: ports[1]) == 1000)
+        var twice: [String] = []
+        for id in ids {
+            let answer = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(ports[1])/v1/requests/\(id)"))
+            let history = (try? StrictJSON.parse(answer.body))?["history"]?.arrayValue?.compactMap { $0["status"]?.stringValue } ?? []
+            if history.filter({ ["COMPLETED", "FAILED", "REJECTED"].contains($0) }).count != 1 { twice.append("\(id): \(history)") }
+        }
+        #expect(twice.isEmpty, "\(twice.prefix(3))")
+        #expect(try await upstreams.thunderheadBatches() == 1000)
+        kill(replicas[1].processIdentifier, SIGKILL)
+        replicas[1].waitUntilExit()
+        await http.shutdown()
+        await upstreams.stop()
+        broker.stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     // MARK: Helpers
 
     static func folder() throws -> URL {
@@ -193,13 +313,13 @@ import Testing
         return folder
     }
 
-    /// `oms core`'s configuration file in `folder`: its SQLite file there, the upstreams, and
-    /// `extra` YAML.
-    static func configuration(in folder: URL, port: Int, upstreams: Upstreams, extra: String) throws -> URL {
-        let config = folder.appendingPathComponent("core.yaml")
+    /// `oms core`'s configuration file in `folder` (`name`.yaml): its database (by default a
+    /// SQLite file there), the upstreams, and `extra` YAML.
+    static func configuration(in folder: URL, name: String = "core", port: Int, database: String? = nil, upstreams: Upstreams, extra: String) throws -> URL {
+        let config = folder.appendingPathComponent("\(name).yaml")
         try """
             server: {host: 127.0.0.1, port: \(port)}
-            database: {url: "sqlite:\(folder.path)/oms.db"}
+            database: {url: "\(database ?? "sqlite:\(folder.path)/oms.db")"}
             refdata: {url: "http://127.0.0.1:\(upstreams.refdataPort)"}
             soap_bridge: {url: "http://127.0.0.1:\(upstreams.bridgePort)"}
             log: {level: warning}

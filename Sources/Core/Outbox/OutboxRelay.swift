@@ -13,8 +13,9 @@ import Tracing
 /// said the cluster has them. Anything else stays unsent and goes out in a later round, with
 /// the same event id, so a consumer drops what it has already seen.
 ///
-/// Two cores on one database both relay: the same event may then be published twice, which the
-/// event id makes harmless.
+/// Two cores on one PostgreSQL both relay, each round claiming its events first, so while both
+/// are healthy each event is published by one of them; a relay that dies after Kafka took an
+/// event and before marking it sent leaves it to be published again, with the same id.
 public final class OutboxRelay: Service, Sendable {
     public static let contentType = "application/cloudevents+json"
 

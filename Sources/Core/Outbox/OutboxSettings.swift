@@ -7,7 +7,7 @@ public struct OutboxSettings: Sendable, Equatable {
     public var brokers: [String] = []
     public var topic = "oms.document.status"
     /// Events published per round (`kafka.batch_size`).
-    public var batchSize = 500
+    public var batchSize = 2000
     /// Pause between rounds when the outbox was empty or Kafka refused (`kafka.interval_ms`).
     public var interval: Duration = .milliseconds(200)
     /// How long one round keeps trying an event before leaving it for the next (`kafka.message_timeout_ms`).

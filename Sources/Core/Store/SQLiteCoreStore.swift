@@ -253,11 +253,13 @@ public final class SQLiteCoreStore: CoreStore {
     public func markSent(_ eventIDs: [String], nowMs: Int64) async throws(DatabaseError) {
         guard !eventIDs.isEmpty else { return }
         _ = try await database.write { connection in
-            // One statement per 500 events, not one per event: a round's bookkeeping.
+            // One statement per 500 events, not one per event: a round's bookkeeping. The `+`
+            // keeps the planner on the primary key: through the unsent index it would read
+            // every unsent event to find these (a whole backlog per round).
             for start in stride(from: 0, to: eventIDs.count, by: 500) {
                 let chunk = eventIDs[start..<min(start + 500, eventIDs.count)]
                 _ = try await connection.query(
-                    "UPDATE core_outbox SET sent_at_ms = ? WHERE event_id IN (\(Self.placeholders(chunk.count))) AND sent_at_ms IS NULL",
+                    "UPDATE core_outbox SET sent_at_ms = ? WHERE event_id IN (\(Self.placeholders(chunk.count))) AND +sent_at_ms IS NULL",
                     [.integer(SQLiteInt64(nowMs))] + chunk.map(SQLiteData.text)
                 )
             }
