@@ -52,15 +52,35 @@ public final class JobRunner: Service, Sendable {
         return checks
     }
 
-    /// Rounds until cancelled or a graceful shutdown; a round that found work is followed at
-    /// once by the next. A graceful shutdown lets the round in hand finish (its steps are
-    /// recorded, its leases released) and claims nothing more.
+    /// Claims and works until cancelled or a graceful shutdown, with up to `jobs.batch_size`
+    /// requests in hand. More are claimed as soon as a quarter of that room is free, so one
+    /// slow call holds up only its own request, not a whole batch; when a claim finds nothing
+    /// due, the next waits `jobs.interval_ms` (or for the hand to empty). A graceful shutdown
+    /// lets the steps in hand finish (recorded, leases released) and claims nothing more.
     public func run() async throws {
         let stopping = Atomic<Bool>(false)
         await withGracefulShutdownHandler {
-            while !Task.isCancelled, !stopping.load(ordering: .acquiring) {
-                let worked = await self.round()
-                if !worked, !stopping.load(ordering: .acquiring) { try? await Task.sleep(for: self.settings.interval) }
+            await withTaskGroup(of: Void.self) { group in
+                var inHand = 0
+                var idleSince: ContinuousClock.Instant?
+                while !Task.isCancelled, !stopping.load(ordering: .acquiring) {
+                    let room = settings.batchSize - inHand
+                    let rested = idleSince.map { ContinuousClock.now - $0 >= settings.interval } ?? true
+                    if room >= max(1, settings.batchSize / 4), rested || inHand == 0 {
+                        let claimed = await claim(limit: room)
+                        for request in claimed {
+                            group.addTask { await self.work(request) }
+                        }
+                        inHand += claimed.count
+                        idleSince = claimed.isEmpty ? ContinuousClock.now : nil
+                    }
+                    if inHand > 0 {
+                        await group.next()
+                        inHand -= 1
+                    } else if !stopping.load(ordering: .acquiring) {
+                        try? await Task.sleep(for: settings.interval)
+                    }
+                }
             }
         } onGracefulShutdown: {
             stopping.store(true, ordering: .releasing)
@@ -68,22 +88,15 @@ public final class JobRunner: Service, Sendable {
         await http.shutdown()
     }
 
-    /// One round; true when it claimed anything.
-    func round() async -> Bool {
+    /// Up to `limit` due requests, leased to this runner; none when the claim failed.
+    private func claim(limit: Int) async -> [ClaimedRequest] {
         let now = WallClock.millisecondsNow()
-        let claimed: [ClaimedRequest]
         do {
-            claimed = try await store.claim(owner: owner, nowMs: now, leaseUntilMs: now + settings.lease.wholeMilliseconds, limit: settings.batchSize)
+            return try await store.claim(owner: owner, nowMs: now, leaseUntilMs: now + settings.lease.wholeMilliseconds, limit: limit)
         } catch {
             logger.error("claiming requests failed", metadata: ["error": .string(error.description)])
-            return false
+            return []
         }
-        await withTaskGroup(of: Void.self) { group in
-            for request in claimed {
-                group.addTask { await self.work(request) }
-            }
-        }
-        return !claimed.isEmpty
     }
 
     /// One step of one request, as a span in the request's trace (a child of its intake).

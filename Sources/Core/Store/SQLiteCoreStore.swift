@@ -120,28 +120,32 @@ public final class SQLiteCoreStore: CoreStore {
     public func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool {
         let now = SQLiteData.integer(SQLiteInt64(nowMs))
         // Grouped: the results of one round, finishing together, share a commit.
+        let held: [SQLiteData] = [.text(id), .text(from.rawValue), .text(owner)]
         return try await database.groupWrite { connection in
-            let held = try await connection.query(
-                "SELECT attempts FROM core_requests WHERE id = ? AND status = ? AND lease_owner = ?", [.text(id), .text(from.rawValue), .text(owner)]
-            )
-            guard let attempts = held.first?.column("attempts")?.integer else { return false }
             var next: RequestStatus?
+            // Each a conditional update (the request still in `from`, the lease still held),
+            // and the check of both in the same statement: one statement per common step.
             switch result {
             case .advance(let status, let enrichment, let batchId):
-                next = status
-                _ = try await connection.query(
+                let moved = try await connection.query(
                     """
                     UPDATE core_requests SET status = ?, attempts = 0, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL,
-                        enrichment = COALESCE(?, enrichment), batch_id = COALESCE(?, batch_id), updated_at_ms = ? WHERE id = ?
+                        enrichment = COALESCE(?, enrichment), batch_id = COALESCE(?, batch_id), updated_at_ms = ?
+                    WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id
                     """,
-                    [.text(status.rawValue), now, enrichment.map(SQLiteData.text) ?? .null, batchId.map(SQLiteData.text) ?? .null, now, .text(id)]
+                    [.text(status.rawValue), now, enrichment.map(SQLiteData.text) ?? .null, batchId.map(SQLiteData.text) ?? .null, now] + held
                 )
+                guard !moved.isEmpty else { return false }
+                next = status
             case .wait(let delay):
-                _ = try await connection.query(
-                    "UPDATE core_requests SET due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE id = ?",
-                    [.integer(SQLiteInt64(nowMs + delay)), .text(id)]
+                let moved = try await connection.query(
+                    "UPDATE core_requests SET due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id",
+                    [.integer(SQLiteInt64(nowMs + delay))] + held
                 )
+                guard !moved.isEmpty else { return false }
             case .failure(let failure, _), .uncertain(let failure):
+                let rows = try await connection.query("SELECT attempts FROM core_requests WHERE id = ? AND status = ? AND lease_owner = ?", held)
+                guard let attempts = rows.first?.column("attempts")?.integer else { return false }
                 let attempt = Int(attempts) + 1
                 _ = try await connection.query(
                     """
