@@ -12,6 +12,8 @@ final class GroupCommit: Sendable {
         /// True when the body succeeded (its savepoint is kept).
         let run: @Sendable (SQLiteConnection) async -> Bool
         let finish: @Sendable ((any Error)?) -> Void
+        /// The body is one statement, atomic by itself: it runs without a savepoint.
+        var single = false
     }
 
     private struct State {

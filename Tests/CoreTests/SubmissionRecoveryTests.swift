@@ -81,14 +81,7 @@ import Testing
     /// attempt asks for the batch by name, finds it and follows it: one batch, never two.
     @Test(arguments: TestDatabase.allCases)
     func aBatchWhoseAnswerWasLostIsAdoptedNotSentAgain(_ backend: TestDatabase) async throws {
-        let upstreams = try await Upstreams.start(completeAfterMs: 100)
-        try await upstreams.put("sources/crm", "{}")
-        var settings = upstreams.jobSettings
-        settings.callTimeout = .milliseconds(500)
-        // The lookups while the answers are still held time out too; none may end the request.
-        settings.maxAttempts = 20
-        let core = try await CoreStack.start(backend, jobs: settings)
-        try await upstreams.thunderheadDelay(ms: 2_000)
+        let (upstreams, core) = try await Self.answersGetLost(backend, lookup: true)
         core.runJobs()
         let id = try #require(try await core.submit(PipelineTests.body(), key: "lost").body?["id"]?.stringValue)
         try await waitForFailures(core, id, count: 1)
@@ -98,7 +91,8 @@ import Testing
         #expect(try await upstreams.thunderheadBatches() == 1)
         #expect(final.body?["batchName"]?.stringValue == "oms-\(id)")
         #expect(final.body?["batchId"]?.stringValue == (try await upstreams.batchIDs(named: "oms-\(id)")).first)
-        #expect(try await core.metric(#"oms_core_batch_lookups_total{result="adopted"}"#) == 1)
+        let adopted = try await core.metric(#"oms_core_batch_lookups_total{result="adopted"}"#)
+        #expect(adopted == 1, "\(adopted) adoptions")
         #expect(Self.history(final) == ["RECEIVED", "VALIDATED", "ENRICHED", "SUBMITTING", "SUBMITTED", "COMPLETED"])
         await core.stop()
         await upstreams.stop()
@@ -128,13 +122,7 @@ import Testing
     /// request follows it, and nothing is sent again.
     @Test(arguments: TestDatabase.allCases)
     func anOperatorConfirmsTheBatchTheyFound(_ backend: TestDatabase) async throws {
-        let upstreams = try await Upstreams.start(completeAfterMs: 100)
-        try await upstreams.put("sources/crm", "{}")
-        var settings = upstreams.jobSettings
-        settings.callTimeout = .milliseconds(500)
-        settings.batchLookup = false
-        let core = try await CoreStack.start(backend, jobs: settings)
-        try await upstreams.thunderheadDelay(ms: 2_000)
+        let (upstreams, core) = try await Self.answersGetLost(backend, lookup: false)
         core.runJobs()
         let id = try #require(try await core.submit(PipelineTests.body(), key: "confirm").body?["id"]?.stringValue)
         let uncertain = try await waitForStatus(core, id, "UNCERTAIN")
@@ -234,6 +222,22 @@ import Testing
     }
 
     // MARK: Helpers
+
+    /// The upstreams, with Thunderhead answering a minute late, and a core that waits 500 ms for
+    /// an answer: every submission's answer is lost (however loaded the machine, the answer
+    /// cannot beat the timeout), and Thunderhead has the batch. With the lookup, the lookups
+    /// during the delay time out too, and none may end the request.
+    static func answersGetLost(_ backend: TestDatabase, lookup: Bool) async throws -> (Upstreams, CoreStack) {
+        let upstreams = try await Upstreams.start(completeAfterMs: 100)
+        try await upstreams.put("sources/crm", "{}")
+        var settings = upstreams.jobSettings
+        settings.callTimeout = .milliseconds(500)
+        settings.batchLookup = lookup
+        settings.maxAttempts = 20
+        let core = try await CoreStack.start(backend, jobs: settings)
+        try await upstreams.thunderheadDelay(ms: 60_000)
+        return (upstreams, core)
+    }
 
     static func history(_ answer: JSONAnswer) -> [String] {
         answer.body?["history"]?.arrayValue?.compactMap { $0["status"]?.stringValue } ?? []

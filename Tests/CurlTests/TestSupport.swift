@@ -45,22 +45,3 @@ func curlError(
 extension CurlResponse {
     var text: String { String(decoding: self.body, as: UTF8.self) }
 }
-
-/// Sets environment variables for the duration of `body`, restoring the previous values.
-func withEnvironment<T>(_ variables: [String: String], _ body: () async throws -> T) async rethrows -> T {
-    var saved: [(name: String, value: String?)] = []
-    for (name, value) in variables {
-        saved.append((name: name, value: getenv(name).map { String(cString: $0) }))
-        setenv(name, value, 1)
-    }
-    defer {
-        for (name, value) in saved {
-            if let value {
-                setenv(name, value, 1)
-            } else {
-                unsetenv(name)
-            }
-        }
-    }
-    return try await body()
-}

@@ -42,4 +42,41 @@ import Testing
         await reopened.close()
         try? FileManager.default.removeItem(at: folder)
     }
+
+    /// One-statement writes share commits without savepoints: a statement that fails (here a
+    /// repeated key, and a CHECK) fails alone, and its neighbours in the group commit.
+    @Test func groupedStatementsFailAlone() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-group-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("g.db").path
+        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let file = try await SQLiteFile.open(path: path, logger: quiet)
+        _ = try await file.write { connection in
+            _ = try await connection.query("CREATE TABLE t (n INTEGER PRIMARY KEY, m INTEGER CHECK (m % 10 <> 3))")
+            _ = try await connection.query("INSERT INTO t (n, m) VALUES (10000, 0)")
+        }
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for n in 0..<300 {
+                group.addTask {
+                    do {
+                        // n % 10 == 7 inserts a key that is there already; n % 10 == 3 breaks the CHECK.
+                        let key = n % 10 == 7 ? 10_000 : n
+                        let rows = try await file.groupWrite("INSERT INTO t (n, m) VALUES (?, ?) RETURNING n", [.integer(key), .integer(n)])
+                        return (n, rows.first?.column("n")?.integer == key)
+                    } catch {
+                        return (n, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes.filter { !$0.value }.keys.sorted() == (0..<300).filter { $0 % 10 == 3 || $0 % 10 == 7 })
+        await file.close()
+
+        let reopened = try await SQLiteFile.open(path: path, logger: quiet)
+        let rows = try await reopened.read("SELECT n FROM t ORDER BY n")
+        #expect(rows.compactMap { $0.column("n")?.integer } == (0..<300).filter { $0 % 10 != 3 && $0 % 10 != 7 } + [10_000])
+        await reopened.close()
+        try? FileManager.default.removeItem(at: folder)
+    }
 }

@@ -25,6 +25,13 @@ import XML
             await http.shutdown()
         }
 
+        /// POSTs a JSON body to one of `/admin/*`; the HTTP status.
+        func admin(_ path: String, _ body: String) async throws -> Int {
+            try await http.execute(CurlRequest(
+                url: "http://127.0.0.1:\(port)/admin/\(path)", method: "POST", headers: [("Content-Type", "application/json")], body: Array(body.utf8)
+            )).status
+        }
+
         /// Sends one operation and returns the HTTP status and the parsed answer.
         func call(
             _ operation: String, version: SOAPVersion = .v1_1, token: UsernameToken? = nil,
@@ -134,12 +141,7 @@ import XML
     /// a body that is not `{"status": 500…599 | null}` is refused.
     @Test func anOutageOnDemand() async throws {
         let running = try await start()
-        func admin(_ body: String) async throws -> Int {
-            try await running.http.execute(CurlRequest(
-                url: "http://127.0.0.1:\(running.port)/admin/outage", method: "POST",
-                headers: [("Content-Type", "application/json")], body: Array(body.utf8)
-            )).status
-        }
+        func admin(_ body: String) async throws -> Int { try await running.admin("outage", body) }
         for bad in [#"{"status": 200}"#, #"{"status": "503"}"#, "{}", "not json"] { #expect(try await admin(bad) == 400, "\(bad)") }
         #expect(try await admin(#"{"status": 503}"#) == 200)
         for version in SOAPVersion.allCases {
@@ -189,12 +191,7 @@ import XML
     /// the client sees it); a body that is not `{"ms": 0…600000}` is refused.
     @Test func aDelayOnDemand() async throws {
         let running = try await start()
-        func admin(_ body: String) async throws -> Int {
-            try await running.http.execute(CurlRequest(
-                url: "http://127.0.0.1:\(running.port)/admin/delay", method: "POST",
-                headers: [("Content-Type", "application/json")], body: Array(body.utf8)
-            )).status
-        }
+        func admin(_ body: String) async throws -> Int { try await running.admin("delay", body) }
         for bad in [#"{"ms": -1}"#, #"{"ms": 600001}"#, #"{"ms": "5"}"#, "{}", "not json"] { #expect(try await admin(bad) == 400, "\(bad)") }
         #expect(try await admin(#"{"ms": 1500}"#) == 200)
         let started = ContinuousClock.now

@@ -103,7 +103,33 @@ enum CoreSchema {
         // worker taking the request over can ask Thunderhead for it. Batches sent before this
         // column existed were named after the request.
         Migration(component: "core", version: 8, sqlite: batchNameColumn, postgres: batchNameColumn),
+        // A request's history, written by the database with each change of status (at the
+        // row's `updated_at_ms`), so a step's result is one statement, not two.
+        Migration(
+            component: "core", version: 9,
+            sqlite: [
+                "CREATE TRIGGER core_history_insert AFTER INSERT ON core_requests BEGIN \(historyRow); END",
+                "CREATE TRIGGER core_history_update AFTER UPDATE OF status ON core_requests WHEN OLD.status <> NEW.status BEGIN \(historyRow); END",
+            ],
+            postgres: [
+                """
+                CREATE FUNCTION core_history_track() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'INSERT' OR NEW.status IS DISTINCT FROM OLD.status THEN
+                        \(historyRow);
+                    END IF;
+                    RETURN NULL;
+                END $$
+                """,
+                "CREATE TRIGGER core_history_track AFTER INSERT OR UPDATE OF status ON core_requests FOR EACH ROW EXECUTE FUNCTION core_history_track()",
+            ]
+        ),
     ]
+
+    private static let historyRow = """
+        INSERT INTO core_history (request_id, seq, status, at_ms)
+        VALUES (NEW.id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = NEW.id), NEW.status, NEW.updated_at_ms)
+        """
 
     private static let batchNameColumn = [
         "ALTER TABLE core_requests ADD COLUMN batch_name TEXT",

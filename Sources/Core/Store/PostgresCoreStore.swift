@@ -35,12 +35,7 @@ public final class PostgresCoreStore: CoreStore {
                     """,
                     logger: Self.quiet
                 ).collect()
-                if !inserted.isEmpty {
-                    try await connection.query(
-                        "INSERT INTO core_history (request_id, seq, status, at_ms) VALUES (\(id), 1, \(received), \(nowMs))", logger: Self.quiet
-                    )
-                    return .accepted(id: id)
-                }
+                if !inserted.isEmpty { return .accepted(id: id) }
                 let rows = try await connection.query("SELECT id, body FROM core_requests WHERE idempotency_key = \(idempotencyKey)", logger: Self.quiet)
                 for try await (first, body) in rows.decode((String, String).self) {
                     return body == request.canonicalBody ? .replayed(id: first) : .conflict(id: first)
@@ -189,36 +184,27 @@ public final class PostgresCoreStore: CoreStore {
                         )
                     }
                 }
-                if let next {
+                if let next, next.isFinal {
+                    let rows = try await connection.query(
+                        "SELECT source, document_type, correlation_id, batch_id, traceparent, tracestate FROM core_requests WHERE id = \(id)",
+                        logger: Self.quiet
+                    )
+                    var event: StatusEvent?
+                    for try await (source, type, correlation, batch, parent, state) in rows.decode((String, String, String?, String?, String?, String?).self) {
+                        event = StatusEvent.make(
+                            eventID: UUID().uuidString.lowercased(), request: id, status: next, source: source, documentType: type,
+                            correlationId: correlation, batchId: batch, atMs: nowMs,
+                            trace: TraceCarrier(stored: parent, state)
+                        )
+                    }
+                    guard let event else { throw DatabaseError(.corrupt, "a request vanished while its final status was written") }
                     try await connection.query(
                         """
-                        INSERT INTO core_history (request_id, seq, status, at_ms)
-                        VALUES (\(id), (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = \(id)), \(next.rawValue), \(nowMs))
+                        INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms, traceparent, tracestate)
+                        VALUES (\(event.eventID), \(id), \(event.payload), \(nowMs), \(event.trace?.traceparent), \(event.trace?.tracestate))
                         """,
                         logger: Self.quiet
                     )
-                    if next.isFinal {
-                        let rows = try await connection.query(
-                            "SELECT source, document_type, correlation_id, batch_id, traceparent, tracestate FROM core_requests WHERE id = \(id)",
-                            logger: Self.quiet
-                        )
-                        var event: StatusEvent?
-                        for try await (source, type, correlation, batch, parent, state) in rows.decode((String, String, String?, String?, String?, String?).self) {
-                            event = StatusEvent.make(
-                                eventID: UUID().uuidString.lowercased(), request: id, status: next, source: source, documentType: type,
-                                correlationId: correlation, batchId: batch, atMs: nowMs,
-                                trace: TraceCarrier(stored: parent, state)
-                            )
-                        }
-                        guard let event else { throw DatabaseError(.corrupt, "a request vanished while its final status was written") }
-                        try await connection.query(
-                            """
-                            INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms, traceparent, tracestate)
-                            VALUES (\(event.eventID), \(id), \(event.payload), \(nowMs), \(event.trace?.traceparent), \(event.trace?.tracestate))
-                            """,
-                            logger: Self.quiet
-                        )
-                    }
                 }
                 return true
             }
@@ -237,15 +223,7 @@ public final class PostgresCoreStore: CoreStore {
                 )
                 var found = false
                 for try await _ in moved.decode(String.self) { found = true }
-                guard found else { return false }
-                try await connection.query(
-                    """
-                    INSERT INTO core_history (request_id, seq, status, at_ms)
-                    VALUES (\(id), (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = \(id)), \(RequestStatus.submitting.rawValue), \(nowMs))
-                    """,
-                    logger: Self.quiet
-                )
-                return true
+                return found
             }
         }
     }
@@ -438,13 +416,6 @@ public final class PostgresCoreStore: CoreStore {
                     UPDATE core_requests SET status = \(target.rawValue), attempts = 0, due_at_ms = \(nowMs), lease_owner = NULL,
                         lease_until_ms = NULL, updated_at_ms = \(nowMs), batch_id = CASE WHEN \(replace) THEN \(batchID) ELSE batch_id END
                     WHERE id = \(id)
-                    """,
-                    logger: Self.quiet
-                )
-                try await connection.query(
-                    """
-                    INSERT INTO core_history (request_id, seq, status, at_ms)
-                    VALUES (\(id), (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = \(id)), \(target.rawValue), \(nowMs))
                     """,
                     logger: Self.quiet
                 )

@@ -38,10 +38,6 @@ public final class SQLiteCoreStore: CoreStore {
                     trace?.tracestate.map(SQLiteData.text) ?? .null, .text(key),
                 ]
             )
-            _ = try await connection.query(
-                "INSERT INTO core_history (request_id, seq, status, at_ms) VALUES (?, 1, ?, ?)",
-                [.text(id), .text(RequestStatus.received.rawValue), .integer(SQLiteInt64(nowMs))]
-            )
             return .accepted(id: id)
         }
     }
@@ -119,30 +115,36 @@ public final class SQLiteCoreStore: CoreStore {
 
     public func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool {
         let now = SQLiteData.integer(SQLiteInt64(nowMs))
-        // Grouped: the results of one round, finishing together, share a commit.
+        // Grouped: the results of one round, finishing together, share a commit. Each is a
+        // conditional update (the request still in `from`, the lease still held) checked in
+        // the same statement; the history follows from a trigger (core migration 9), so the
+        // common steps are one statement each.
         let held: [SQLiteData] = [.text(id), .text(from.rawValue), .text(owner)]
+        let advance = """
+            UPDATE core_requests SET status = ?, attempts = 0, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL,
+                enrichment = COALESCE(?, enrichment), batch_id = COALESCE(?, batch_id), updated_at_ms = ?
+            WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id
+            """
+        switch result {
+        case .advance(let status, let enrichment, let batchId) where !status.isFinal:
+            let binds = [.text(status.rawValue), now, enrichment.map(SQLiteData.text) ?? .null, batchId.map(SQLiteData.text) ?? .null, now] + held
+            return !(try await database.groupWrite(advance, binds)).isEmpty
+        case .wait(let delay):
+            let sql = "UPDATE core_requests SET due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id"
+            return !(try await database.groupWrite(sql, [.integer(SQLiteInt64(nowMs + delay))] + held)).isEmpty
+        default:
+            break
+        }
+        // A final status (written with its event) or a failure: several statements.
         return try await database.groupWrite { connection in
             var next: RequestStatus?
-            // Each a conditional update (the request still in `from`, the lease still held),
-            // and the check of both in the same statement: one statement per common step.
             switch result {
             case .advance(let status, let enrichment, let batchId):
-                let moved = try await connection.query(
-                    """
-                    UPDATE core_requests SET status = ?, attempts = 0, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL,
-                        enrichment = COALESCE(?, enrichment), batch_id = COALESCE(?, batch_id), updated_at_ms = ?
-                    WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id
-                    """,
-                    [.text(status.rawValue), now, enrichment.map(SQLiteData.text) ?? .null, batchId.map(SQLiteData.text) ?? .null, now] + held
-                )
-                guard !moved.isEmpty else { return false }
+                let binds = [.text(status.rawValue), now, enrichment.map(SQLiteData.text) ?? .null, batchId.map(SQLiteData.text) ?? .null, now] + held
+                guard !(try await connection.query(advance, binds)).isEmpty else { return false }
                 next = status
-            case .wait(let delay):
-                let moved = try await connection.query(
-                    "UPDATE core_requests SET due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id",
-                    [.integer(SQLiteInt64(nowMs + delay))] + held
-                )
-                guard !moved.isEmpty else { return false }
+            case .wait:
+                return false  // one statement, written above
             case .failure(let failure, _), .uncertain(let failure):
                 let rows = try await connection.query("SELECT attempts FROM core_requests WHERE id = ? AND status = ? AND lease_owner = ?", held)
                 guard let attempts = rows.first?.column("attempts")?.integer else { return false }
@@ -169,13 +171,6 @@ public final class SQLiteCoreStore: CoreStore {
                 }
             }
             if let next {
-                _ = try await connection.query(
-                    """
-                    INSERT INTO core_history (request_id, seq, status, at_ms)
-                    VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = ?), ?, ?)
-                    """,
-                    [.text(id), .text(id), .text(next.rawValue), now]
-                )
                 if next.isFinal {
                     let rows = try await connection.query(
                         "SELECT source, document_type, correlation_id, batch_id, traceparent, tracestate FROM core_requests WHERE id = ?", [.text(id)]
@@ -204,21 +199,14 @@ public final class SQLiteCoreStore: CoreStore {
     public func beginSubmission(_ id: String, owner: String, batchName: String, nowMs: Int64) async throws(DatabaseError) -> Bool {
         let now = SQLiteData.integer(SQLiteInt64(nowMs))
         // Grouped like `complete`: a round's submissions begin together.
-        return try await database.groupWrite { connection in
-            let moved = try await connection.query(
-                """
-                UPDATE core_requests SET status = ?, batch_name = ?, updated_at_ms = ?
-                WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id
-                """,
-                [.text(RequestStatus.submitting.rawValue), .text(batchName), now, .text(id), .text(RequestStatus.enriched.rawValue), .text(owner)]
-            )
-            guard !moved.isEmpty else { return false }
-            _ = try await connection.query(
-                "INSERT INTO core_history (request_id, seq, status, at_ms) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = ?), ?, ?)",
-                [.text(id), .text(id), .text(RequestStatus.submitting.rawValue), now]
-            )
-            return true
-        }
+        let moved = try await database.groupWrite(
+            """
+            UPDATE core_requests SET status = ?, batch_name = ?, updated_at_ms = ?
+            WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id
+            """,
+            [.text(RequestStatus.submitting.rawValue), .text(batchName), now, .text(id), .text(RequestStatus.enriched.rawValue), .text(owner)]
+        )
+        return !moved.isEmpty
     }
 
     /// Counted by scanning the table: what the stats must agree with (tests).
@@ -302,10 +290,6 @@ public final class SQLiteCoreStore: CoreStore {
                 WHERE id = ? AND status = ?
                 """,
                 [.text(target.rawValue), now, now, .integer(replace ? 1 : 0), batchID.map(SQLiteData.text) ?? .null, .text(id), .text(current.rawValue)]
-            )
-            _ = try await connection.query(
-                "INSERT INTO core_history (request_id, seq, status, at_ms) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = ?), ?, ?)",
-                [.text(id), .text(id), .text(target.rawValue), now]
             )
             return .moved(to: target)
         }
