@@ -108,15 +108,20 @@ enum CoreSchema {
         Migration(
             component: "core", version: 9,
             sqlite: [
-                "CREATE TRIGGER core_history_insert AFTER INSERT ON core_requests BEGIN \(historyRow); END",
-                "CREATE TRIGGER core_history_update AFTER UPDATE OF status ON core_requests WHEN OLD.status <> NEW.status BEGIN \(historyRow); END",
+                "CREATE TRIGGER core_history_insert AFTER INSERT ON core_requests BEGIN \(firstHistoryRow); END",
+                "CREATE TRIGGER core_history_update AFTER UPDATE OF status ON core_requests WHEN OLD.status <> NEW.status BEGIN \(nextHistoryRow("NEW.id")); END",
             ],
             postgres: [
+                // `core_requests.id` is COLLATE "C" and `core_history.request_id` is not: compared
+                // in "C", the history's primary key could not be used, and every status change
+                // would read the whole history table.
                 """
                 CREATE FUNCTION core_history_track() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF TG_OP = 'INSERT' OR NEW.status IS DISTINCT FROM OLD.status THEN
-                        \(historyRow);
+                    IF TG_OP = 'INSERT' THEN
+                        \(firstHistoryRow);
+                    ELSIF NEW.status IS DISTINCT FROM OLD.status THEN
+                        \(nextHistoryRow(#"NEW.id COLLATE "default""#));
                     END IF;
                     RETURN NULL;
                 END $$
@@ -126,10 +131,14 @@ enum CoreSchema {
         ),
     ]
 
-    private static let historyRow = """
-        INSERT INTO core_history (request_id, seq, status, at_ms)
-        VALUES (NEW.id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = NEW.id), NEW.status, NEW.updated_at_ms)
+    private static let firstHistoryRow = "INSERT INTO core_history (request_id, seq, status, at_ms) VALUES (NEW.id, 1, NEW.status, NEW.updated_at_ms)"
+
+    private static func nextHistoryRow(_ id: String) -> String {
         """
+        INSERT INTO core_history (request_id, seq, status, at_ms)
+        VALUES (NEW.id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_history WHERE request_id = \(id)), NEW.status, NEW.updated_at_ms)
+        """
+    }
 
     private static let batchNameColumn = [
         "ALTER TABLE core_requests ADD COLUMN batch_name TEXT",

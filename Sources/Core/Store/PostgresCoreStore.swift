@@ -213,13 +213,13 @@ public final class PostgresCoreStore: CoreStore {
 
     public func beginSubmission(_ id: String, owner: String, batchName: String, nowMs: Int64) async throws(DatabaseError) -> Bool {
         try await PostgresPool.mapped {
-            try await database.transaction { connection in
-                let moved = try await connection.query(
+            try await database.run { client in
+                // One statement (the history follows by trigger): no transaction of its own.
+                let moved = try await client.query(
                     """
                     UPDATE core_requests SET status = \(RequestStatus.submitting.rawValue), batch_name = \(batchName), updated_at_ms = \(nowMs)
                     WHERE id = \(id) AND status = \(RequestStatus.enriched.rawValue) AND lease_owner = \(owner) RETURNING id
-                    """,
-                    logger: Self.quiet
+                    """
                 )
                 var found = false
                 for try await _ in moved.decode(String.self) { found = true }
