@@ -253,7 +253,7 @@ public final class PostgresCoreStore: CoreStore {
         try await PostgresPool.mapped {
             try await database.transaction { connection in
                 // SKIP LOCKED: a row a worker holds (a rerun in hand) is left for the next sweep.
-                let candidates = Self.query(RetentionSQL.candidates + " FOR UPDATE SKIP LOCKED", [
+                let candidates = Self.query(RetentionSQL.candidates(id: #"r.id COLLATE "default""#) + " FOR UPDATE SKIP LOCKED", [
                     .text(RequestFilter.idPrefix(beforeMs)), .integer(beforeMs), .integer(Int64(limit)),
                 ])
                 var ids: [String] = []

@@ -372,7 +372,7 @@ public final class SQLiteCoreStore: CoreStore {
 
     public func deleteFinished(beforeMs: Int64, limit: Int) async throws(DatabaseError) -> Int {
         try await database.write { connection in
-            let rows = try await connection.query(RetentionSQL.candidates, [
+            let rows = try await connection.query(RetentionSQL.candidates(), [
                 .text(RequestFilter.idPrefix(beforeMs)), .integer(SQLiteInt64(beforeMs)), .integer(SQLiteInt64(limit)),
             ])
             let ids = rows.compactMap { $0.column("id")?.string }
