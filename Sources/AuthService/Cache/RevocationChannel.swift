@@ -9,8 +9,9 @@ import Synchronization
 /// `oms:auth:revoked`, and every replica drops the positive answer it kept for that token, so
 /// its next request asks OIDM again. The hot path reads nothing from Redis: publishing runs in
 /// the OIDM call's own task, for a token OIDM refused (its denial waits for the publish, at
-/// most `redis.timeout_ms`), and messages arrive on the subscriber's thread. Messages sent while a replica's subscription is down are lost, so each
-/// (re)subscription drops every cached answer.
+/// most `redis.timeout_ms`), and messages arrive on the subscriber's thread. Messages sent
+/// while a replica's subscription is down are lost, so each (re)subscription drops every
+/// cached answer.
 final class RevocationChannel: Sendable {
     static let channel = "oms:auth:revoked"
 

@@ -126,26 +126,20 @@ public final class SQLiteCoreStore: CoreStore {
             WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id
             """
         switch result {
-        case .advance(let status, let enrichment, let batchId) where !status.isFinal:
+        case .advance(let status, let enrichment, let batchId):
             let binds = [.text(status.rawValue), now, enrichment.map(SQLiteData.text) ?? .null, batchId.map(SQLiteData.text) ?? .null, now] + held
-            return !(try await database.groupWrite(advance, binds)).isEmpty
+            guard status.isFinal else { return !(try await database.groupWrite(advance, binds)).isEmpty }
+            // A final status is written with its event.
+            return try await database.groupWrite { connection in
+                guard !(try await connection.query(advance, binds)).isEmpty else { return false }
+                try await Self.writeEvent(connection, id: id, status: status, nowMs: nowMs)
+                return true
+            }
         case .wait(let delay):
             let sql = "UPDATE core_requests SET due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id"
             return !(try await database.groupWrite(sql, [.integer(SQLiteInt64(nowMs + delay))] + held)).isEmpty
-        default:
-            break
-        }
-        // A final status (written with its event) or a failure: several statements.
-        return try await database.groupWrite { connection in
-            var next: RequestStatus?
-            switch result {
-            case .advance(let status, let enrichment, let batchId):
-                let binds = [.text(status.rawValue), now, enrichment.map(SQLiteData.text) ?? .null, batchId.map(SQLiteData.text) ?? .null, now] + held
-                guard !(try await connection.query(advance, binds)).isEmpty else { return false }
-                next = status
-            case .wait:
-                return false  // one statement, written above
-            case .failure(let failure, _), .uncertain(let failure):
+        case .failure(let failure, _), .uncertain(let failure):
+            return try await database.groupWrite { connection in
                 let rows = try await connection.query("SELECT attempts FROM core_requests WHERE id = ? AND status = ? AND lease_owner = ?", held)
                 guard let attempts = rows.first?.column("attempts")?.integer else { return false }
                 let attempt = Int(attempts) + 1
@@ -158,42 +152,42 @@ public final class SQLiteCoreStore: CoreStore {
                      failure.detail.map(SQLiteData.text) ?? .null, now]
                 )
                 if let ending = result.ending(afterAttempt: attempt, maxAttempts: maxAttempts) {
-                    next = ending
                     _ = try await connection.query(
                         "UPDATE core_requests SET status = ?, attempts = ?, lease_owner = NULL, lease_until_ms = NULL, updated_at_ms = ? WHERE id = ?",
                         [.text(ending.rawValue), .integer(SQLiteInt64(attempt)), now, .text(id)]
                     )
+                    if ending.isFinal { try await Self.writeEvent(connection, id: id, status: ending, nowMs: nowMs) }
                 } else {
                     _ = try await connection.query(
                         "UPDATE core_requests SET attempts = ?, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL, updated_at_ms = ? WHERE id = ?",
                         [.integer(SQLiteInt64(attempt)), .integer(SQLiteInt64(retryAtMs)), now, .text(id)]
                     )
                 }
+                return true
             }
-            if let next {
-                if next.isFinal {
-                    let rows = try await connection.query(
-                        "SELECT source, document_type, correlation_id, batch_id, traceparent, tracestate FROM core_requests WHERE id = ?", [.text(id)]
-                    )
-                    guard let row = rows.first, let source = row.column("source")?.string, let type = row.column("document_type")?.string else {
-                        throw DatabaseError(.corrupt, "a request vanished while its final status was written")
-                    }
-                    let event = StatusEvent.make(
-                        eventID: UUID().uuidString.lowercased(), request: id, status: next, source: source, documentType: type,
-                        correlationId: row.column("correlation_id")?.string, batchId: row.column("batch_id")?.string, atMs: nowMs,
-                        trace: TraceCarrier(stored: row.column("traceparent")?.string, row.column("tracestate")?.string)
-                    )
-                    _ = try await connection.query(
-                        "INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms, traceparent, tracestate) VALUES (?, ?, ?, ?, ?, ?)",
-                        [
-                            .text(event.eventID), .text(id), .text(event.payload), now, event.trace.map { .text($0.traceparent) } ?? .null,
-                            event.trace?.tracestate.map(SQLiteData.text) ?? .null,
-                        ]
-                    )
-                }
-            }
-            return true
         }
+    }
+
+    /// The final status's CloudEvent into the outbox, in the transaction that wrote the status.
+    private static func writeEvent(_ connection: SQLiteConnection, id: String, status: RequestStatus, nowMs: Int64) async throws {
+        let rows = try await connection.query(
+            "SELECT source, document_type, correlation_id, batch_id, traceparent, tracestate FROM core_requests WHERE id = ?", [.text(id)]
+        )
+        guard let row = rows.first, let source = row.column("source")?.string, let type = row.column("document_type")?.string else {
+            throw DatabaseError(.corrupt, "a request vanished while its final status was written")
+        }
+        let event = StatusEvent.make(
+            eventID: UUID().uuidString.lowercased(), request: id, status: status, source: source, documentType: type,
+            correlationId: row.column("correlation_id")?.string, batchId: row.column("batch_id")?.string, atMs: nowMs,
+            trace: TraceCarrier(stored: row.column("traceparent")?.string, row.column("tracestate")?.string)
+        )
+        _ = try await connection.query(
+            "INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms, traceparent, tracestate) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                .text(event.eventID), .text(id), .text(event.payload), .integer(SQLiteInt64(nowMs)), event.trace.map { .text($0.traceparent) } ?? .null,
+                event.trace?.tracestate.map(SQLiteData.text) ?? .null,
+            ]
+        )
     }
 
     public func beginSubmission(_ id: String, owner: String, batchName: String, nowMs: Int64) async throws(DatabaseError) -> Bool {
