@@ -84,6 +84,9 @@ import Testing
         let (upstreams, core) = try await Self.answersGetLost(backend, lookup: true)
         core.runJobs()
         let id = try #require(try await core.submit(PipelineTests.body(), key: "lost").body?["id"]?.stringValue)
+        // Thunderhead has it (on a loaded machine the bridge may pass it on after the core gave
+        // up waiting) and the core recorded the lost answer: only then do answers come again.
+        try await Self.waitForBatches(upstreams, 1)
         try await waitForFailures(core, id, count: 1)
         try await upstreams.thunderheadDelay(ms: 0)
         let final = try await core.waitForFinal(id)
@@ -125,6 +128,7 @@ import Testing
         let (upstreams, core) = try await Self.answersGetLost(backend, lookup: false)
         core.runJobs()
         let id = try #require(try await core.submit(PipelineTests.body(), key: "confirm").body?["id"]?.stringValue)
+        try await Self.waitForBatches(upstreams, 1)
         let uncertain = try await waitForStatus(core, id, "UNCERTAIN")
         #expect(uncertain.body?["status"] == "UNCERTAIN", "\(uncertain.text)")
         try await upstreams.thunderheadDelay(ms: 0)
@@ -255,6 +259,14 @@ import Testing
         let cut = try #require(policy.range(of: "\n  # Not in Thunderhead's published JobAPI"))
         try String(policy[..<cut.lowerBound]).appending("\n").write(to: service.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
         return folder.path
+    }
+
+    static func waitForBatches(_ upstreams: Upstreams, _ count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(15)
+        while try await upstreams.thunderheadBatches() < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await upstreams.thunderheadBatches() == count, "Thunderhead got the batch")
     }
 
     private func waitForFailures(_ core: CoreStack, _ id: String, count: Int) async throws {
