@@ -7,7 +7,7 @@
 FROM swift:6.2-bookworm AS build
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        libssl-dev libcurl4-openssl-dev libxml2-dev libhiredis-dev librdkafka-dev zlib1g-dev pkg-config \
+        libssl-dev libcurl4-openssl-dev libxml2-dev libhiredis-dev librdkafka-dev libsqlite3-dev zlib1g-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest names the test and benchmark targets too: they must be present to build.
@@ -23,7 +23,7 @@ RUN swift build -c release --product oms --static-swift-stdlib \
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        libssl3 libcurl4 libxml2 libhiredis0.14 librdkafka1 libstdc++6 zlib1g ca-certificates tzdata \
+        libssl3 libcurl4 libxml2 libhiredis0.14 librdkafka1 libsqlite3-0 libstdc++6 zlib1g ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 oms && useradd --uid 10001 --gid oms --no-create-home --shell /usr/sbin/nologin oms
 COPY --from=build /out/oms /usr/local/bin/oms

@@ -12,8 +12,9 @@ missing=()
 # signs in to the console and clicks through it; binutils (readelf) checks the Dockerfile;
 # openssl makes the private CA of the TLS tests; libnginx-mod-stream is their TLS front for Kafka;
 # python3-zeep is the WSDL-driven SOAP client that calls the Thunderhead emulator in its tests;
-# zlib1g-dev is for the OTLP exporter's HTTP client (swift-otel, async-http-client).
-for pkg in libssl-dev libcurl4-openssl-dev libxml2-dev libhiredis-dev librdkafka-dev zlib1g-dev pkg-config curl binutils openssl redis-server postgresql chromium chromium-driver python3-selenium libnginx-mod-stream python3-zeep; do
+# zlib1g-dev is for the OTLP exporter's HTTP client (swift-otel, async-http-client); libsqlite3-dev
+# is the embedded database's SQLite (GRDB links the system library).
+for pkg in libssl-dev libcurl4-openssl-dev libxml2-dev libhiredis-dev librdkafka-dev libsqlite3-dev zlib1g-dev pkg-config curl binutils openssl redis-server postgresql chromium chromium-driver python3-selenium libnginx-mod-stream python3-zeep; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 # Any Debian nginx flavour will do if it has auth_request; nginx-light is the smallest that has.

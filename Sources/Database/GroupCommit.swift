@@ -1,4 +1,3 @@
-import SQLiteNIO
 import Synchronization
 
 /// Group commit for the SQLite writer: writes that arrive while a transaction is being
@@ -10,7 +9,7 @@ final class GroupCommit: Sendable {
     /// commit (its own error if it failed, the commit's if that failed).
     struct Job: Sendable {
         /// True when the body succeeded (its savepoint is kept).
-        let run: @Sendable (SQLiteConnection) async -> Bool
+        let run: @Sendable (SQLiteConnection) -> Bool
         let finish: @Sendable ((any Error)?) -> Void
         /// The body is one statement, atomic by itself: it runs without a savepoint.
         var single = false

@@ -3,7 +3,6 @@ import Database
 import Foundation
 import JSON
 import Kafka
-import SQLiteNIO
 import TestSupport
 import Testing
 
@@ -99,7 +98,7 @@ import Testing
         #expect(outbox.first?.column("events")?.integer == 1000)
         #expect(outbox.first?.column("requests")?.integer == 1000)
         // The relay of the second process publishes what the first left unsent.
-        var unsent = -1
+        var unsent: Int64 = -1
         let drained = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < drained {
             unsent = try await database.read("SELECT COUNT(*) AS n FROM core_outbox WHERE sent_at_ms IS NULL").first?.column("n")?.integer ?? -1

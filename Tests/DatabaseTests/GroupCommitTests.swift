@@ -1,7 +1,6 @@
 import Database
 import Foundation
 import Logging
-import SQLiteNIO
 import Testing
 
 @Suite struct GroupCommitTests {
@@ -15,13 +14,13 @@ import Testing
         let path = folder.appendingPathComponent("g.db").path
         let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let file = try await SQLiteFile.open(path: path, logger: quiet)
-        _ = try await file.write { try await $0.query("CREATE TABLE t (n INTEGER PRIMARY KEY)") }
+        _ = try await file.write { try $0.query("CREATE TABLE t (n INTEGER PRIMARY KEY)") }
         let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
             for n in 0..<300 {
                 group.addTask {
                     do {
                         try await file.groupWrite { connection in
-                            _ = try await connection.query("INSERT INTO t (n) VALUES (?)", [.integer(n)])
+                            _ = try connection.query("INSERT INTO t (n) VALUES (?)", [.integer(Int64(n))])
                             if n % 10 == 7 { throw Refused() }
                         }
                         return (n, true)
@@ -38,7 +37,8 @@ import Testing
 
         let reopened = try await SQLiteFile.open(path: path, logger: quiet)
         let rows = try await reopened.read("SELECT n FROM t ORDER BY n")
-        #expect(rows.compactMap { $0.column("n")?.integer } == (0..<300).filter { $0 % 10 != 7 })
+        let kept: [Int64] = (0..<300).filter { $0 % 10 != 7 }
+        #expect(rows.compactMap { $0.column("n")?.integer } == kept)
         await reopened.close()
         try? FileManager.default.removeItem(at: folder)
     }
@@ -52,8 +52,8 @@ import Testing
         let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let file = try await SQLiteFile.open(path: path, logger: quiet)
         _ = try await file.write { connection in
-            _ = try await connection.query("CREATE TABLE t (n INTEGER PRIMARY KEY, m INTEGER CHECK (m % 10 <> 3))")
-            _ = try await connection.query("INSERT INTO t (n, m) VALUES (10000, 0)")
+            _ = try connection.query("CREATE TABLE t (n INTEGER PRIMARY KEY, m INTEGER CHECK (m % 10 <> 3))")
+            _ = try connection.query("INSERT INTO t (n, m) VALUES (10000, 0)")
         }
         let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
             for n in 0..<300 {
@@ -61,8 +61,8 @@ import Testing
                     do {
                         // n % 10 == 7 inserts a key that is there already; n % 10 == 3 breaks the CHECK.
                         let key = n % 10 == 7 ? 10_000 : n
-                        let rows = try await file.groupWrite("INSERT INTO t (n, m) VALUES (?, ?) RETURNING n", [.integer(key), .integer(n)])
-                        return (n, rows.first?.column("n")?.integer == key)
+                        let rows = try await file.groupWrite("INSERT INTO t (n, m) VALUES (?, ?) RETURNING n", [.integer(Int64(key)), .integer(Int64(n))])
+                        return (n, rows.first?.column("n")?.integer == Int64(key))
                     } catch {
                         return (n, false)
                     }
@@ -75,7 +75,8 @@ import Testing
 
         let reopened = try await SQLiteFile.open(path: path, logger: quiet)
         let rows = try await reopened.read("SELECT n FROM t ORDER BY n")
-        #expect(rows.compactMap { $0.column("n")?.integer } == (0..<300).filter { $0 % 10 != 3 && $0 % 10 != 7 } + [10_000])
+        let kept: [Int64] = (0..<300).filter { $0 % 10 != 3 && $0 % 10 != 7 } + [10_000]
+        #expect(rows.compactMap { $0.column("n")?.integer } == kept)
         await reopened.close()
         try? FileManager.default.removeItem(at: folder)
     }

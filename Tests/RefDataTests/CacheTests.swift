@@ -61,7 +61,16 @@ import Testing
                     let answer = try await stack.call("PUT", "/refdata/v1/sources/k", json: #"{"n":\#(n)}"#)
                     let version = try #require(answer.version)
                     shared.acknowledged.store(version, ordering: .releasing)
-                    try await Task.sleep(for: .milliseconds(5))
+                    // Paced by the readers, not the clock: a fill lands only if no write comes
+                    // between its lease and its store, and under load one read can outlast
+                    // several writes. A dozen reads (two rounds of the six readers) between
+                    // writes leave room for fills and hits, with the writes still in the middle
+                    // of the reads.
+                    let seen = shared.reads.load(ordering: .relaxed)
+                    let paced = ContinuousClock.now + .seconds(2)
+                    while shared.reads.load(ordering: .relaxed) < seen + 12, ContinuousClock.now < paced {
+                        try await Task.sleep(for: .milliseconds(5))
+                    }
                 }
             }
             try await group.waitForAll()

@@ -24,7 +24,11 @@ public final class JobRunner: Service, Sendable {
     private let upstreams: [(name: String, probe: ReachabilityProbe)]
 
     init(store: any CoreStore, settings: JobSettings, metrics: MetricsRegistry, logger: Logger) {
-        let http = CurlClient()
+        // Up to `batchSize` calls at once to refdata and to the bridge: every connection they
+        // open is kept for the next call. With fewer kept than are used at once, each burst
+        // closed the surplus and the next opened them again (a handshake per call at load).
+        let perHost = min(settings.batchSize, 64)
+        let http = CurlClient(configuration: .init(maxConnectionsPerHost: perHost, maxCachedConnections: 3 * perHost + 4))
         self.store = store
         self.settings = settings
         self.http = http

@@ -1,7 +1,6 @@
 import Foundation
 import Database
 import EdgeRuntime
-import SQLiteNIO
 
 /// `CoreStore` on the embedded SQLite database.
 public final class SQLiteCoreStore: CoreStore {
@@ -20,11 +19,11 @@ public final class SQLiteCoreStore: CoreStore {
         let key = idempotencyKey
         let idempotencyKey = Self.scopedKey(idempotencyKey, client: client)
         return try await database.groupWrite { connection in
-            let seen = try await connection.query("SELECT id, body FROM core_requests WHERE idempotency_key = ?", [.text(idempotencyKey)])
+            let seen = try connection.query("SELECT id, body FROM core_requests WHERE idempotency_key = ?", [.text(idempotencyKey)])
             if let row = seen.first, let first = row.column("id")?.string {
                 return row.column("body")?.string == request.canonicalBody ? .replayed(id: first) : .conflict(id: first)
             }
-            _ = try await connection.query(
+            _ = try connection.query(
                 """
                 INSERT INTO core_requests (id, idempotency_key, body, source, document_type, data, recipient, correlation_id,
                     status, due_at_ms, created_at_ms, updated_at_ms, client, traceparent, tracestate, request_key)
@@ -32,10 +31,10 @@ public final class SQLiteCoreStore: CoreStore {
                 """,
                 [
                     .text(id), .text(idempotencyKey), .text(request.canonicalBody), .text(request.source), .text(request.documentType),
-                    .text(request.data), request.recipient.map(SQLiteData.text) ?? .null, request.correlationId.map(SQLiteData.text) ?? .null,
-                    .text(RequestStatus.received.rawValue), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(nowMs)),
-                    client.map(SQLiteData.text) ?? .null, trace.map { .text($0.traceparent) } ?? .null,
-                    trace?.tracestate.map(SQLiteData.text) ?? .null, .text(key),
+                    .text(request.data), request.recipient.map(SQLiteValue.text) ?? .null, request.correlationId.map(SQLiteValue.text) ?? .null,
+                    .text(RequestStatus.received.rawValue), .integer(nowMs), .integer(nowMs), .integer(nowMs),
+                    client.map(SQLiteValue.text) ?? .null, trace.map { .text($0.traceparent) } ?? .null,
+                    trace?.tracestate.map(SQLiteValue.text) ?? .null, .text(key),
                 ]
             )
             return .accepted(id: id)
@@ -70,16 +69,16 @@ public final class SQLiteCoreStore: CoreStore {
 
     public func list(status: RequestStatus?, after: String?, limit: Int, client: String?) async throws(DatabaseError) -> [RequestRecord] {
         let rows: [SQLiteRow]
-        let owner: SQLiteData = client.map(SQLiteData.text) ?? .null
+        let owner: SQLiteValue = client.map(SQLiteValue.text) ?? .null
         if let status {
             rows = try await database.read(
                 "SELECT \(Self.columns) FROM core_requests WHERE status = ? AND id > ? AND (? IS NULL OR client = ?) ORDER BY id LIMIT ?",
-                [.text(status.rawValue), .text(after ?? ""), owner, owner, .integer(SQLiteInt64(limit))]
+                [.text(status.rawValue), .text(after ?? ""), owner, owner, .integer(Int64(limit))]
             )
         } else {
             rows = try await database.read(
                 "SELECT \(Self.columns) FROM core_requests WHERE id > ? AND (? IS NULL OR client = ?) ORDER BY id LIMIT ?",
-                [.text(after ?? ""), owner, owner, .integer(SQLiteInt64(limit))]
+                [.text(after ?? ""), owner, owner, .integer(Int64(limit))]
             )
         }
         return try rows.map(Self.record)
@@ -88,7 +87,7 @@ public final class SQLiteCoreStore: CoreStore {
     public func claim(owner: String, nowMs: Int64, leaseUntilMs: Int64, limit: Int) async throws(DatabaseError) -> [ClaimedRequest] {
         let open = Self.openStatuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let rows = try await database.write { connection in
-            try await connection.query(
+            try connection.query(
                 """
                 UPDATE core_requests SET lease_owner = ?, lease_until_ms = ?
                 WHERE id IN (SELECT id FROM core_requests WHERE status IN (\(open)) AND due_at_ms <= ?
@@ -96,7 +95,7 @@ public final class SQLiteCoreStore: CoreStore {
                 RETURNING id, status, source, document_type, data, recipient, correlation_id, enrichment, batch_id, batch_name, attempts,
                     traceparent, tracestate
                 """,
-                [.text(owner), .integer(SQLiteInt64(leaseUntilMs)), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(nowMs)), .integer(SQLiteInt64(limit))]
+                [.text(owner), .integer(leaseUntilMs), .integer(nowMs), .integer(nowMs), .integer(Int64(limit))]
             )
         }
         return try rows.map { row throws(DatabaseError) in
@@ -114,12 +113,12 @@ public final class SQLiteCoreStore: CoreStore {
     }
 
     public func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool {
-        let now = SQLiteData.integer(SQLiteInt64(nowMs))
+        let now = SQLiteValue.integer(nowMs)
         // Grouped: the results of one round, finishing together, share a commit. Each is a
         // conditional update (the request still in `from`, the lease still held) checked in
         // the same statement; the history follows from a trigger (core migration 9), so the
         // common steps are one statement each.
-        let held: [SQLiteData] = [.text(id), .text(from.rawValue), .text(owner)]
+        let held: [SQLiteValue] = [.text(id), .text(from.rawValue), .text(owner)]
         let advance = """
             UPDATE core_requests SET status = ?, attempts = 0, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL,
                 enrichment = COALESCE(?, enrichment), batch_id = COALESCE(?, batch_id), updated_at_ms = ?
@@ -127,40 +126,40 @@ public final class SQLiteCoreStore: CoreStore {
             """
         switch result {
         case .advance(let status, let enrichment, let batchId):
-            let binds = [.text(status.rawValue), now, enrichment.map(SQLiteData.text) ?? .null, batchId.map(SQLiteData.text) ?? .null, now] + held
+            let binds = [.text(status.rawValue), now, enrichment.map(SQLiteValue.text) ?? .null, batchId.map(SQLiteValue.text) ?? .null, now] + held
             guard status.isFinal else { return !(try await database.groupWrite(advance, binds)).isEmpty }
             // A final status is written with its event.
             return try await database.groupWrite { connection in
-                guard !(try await connection.query(advance, binds)).isEmpty else { return false }
-                try await Self.writeEvent(connection, id: id, status: status, nowMs: nowMs)
+                guard !(try connection.query(advance, binds)).isEmpty else { return false }
+                try Self.writeEvent(connection, id: id, status: status, nowMs: nowMs)
                 return true
             }
         case .wait(let delay):
             let sql = "UPDATE core_requests SET due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id"
-            return !(try await database.groupWrite(sql, [.integer(SQLiteInt64(nowMs + delay))] + held)).isEmpty
+            return !(try await database.groupWrite(sql, [.integer(nowMs + delay)] + held)).isEmpty
         case .failure(let failure, _), .uncertain(let failure):
             return try await database.groupWrite { connection in
-                let rows = try await connection.query("SELECT attempts FROM core_requests WHERE id = ? AND status = ? AND lease_owner = ?", held)
+                let rows = try connection.query("SELECT attempts FROM core_requests WHERE id = ? AND status = ? AND lease_owner = ?", held)
                 guard let attempts = rows.first?.column("attempts")?.integer else { return false }
                 let attempt = Int(attempts) + 1
-                _ = try await connection.query(
+                _ = try connection.query(
                     """
                     INSERT INTO core_failures (request_id, seq, step, attempt, code, message, detail, at_ms)
                     VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM core_failures WHERE request_id = ?), ?, ?, ?, ?, ?, ?)
                     """,
-                    [.text(id), .text(id), .text(step), .integer(SQLiteInt64(attempt)), .text(failure.code), .text(failure.message),
-                     failure.detail.map(SQLiteData.text) ?? .null, now]
+                    [.text(id), .text(id), .text(step), .integer(Int64(attempt)), .text(failure.code), .text(failure.message),
+                     failure.detail.map(SQLiteValue.text) ?? .null, now]
                 )
                 if let ending = result.ending(afterAttempt: attempt, maxAttempts: maxAttempts) {
-                    _ = try await connection.query(
+                    _ = try connection.query(
                         "UPDATE core_requests SET status = ?, attempts = ?, lease_owner = NULL, lease_until_ms = NULL, updated_at_ms = ? WHERE id = ?",
-                        [.text(ending.rawValue), .integer(SQLiteInt64(attempt)), now, .text(id)]
+                        [.text(ending.rawValue), .integer(Int64(attempt)), now, .text(id)]
                     )
-                    if ending.isFinal { try await Self.writeEvent(connection, id: id, status: ending, nowMs: nowMs) }
+                    if ending.isFinal { try Self.writeEvent(connection, id: id, status: ending, nowMs: nowMs) }
                 } else {
-                    _ = try await connection.query(
+                    _ = try connection.query(
                         "UPDATE core_requests SET attempts = ?, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL, updated_at_ms = ? WHERE id = ?",
-                        [.integer(SQLiteInt64(attempt)), .integer(SQLiteInt64(retryAtMs)), now, .text(id)]
+                        [.integer(Int64(attempt)), .integer(Int64(retryAtMs)), now, .text(id)]
                     )
                 }
                 return true
@@ -169,8 +168,8 @@ public final class SQLiteCoreStore: CoreStore {
     }
 
     /// The final status's CloudEvent into the outbox, in the transaction that wrote the status.
-    private static func writeEvent(_ connection: SQLiteConnection, id: String, status: RequestStatus, nowMs: Int64) async throws {
-        let rows = try await connection.query(
+    private static func writeEvent(_ connection: SQLiteConnection, id: String, status: RequestStatus, nowMs: Int64) throws {
+        let rows = try connection.query(
             "SELECT source, document_type, correlation_id, batch_id, traceparent, tracestate FROM core_requests WHERE id = ?", [.text(id)]
         )
         guard let row = rows.first, let source = row.column("source")?.string, let type = row.column("document_type")?.string else {
@@ -181,17 +180,17 @@ public final class SQLiteCoreStore: CoreStore {
             correlationId: row.column("correlation_id")?.string, batchId: row.column("batch_id")?.string, atMs: nowMs,
             trace: TraceCarrier(stored: row.column("traceparent")?.string, row.column("tracestate")?.string)
         )
-        _ = try await connection.query(
+        _ = try connection.query(
             "INSERT INTO core_outbox (event_id, request_id, payload, created_at_ms, traceparent, tracestate) VALUES (?, ?, ?, ?, ?, ?)",
             [
-                .text(event.eventID), .text(id), .text(event.payload), .integer(SQLiteInt64(nowMs)), event.trace.map { .text($0.traceparent) } ?? .null,
-                event.trace?.tracestate.map(SQLiteData.text) ?? .null,
+                .text(event.eventID), .text(id), .text(event.payload), .integer(nowMs), event.trace.map { .text($0.traceparent) } ?? .null,
+                event.trace?.tracestate.map(SQLiteValue.text) ?? .null,
             ]
         )
     }
 
     public func beginSubmission(_ id: String, owner: String, batchName: String, nowMs: Int64) async throws(DatabaseError) -> Bool {
-        let now = SQLiteData.integer(SQLiteInt64(nowMs))
+        let now = SQLiteValue.integer(nowMs)
         // Grouped like `complete`: a round's submissions begin together.
         let moved = try await database.groupWrite(
             """
@@ -218,7 +217,7 @@ public final class SQLiteCoreStore: CoreStore {
     public func unsentEvents(limit: Int) async throws(DatabaseError) -> [StatusEvent] {
         let rows = try await database.read(
             "SELECT event_id, request_id, payload, traceparent, tracestate FROM core_outbox WHERE sent_at_ms IS NULL ORDER BY created_at_ms, event_id LIMIT ?",
-            [.integer(SQLiteInt64(limit))]
+            [.integer(Int64(limit))]
         )
         return try rows.map { row throws(DatabaseError) in
             guard let event = row.column("event_id")?.string, let request = row.column("request_id")?.string, let payload = row.column("payload")?.string else {
@@ -244,9 +243,9 @@ public final class SQLiteCoreStore: CoreStore {
             // every unsent event to find these (a whole backlog per round).
             for start in stride(from: 0, to: eventIDs.count, by: 500) {
                 let chunk = eventIDs[start..<min(start + 500, eventIDs.count)]
-                _ = try await connection.query(
+                _ = try connection.query(
                     "UPDATE core_outbox SET sent_at_ms = ? WHERE event_id IN (\(Self.placeholders(chunk.count))) AND +sent_at_ms IS NULL",
-                    [.integer(SQLiteInt64(nowMs))] + chunk.map(SQLiteData.text)
+                    [.integer(nowMs)] + chunk.map(SQLiteValue.text), cache: false
                 )
             }
         }
@@ -254,36 +253,36 @@ public final class SQLiteCoreStore: CoreStore {
 
     public func outboxBacklog() async throws(DatabaseError) -> OutboxBacklog {
         let row = try await database.read("SELECT COUNT(*) AS n, MIN(created_at_ms) AS oldest FROM core_outbox WHERE sent_at_ms IS NULL").first
-        return OutboxBacklog(unsent: Int(row?.column("n")?.integer ?? 0), oldestMs: row?.column("oldest")?.integer.map(Int64.init))
+        return OutboxBacklog(unsent: Int(row?.column("n")?.integer ?? 0), oldestMs: row?.column("oldest")?.integer)
     }
 
     public func deleteSent(beforeMs: Int64, limit: Int) async throws(DatabaseError) -> Int {
         try await database.write { connection in
-            _ = try await connection.query(
+            _ = try connection.query(
                 "DELETE FROM core_outbox WHERE event_id IN (SELECT event_id FROM core_outbox WHERE sent_at_ms < ? LIMIT ?)",
-                [.integer(SQLiteInt64(beforeMs)), .integer(SQLiteInt64(limit))]
+                [.integer(beforeMs), .integer(Int64(limit))]
             )
-            return Int(try await connection.query("SELECT changes() AS n").first?.column("n")?.integer ?? 0)
+            return Int(try connection.query("SELECT changes() AS n").first?.column("n")?.integer ?? 0)
         }
     }
 
     public func act(_ action: OperatorAction, on id: String, nowMs: Int64) async throws(DatabaseError) -> ActionOutcome {
-        let now = SQLiteData.integer(SQLiteInt64(nowMs))
+        let now = SQLiteValue.integer(nowMs)
         return try await database.write { connection in
-            let rows = try await connection.query("SELECT status FROM core_requests WHERE id = ?", [.text(id)])
+            let rows = try connection.query("SELECT status FROM core_requests WHERE id = ?", [.text(id)])
             guard let current = rows.first?.column("status")?.string.flatMap(RequestStatus.init(rawValue:)) else { return .notFound }
-            let history = try await connection.query("SELECT status FROM core_history WHERE request_id = ? ORDER BY seq", [.text(id)])
+            let history = try connection.query("SELECT status FROM core_history WHERE request_id = ? ORDER BY seq", [.text(id)])
             guard let (target, batch) = action.target(from: current, history: history.compactMap { $0.column("status")?.string.flatMap(RequestStatus.init(rawValue:)) }) else {
                 return .notApplicable(current)
             }
             let (replace, batchID) = batch.column
-            _ = try await connection.query(
+            _ = try connection.query(
                 """
                 UPDATE core_requests SET status = ?, attempts = 0, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL, updated_at_ms = ?,
                     batch_id = CASE WHEN ? THEN ? ELSE batch_id END
                 WHERE id = ? AND status = ?
                 """,
-                [.text(target.rawValue), now, now, .integer(replace ? 1 : 0), batchID.map(SQLiteData.text) ?? .null, .text(id), .text(current.rawValue)]
+                [.text(target.rawValue), now, now, .integer(replace ? 1 : 0), batchID.map(SQLiteValue.text) ?? .null, .text(id), .text(current.rawValue)]
             )
             return .moved(to: target)
         }
@@ -301,26 +300,26 @@ public final class SQLiteCoreStore: CoreStore {
         if let before { driving.add("id < ?", .text(before)) }
         let reads = SearchSQL(driving: driving, rest: rest, limit: limit, windowSize: size)
         guard let window = reads.window else {
-            let rows = try await database.read(reads.direct, reads.directValues.map(Self.binding))
+            let rows = try await database.read(reads.direct, reads.directValues.map(Self.binding), cache: false)
             return reads.page(try rows.map(Self.record))
         }
-        let ids = try await database.read(window.ids, window.idValues.map(Self.binding)).compactMap { $0.column("id")?.string }
+        let ids = try await database.read(window.ids, window.idValues.map(Self.binding), cache: false).compactMap { $0.column("id")?.string }
         var end: SearchSQL.WindowEnd?
         if ids.count <= limit {
-            let row = try await database.read(window.end, window.endValues.map(Self.binding)).first
-            end = SearchSQL.WindowEnd(read: row?.column("n")?.integer ?? 0, lowest: row?.column("low")?.string)
+            let row = try await database.read(window.end, window.endValues.map(Self.binding), cache: false).first
+            end = SearchSQL.WindowEnd(read: Int(row?.column("n")?.integer ?? 0), lowest: row?.column("low")?.string)
         }
         let shown = Array(ids.prefix(limit))
         let rows = shown.isEmpty ? [] : try await database.read(
             "SELECT \(Self.columns) FROM core_requests WHERE id IN (\(Self.placeholders(shown.count))) ORDER BY id DESC",
-            shown.map(SQLiteData.text)
+            shown.map(SQLiteValue.text), cache: false
         )
         return reads.page(try rows.map(Self.record), matched: ids.count, end: end)
     }
 
     public func count(_ filter: RequestFilter) async throws(DatabaseError) -> Int {
         let conditions = filter.conditions
-        let rows = try await database.read("SELECT COUNT(*) AS n FROM core_requests\(SearchSQL.whereClause(conditions.sql))", conditions.values.map(Self.binding))
+        let rows = try await database.read("SELECT COUNT(*) AS n FROM core_requests\(SearchSQL.whereClause(conditions.sql))", conditions.values.map(Self.binding), cache: false)
         return Int(rows.first?.column("n")?.integer ?? 0)
     }
 
@@ -335,12 +334,12 @@ public final class SQLiteCoreStore: CoreStore {
         )
         let event = events.first.flatMap { row -> PublishedEvent? in
             guard let eventID = row.column("event_id")?.string, let payload = row.column("payload")?.string, let created = row.column("created_at_ms")?.integer else { return nil }
-            return PublishedEvent(eventID: eventID, payload: payload, createdAtMs: Int64(created), sentAtMs: row.column("sent_at_ms")?.integer.map(Int64.init))
+            return PublishedEvent(eventID: eventID, payload: payload, createdAtMs: Int64(created), sentAtMs: row.column("sent_at_ms")?.integer)
         }
         return RequestDetail(
             record: record, idempotencyKey: row.column("request_key")?.string ?? row.column("idempotency_key")?.string ?? "", data: data,
             recipient: row.column("recipient")?.string, enrichment: row.column("enrichment")?.string, dueAtMs: Int64(due),
-            leaseOwner: row.column("lease_owner")?.string, leaseUntilMs: row.column("lease_until_ms")?.integer.map(Int64.init),
+            leaseOwner: row.column("lease_owner")?.string, leaseUntilMs: row.column("lease_until_ms")?.integer,
             failures: try await failures(id: id), event: event
         )
     }
@@ -349,12 +348,12 @@ public final class SQLiteCoreStore: CoreStore {
         let step = max(1, stepMinutes)
         let rows = try await database.read(
             """
-            SELECT key, (minute / \(step)) * \(step) AS step_minute, SUM(n) AS n FROM (
+            SELECT key, (minute / ?) * ? AS step_minute, SUM(n) AS n FROM (
                 SELECT key, minute, n FROM core_stats WHERE kind = ? AND minute >= ?
                 UNION ALL SELECT key, minute, delta AS n FROM core_stat_deltas WHERE kind = ? AND minute >= ?)
             GROUP BY key, step_minute
             """,
-            [.text(kind.rawValue), .integer(SQLiteInt64(sinceMinute)), .text(kind.rawValue), .integer(SQLiteInt64(sinceMinute))]
+            [.integer(step), .integer(step), .text(kind.rawValue), .integer(sinceMinute), .text(kind.rawValue), .integer(sinceMinute)]
         )
         return try rows.map { row throws(DatabaseError) in
             guard let key = row.column("key")?.string, let minute = row.column("step_minute")?.integer, let n = row.column("n")?.integer else {
@@ -366,14 +365,14 @@ public final class SQLiteCoreStore: CoreStore {
 
     public func deleteFinished(beforeMs: Int64, limit: Int) async throws(DatabaseError) -> Int {
         try await database.write { connection in
-            let rows = try await connection.query(RetentionSQL.candidates(), [
-                .text(RequestFilter.idPrefix(beforeMs)), .integer(SQLiteInt64(beforeMs)), .integer(SQLiteInt64(limit)),
+            let rows = try connection.query(RetentionSQL.candidates(), [
+                .text(RequestFilter.idPrefix(beforeMs)), .integer(beforeMs), .integer(Int64(limit)),
             ])
             let ids = rows.compactMap { $0.column("id")?.string }
             guard !ids.isEmpty else { return 0 }
             let list = Self.placeholders(ids.count)
             for statement in RetentionSQL.deletions(list) {
-                _ = try await connection.query(statement, ids.map(SQLiteData.text))
+                _ = try connection.query(statement, ids.map(SQLiteValue.text), cache: false)
             }
             return ids.count
         }
@@ -381,11 +380,11 @@ public final class SQLiteCoreStore: CoreStore {
 
     public func compactStats(nowMs: Int64) async throws(DatabaseError) -> Int {
         try await database.write { connection in
-            let range = try await connection.query("SELECT MIN(seq) AS low, MAX(seq) AS high FROM core_stat_deltas").first
+            let range = try connection.query("SELECT MIN(seq) AS low, MAX(seq) AS high FROM core_stat_deltas").first
             guard let low = range?.column("low")?.integer, let high = range?.column("high")?.integer else { return 0 }
             // A bounded slice per transaction, so a backlog never holds the writer long.
             let top = min(high, low + 99_999)
-            _ = try await connection.query(
+            _ = try connection.query(
                 """
                 INSERT INTO core_stats (kind, key, minute, n)
                     SELECT kind, key, minute, SUM(delta) FROM core_stat_deltas WHERE seq <= ? GROUP BY kind, key, minute
@@ -393,9 +392,9 @@ public final class SQLiteCoreStore: CoreStore {
                 """,
                 [.integer(top)]
             )
-            _ = try await connection.query("DELETE FROM core_stat_deltas WHERE seq <= ?", [.integer(top)])
-            _ = try await connection.query(
-                "DELETE FROM core_stats WHERE kind <> 'count' AND minute < ?", [.integer(SQLiteInt64(nowMs / 60_000 - CoreStats.keepMinutes))]
+            _ = try connection.query("DELETE FROM core_stat_deltas WHERE seq <= ?", [.integer(top)])
+            _ = try connection.query(
+                "DELETE FROM core_stats WHERE kind <> 'count' AND minute < ?", [.integer(nowMs / 60_000 - CoreStats.keepMinutes)]
             )
             return Int(top - low + 1)
         }
@@ -406,10 +405,10 @@ public final class SQLiteCoreStore: CoreStore {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
-    private static func binding(_ value: RequestFilter.SQLValue) -> SQLiteData {
+    private static func binding(_ value: RequestFilter.SQLValue) -> SQLiteValue {
         switch value {
         case .text(let text): .text(text)
-        case .integer(let number): .integer(SQLiteInt64(number))
+        case .integer(let number): .integer(number)
         }
     }
 

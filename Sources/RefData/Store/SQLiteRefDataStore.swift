@@ -1,5 +1,4 @@
 import Database
-import SQLiteNIO
 
 /// `RefDataStore` on the embedded SQLite database.
 public final class SQLiteRefDataStore: RefDataStore {
@@ -24,27 +23,27 @@ public final class SQLiteRefDataStore: RefDataStore {
     public func list(kind: String, after: String?, limit: Int) async throws(DatabaseError) -> [RefDataItem] {
         let rows = try await database.read(
             "SELECT kind, key, version, value, updated_at_ms FROM refdata_items WHERE kind = ? AND key > ? ORDER BY key LIMIT ?",
-            [.text(kind), .text(after ?? ""), .integer(SQLiteInt64(limit))]
+            [.text(kind), .text(after ?? ""), .integer(Int64(limit))]
         )
         return try rows.map(Self.item)
     }
 
     public func put(kind: String, key: String, value: String, ifMatch: Int64?, nowMs: Int64) async throws(DatabaseError) -> PutOutcome {
         try await database.write { connection in
-            let current = try await Self.version(kind, key, connection)
+            let current = try Self.version(kind, key, connection)
             if let ifMatch, (current ?? 0) != ifMatch {
                 return .preconditionFailed(current: current)
             }
-            let bumped = try await connection.query("UPDATE refdata_clock SET version = version + 1 WHERE id = 1 RETURNING version")
+            let bumped = try connection.query("UPDATE refdata_clock SET version = version + 1 WHERE id = 1 RETURNING version")
             guard let version = bumped.first?.column("version")?.integer else {
                 throw DatabaseError(.corrupt, "refdata_clock has no row")
             }
-            _ = try await connection.query(
+            _ = try connection.query(
                 """
                 INSERT INTO refdata_items (kind, key, version, value, updated_at_ms) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version, value = excluded.value, updated_at_ms = excluded.updated_at_ms
                 """,
-                [.text(kind), .text(key), .integer(version), .text(value), .integer(SQLiteInt64(nowMs))]
+                [.text(kind), .text(key), .integer(version), .text(value), .integer(Int64(nowMs))]
             )
             let item = RefDataItem(kind: kind, key: key, version: Int64(version), value: value, updatedAtMs: nowMs)
             return current == nil ? .created(item) : .replaced(item)
@@ -53,11 +52,11 @@ public final class SQLiteRefDataStore: RefDataStore {
 
     public func delete(kind: String, key: String, ifMatch: Int64?) async throws(DatabaseError) -> DeleteOutcome {
         try await database.write { connection in
-            guard let current = try await Self.version(kind, key, connection) else { return .notFound }
+            guard let current = try Self.version(kind, key, connection) else { return .notFound }
             if let ifMatch, current != ifMatch {
                 return .preconditionFailed(current: current)
             }
-            _ = try await connection.query("DELETE FROM refdata_items WHERE kind = ? AND key = ?", [.text(kind), .text(key)])
+            _ = try connection.query("DELETE FROM refdata_items WHERE kind = ? AND key = ?", [.text(kind), .text(key)])
             return .deleted
         }
     }
@@ -66,9 +65,9 @@ public final class SQLiteRefDataStore: RefDataStore {
         await database.close()
     }
 
-    private static func version(_ kind: String, _ key: String, _ connection: SQLiteConnection) async throws -> Int64? {
-        let rows = try await connection.query("SELECT version FROM refdata_items WHERE kind = ? AND key = ?", [.text(kind), .text(key)])
-        return rows.first?.column("version")?.integer.map(Int64.init)
+    private static func version(_ kind: String, _ key: String, _ connection: SQLiteConnection) throws -> Int64? {
+        let rows = try connection.query("SELECT version FROM refdata_items WHERE kind = ? AND key = ?", [.text(kind), .text(key)])
+        return rows.first?.column("version")?.integer
     }
 
     private static func item(_ row: SQLiteRow) throws(DatabaseError) -> RefDataItem {
