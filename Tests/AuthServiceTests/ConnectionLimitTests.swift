@@ -12,7 +12,7 @@ import Testing
         // @unchecked: one test owns it.
         let issuer: TestIssuer
         let port = Loopback.freePort()
-        let process: Process
+        let process: SpawnedProcess
 
         init(extra: String = "", logLevel: String = "error") async throws {
             issuer = try TestIssuer()

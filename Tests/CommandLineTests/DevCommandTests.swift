@@ -34,7 +34,7 @@ import Testing
 
     /// Starts `oms dev` and waits for what it prints once every role listens; returns the
     /// process and the token it printed.
-    func start(_ config: String, log: String, environment: [String: String] = [:]) async throws -> (Process, String) {
+    func start(_ config: String, log: String, environment: [String: String] = [:]) async throws -> (SpawnedProcess, String) {
         let logFile = folder.appendingPathComponent(log)
         let dev = try OMSCommand.start(["dev", "--config", config], log: logFile, environment: environment)
         let deadline = ContinuousClock.now + .seconds(60)

@@ -63,7 +63,7 @@ import Testing
         }
 
         // The emulators on loopback, each reachable only through HTTPS with a client certificate.
-        var processes: [(String, Process)] = []
+        var processes: [(String, SpawnedProcess)] = []
         defer { for (_, process) in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         func start(_ name: String, _ arguments: [String]) throws {
             processes.append((name, try OMSCommand.start(arguments, log: folder.appendingPathComponent("\(name).log"))))

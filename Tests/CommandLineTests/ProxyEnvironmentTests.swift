@@ -20,7 +20,11 @@ import Testing
             log: folder.appendingPathComponent("upstream.log")
         )
         defer { if upstream.isRunning { kill(upstream.processIdentifier, SIGKILL) } }
-        #expect(await Loopback.waitUntilListening(upstreamPort))
+        // 30 s: a debug build starting while the whole suite runs can take more than 10.
+        #expect(
+            await Loopback.waitUntilListening(upstreamPort, timeout: .seconds(30)),
+            "\((try? String(contentsOf: folder.appendingPathComponent("upstream.log"), encoding: .utf8)) ?? "")"
+        )
         let port = Loopback.freePort()
         let config = folder.appendingPathComponent("core.yaml")
         try """

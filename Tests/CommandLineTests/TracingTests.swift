@@ -47,7 +47,7 @@ import Testing
 
         let ports = Loopback.freePorts(6)
         let (oidmPort, thunderheadPort, authPort, bridgePort, refdataPort, corePort) = (ports[0], ports[1], ports[2], ports[3], ports[4], ports[5])
-        var processes: [(String, Process)] = []
+        var processes: [(String, SpawnedProcess)] = []
         defer { for (_, process) in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         // Two roles take the endpoint from the standard variable, two from their YAML.
         func start(_ name: String, _ arguments: [String], endpointInEnvironment: Bool) throws {
@@ -233,7 +233,7 @@ import Testing
     /// `oms auth` and the OIDM emulator, tracing as `environment` says; the auth port and a
     /// token to decide on.
     /// `yaml`: more of auth's configuration.
-    func authWithOIDM(_ environment: [String: String], name: String, yaml: String = "") async throws -> (port: Int, token: String, processes: [Process]) {
+    func authWithOIDM(_ environment: [String: String], name: String, yaml: String = "") async throws -> (port: Int, token: String, processes: [SpawnedProcess]) {
         let keys = folder.appendingPathComponent("keys-\(name)").path
         #expect(try await OMSCommand.run(["keys", "generate", "--kid", "k1", "--out", keys]).status == 0)
         let claims = #"{"iss":"https://idp.oms.local","aud":"oms","sub":"alice","domain":"retail","scope":"documents.read"}"#

@@ -12,7 +12,7 @@ final class GatewayStack: @unchecked Sendable {
     let upstreamPort = Loopback.freePort()
     let oidmPort = Loopback.freePort()
     let bridgePort = Loopback.freePort()
-    private var processes: [Process] = []
+    private var processes: [SpawnedProcess] = []
     private var nginx: ShippedGateway?
     private var weakBridge: TestProcess?
 

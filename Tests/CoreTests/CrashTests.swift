@@ -31,7 +31,7 @@ import Testing
             jobs: {interval_ms: 20, batch_size: 64, lease_s: 1, backoff_base_ms: 50, max_attempts: 10}
             kafka: {brokers: ["\(broker.brokers[0])"], interval_ms: 20, message_timeout_ms: 5000}
             """)
-        func start(_ name: String) throws -> Process { try Self.start(binary, config: config, log: folder.appendingPathComponent("\(name).log")) }
+        func start(_ name: String) throws -> SpawnedProcess { try Self.start(binary, config: config, log: folder.appendingPathComponent("\(name).log")) }
         let http = CurlClient()
         let base = "http://127.0.0.1:\(port)"
         func count(_ status: String) async throws -> Int {
@@ -328,15 +328,8 @@ import Testing
         return config
     }
 
-    static func start(_ binary: String, config: URL, log: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["core", "--config", config.path]
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
-        return process
+    static func start(_ binary: String, config: URL, log: URL) throws -> SpawnedProcess {
+        try SpawnedProcess([binary, "core", "--config", config.path], output: log.path)
     }
 
     /// A request's status and batch name, read from the database file while no core runs.

@@ -16,16 +16,10 @@ import Yams
             Issue.record("helm not found at \(binary): run scripts/install-helm.sh (scripts/test.sh does) or set OMS_HELM")
             throw CancellationError()
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("oms-helm-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let status = try ChildProcess.run([binary] + arguments, output: output)
+        return (status, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 
     static let azureValues = root.appendingPathComponent("helm/oms/values-azure.yaml").path

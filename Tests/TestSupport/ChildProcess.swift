@@ -1,31 +1,55 @@
 import Foundation
+import Synchronization
 
-/// Runs a command to completion with posix_spawn and waitpid.
+/// Child processes for the tests, started with posix_spawn and reaped with waitpid.
 ///
-/// Not Foundation's `Process`, for two reasons seen with PostgreSQL's tools: a child started
-/// from a Swift concurrency thread inherits that thread's signal mask (SIGTERM blocked), and
-/// a daemon the command leaves behind inherits its output pipe. Here the child starts with an
-/// empty signal mask and default handlers, its output goes to a file, and it inherits no
-/// other descriptor.
+/// Not Foundation's `Process`, for three reasons:
+/// - its `run()` on Linux (swift-corelibs-foundation up to 6.3) copies each `/proc/self/fd`
+///   entry's whole 256-byte name field, past the end of glibc's directory buffer, and now
+///   and then that read faults and the whole test process crashes;
+/// - a child started from a Swift concurrency thread inherits that thread's signal mask
+///   (SIGTERM blocked), so a child that does not unblock it itself never stops;
+/// - a daemon the command leaves behind (PostgreSQL) inherits its output pipe, and other
+///   tests' reads of it never end.
+/// Here the child starts with an empty signal mask and default handlers, stdin from
+/// /dev/null, its output in files, and no other descriptor of this process.
 public enum ChildProcess {
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    private static let addCloseFrom: AddCloseFrom? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: AddCloseFrom.self)
-    }()
-
-    /// The exit status (128 + signal when killed by one).
+    /// Runs `command` to completion; the exit status (128 + signal when killed by one).
     public static func run(_ command: [String], output: String) throws -> Int32 {
+        let child = try SpawnedProcess(command, output: output)
+        child.waitUntilExit()
+        return child.terminationStatus
+    }
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    // glibc 2.34+ and 2.29+; Swift's Glibc module declares neither, so they are looked up.
+    private static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
+    private static let addChdir: AddChdir? = symbol("posix_spawn_file_actions_addchdir_np")
+
+    private static func symbol<T>(_ name: String) -> T? {
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), name).map { unsafeBitCast($0, to: T.self) }
+    }
+
+    /// Starts `command` (`command[0]` a path); stdout to `output`, stderr to `error` (or
+    /// `output`), each truncated first unless `append`. `environment` nil: this process's.
+    static func spawn(_ command: [String], environment: [String: String]?, directory: String?, output: String, error: String?, append: Bool) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        let mode = O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else of this process goes with the child: a daemon it leaves behind
-        // (PostgreSQL) would otherwise hold other tests' pipes open, and their reads never end.
-        // (glibc 2.34+; Swift's Glibc module does not declare it, so it is looked up.)
-        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
+        posix_spawn_file_actions_addopen(&actions, 1, output, mode, 0o644)
+        if let error {
+            posix_spawn_file_actions_addopen(&actions, 2, error, mode, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+        if let closeFrom = addCloseFrom { _ = closeFrom(&actions, 3) }
+        if let directory {
+            guard let chdir = addChdir else { throw POSIXError(.ENOSYS) }
+            _ = directory.withCString { chdir(&actions, $0) }
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -40,17 +64,60 @@ public enum ChildProcess {
 
         var arguments: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for argument in arguments { free(argument) } }
+        var variables: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { for variable in variables ?? [] { free(variable) } }
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, command[0], &actions, &attributes, &arguments, environ)
-        guard spawned == 0 else {
-            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL)
+        let spawned: Int32
+        if variables != nil {
+            spawned = posix_spawn(&pid, command[0], &actions, &attributes, &arguments, &variables!)
+        } else {
+            spawned = posix_spawn(&pid, command[0], &actions, &attributes, &arguments, environ)
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 {
-            guard errno == EINTR else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EINVAL) }
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+        return pid
+    }
+}
+
+/// A child that runs on (a server, a role), with the part of `Process`'s API the tests use.
+public final class SpawnedProcess: Sendable {
+    public let processIdentifier: pid_t
+    /// The exit status once reaped (128 + signal when killed by one).
+    private let exit = Mutex<Int32?>(nil)
+
+    /// See `ChildProcess.spawn`.
+    public init(_ command: [String], environment: [String: String]? = nil, directory: String? = nil, output: String, error: String? = nil, append: Bool = false) throws {
+        processIdentifier = try ChildProcess.spawn(command, environment: environment, directory: directory, output: output, error: error, append: append)
+    }
+
+    public var isRunning: Bool { reaped() == nil }
+
+    /// SIGTERM.
+    public func terminate() {
+        kill(processIdentifier, SIGTERM)
+    }
+
+    public func waitUntilExit() {
+        while reaped() == nil { usleep(5_000) }
+    }
+
+    /// The exit status (128 + signal when killed by one); -1 while it runs.
+    public var terminationStatus: Int32 { reaped() ?? -1 }
+
+    /// The status if the child has exited (reaping it then), nil while it runs.
+    private func reaped() -> Int32? {
+        exit.withLock { exit in
+            if let exit { return exit }
+            var status: Int32 = 0
+            let result = waitpid(processIdentifier, &status, WNOHANG)
+            if result == -1, errno == ECHILD {
+                exit = -1  // reaped elsewhere: gone, its status unknown
+                return exit
+            }
+            guard result == processIdentifier else { return nil }
+            // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift does not import.
+            let signal = status & 0x7F
+            exit = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+            return exit
         }
-        // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift does not import.
-        let signal = status & 0x7F
-        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
 }

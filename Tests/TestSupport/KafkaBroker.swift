@@ -10,7 +10,7 @@ public final class KafkaBroker: @unchecked Sendable {
     public let port: Int
     private let executable: String
     private let folder: URL
-    private var process: Process?
+    private var process: SpawnedProcess?
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -69,20 +69,10 @@ public final class KafkaBroker: @unchecked Sendable {
     private var logFile: URL { folder.appendingPathComponent("tansu.log") }
 
     private func launch() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "broker", "--listener-url", url, "--advertised-listener-url", "tcp://127.0.0.1:\(advertisedPort)",
+        let process = try SpawnedProcess([
+            executable, "broker", "--listener-url", url, "--advertised-listener-url", "tcp://127.0.0.1:\(advertisedPort)",
             "--storage-engine", "memory://tansu/",
-        ] + (authentication ? ["--authentication"] : [])
-        if !FileManager.default.fileExists(atPath: logFile.path) {
-            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        }
-        let handle = try FileHandle(forWritingTo: logFile)
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        ] + (authentication ? ["--authentication"] : []), output: logFile.path, append: true)
         self.process = process
         // Listening alone could be another process that took the port while the broker was
         // down: the broker must also still be running a moment later.

@@ -38,41 +38,35 @@ public enum OMSCommand {
     }
 
     private static func runBlocking(_ binary: String, _ arguments: [String], _ environment: [String: String], _ directory: String?, _ timeout: Duration) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("stdout").path, error = folder.appendingPathComponent("stderr").path
+        let process = try SpawnedProcess(
+            [binary] + arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, directory: directory,
+            output: output, error: error
+        )
         let pid = process.processIdentifier
         let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(Int(timeout.components.seconds)), execute: watchdog)
         defer { watchdog.cancel() }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, output: (try? String(contentsOfFile: output, encoding: .utf8)) ?? "",
+            error: (try? String(contentsOfFile: error, encoding: .utf8)) ?? ""
+        )
     }
 
     /// Starts a long-running role; output goes to `log`. `environment` adds to this process's.
-    public static func start(_ arguments: [String], log: URL, environment: [String: String] = [:]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try require())
-        process.arguments = arguments
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return process
+    public static func start(_ arguments: [String], log: URL, environment: [String: String] = [:]) throws -> SpawnedProcess {
+        try SpawnedProcess(
+            [try require()] + arguments, environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            output: log.path
+        )
     }
 
     /// Sends SIGTERM and waits up to 10 s for the process to exit; false when it is still running.
-    public static func terminate(_ process: Process) async throws -> Bool {
+    public static func terminate(_ process: SpawnedProcess) async throws -> Bool {
         kill(process.processIdentifier, SIGTERM)
         let deadline = ContinuousClock.now + .seconds(10)
         while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }

@@ -14,7 +14,7 @@ public final class RedisServer: @unchecked Sendable {
     public let port: Int
     private let executable: String
     private let folder: URL
-    private var process: Process?
+    private var process: SpawnedProcess?
     private var paused = false
     private let persistent: Bool
     /// TLS only (no plain port) with the test CA's server certificate.
@@ -79,8 +79,6 @@ public final class RedisServer: @unchecked Sendable {
     private var logFile: URL { self.folder.appendingPathComponent("redis.log") }
 
     private func launch() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: self.executable)
         var listen = ["--port", String(self.port)]
         if let pki = self.pki {
             listen = [
@@ -91,18 +89,10 @@ public final class RedisServer: @unchecked Sendable {
         if let password = self.password {
             listen += ["--user", "default", "off", "--user", "oms", "on", ">\(password)", "~*", "&*", "+@all"]
         }
-        process.arguments = listen + [
+        let arguments = listen + [
             "--bind", "127.0.0.1", "--save", "", "--dir", self.folder.path, "--daemonize", "no", "--loglevel", "verbose",
         ] + (self.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"])
-        if !FileManager.default.fileExists(atPath: self.logFile.path) {
-            _ = FileManager.default.createFile(atPath: self.logFile.path, contents: nil)
-        }
-        let handle = try FileHandle(forWritingTo: self.logFile)
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        self.process = process
+        self.process = try SpawnedProcess([self.executable] + arguments, output: self.logFile.path, append: true)
         self.paused = false
         guard await Loopback.waitUntilListening(self.port) else {
             self.stop()

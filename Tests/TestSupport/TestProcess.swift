@@ -1,20 +1,13 @@
 import Foundation
 
 /// A child process for tests (nginx), stopped with SIGTERM and reaped.
-public final class TestProcess: @unchecked Sendable {
-    // @unchecked: Process is only touched from the test that owns this object.
-    private let process = Process()
+public final class TestProcess: Sendable {
+    private let process: SpawnedProcess
     public let output: URL
 
     public init(executable: String, arguments: [String], logFile: URL) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = handle
-        process.standardError = handle
         output = logFile
-        try process.run()
+        process = try SpawnedProcess([executable] + arguments, output: logFile.path)
     }
 
     public var isRunning: Bool { process.isRunning }
