@@ -1,4 +1,5 @@
 import Core
+import Database
 import Foundation
 import JSON
 import TestSupport
@@ -188,6 +189,40 @@ import Testing
         await first.stop()
         await second.stop()
         await upstreams.stop()
+    }
+
+    /// A step that moves the request on to a status due at once keeps its lease, renewed, so
+    /// the worker goes on without claiming it again; a later step, a wait or a final status
+    /// releases it.
+    @Test(arguments: TestDatabase.allCases)
+    func aStepThatMovesOnKeepsTheLease(_ backend: TestDatabase) async throws {
+        let core = try await CoreStack.start(backend)
+        let store = core.role.store
+        let now = WallClock.millisecondsNow()
+        let id = RequestID.make(nowMs: now)
+        _ = try await store.intake(try DocumentRequest(json: Array(Self.body().utf8)), idempotencyKey: "k", client: nil, id: id, nowMs: now)
+        #expect(try await store.claim(owner: "w", nowMs: now, leaseUntilMs: now + 1_000, limit: 1).count == 1)
+        #expect(try await store.complete(
+            id, from: .received, owner: "w", result: .advance(to: .validated), step: "validate", maxAttempts: 5, retryAtMs: now, nowMs: now + 1,
+            keepingLeaseUntilMs: now + 60_000
+        ))
+        var detail = try #require(try await store.detail(id: id))
+        #expect(detail.leaseOwner == "w" && detail.leaseUntilMs == now + 60_000 && detail.record.status == .validated)
+        // Past the first lease, still held: nobody else takes it.
+        #expect(try await store.claim(owner: "x", nowMs: now + 10_000, leaseUntilMs: now + 20_000, limit: 1).isEmpty)
+        // The next step moves on and releases it: due, and free for anyone.
+        #expect(try await store.complete(id, from: .validated, owner: "w", result: .advance(to: .enriched), step: "enrich", maxAttempts: 5, retryAtMs: now, nowMs: now + 2))
+        detail = try #require(try await store.detail(id: id))
+        #expect(detail.leaseOwner == nil && detail.leaseUntilMs == nil)
+        #expect(try await store.claim(owner: "x", nowMs: now + 10_000, leaseUntilMs: now + 20_000, limit: 1).map(\.id) == [id])
+        // A final status never keeps it, whatever is asked.
+        #expect(try await store.complete(
+            id, from: .enriched, owner: "x", result: .advance(to: .rejected), step: "s", maxAttempts: 5, retryAtMs: now, nowMs: now + 10_001,
+            keepingLeaseUntilMs: now + 60_000
+        ))
+        detail = try #require(try await store.detail(id: id))
+        #expect(detail.leaseOwner == nil && detail.leaseUntilMs == nil && detail.record.status == .rejected)
+        await core.stop()
     }
 }
 

@@ -22,6 +22,9 @@ public final class JobRunner: Service, Sendable {
     public let owner: String
     /// refdata and the bridge as the jobs reach them (their TLS settings included).
     private let upstreams: [(name: String, probe: ReachabilityProbe)]
+    /// A graceful shutdown began: nothing more is claimed, and no request goes on to its next
+    /// step (each step in hand is recorded and its lease released).
+    private let stopping = Atomic<Bool>(false)
 
     init(store: any CoreStore, settings: JobSettings, metrics: MetricsRegistry, logger: Logger) {
         // Up to `batchSize` calls at once to refdata and to the bridge: every connection they
@@ -61,8 +64,11 @@ public final class JobRunner: Service, Sendable {
     /// slow call holds up only its own request, not a whole batch; when a claim finds nothing
     /// due, the next waits `jobs.interval_ms` (or for the hand to empty). A graceful shutdown
     /// lets the steps in hand finish (recorded, leases released) and claims nothing more.
+    ///
+    /// A request whose step moves it on to a status that is due at once (VALIDATED, ENRICHED,
+    /// SUBMITTED) goes on to its next step in the same hand, under its renewed lease: claiming
+    /// it again would cost a round trip through the database and a wait for the next claim.
     public func run() async throws {
-        let stopping = Atomic<Bool>(false)
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 var inHand = 0
@@ -87,7 +93,7 @@ public final class JobRunner: Service, Sendable {
                 }
             }
         } onGracefulShutdown: {
-            stopping.store(true, ordering: .releasing)
+            self.stopping.store(true, ordering: .releasing)
         }
         await http.shutdown()
     }
@@ -103,16 +109,22 @@ public final class JobRunner: Service, Sendable {
         }
     }
 
-    /// One step of one request, as a span in the request's trace (a child of its intake).
+    /// The steps of one request while it holds the lease, each a span in the request's trace
+    /// (a child of its intake).
     private func work(_ request: ClaimedRequest) async {
-        await ProcessTracing.tracer.withSpan(Steps.name(of: request.status), context: TraceContext.context(continuing: request.trace), ofKind: .internal) { span in
-            span.attributes["oms.request_id"] = request.id
-            span.attributes["oms.step.attempt"] = request.attempts + 1
-            await record(request, span: span)
+        var next: ClaimedRequest? = request
+        while let current = next {
+            next = await ProcessTracing.tracer.withSpan(Steps.name(of: current.status), context: TraceContext.context(continuing: current.trace), ofKind: .internal) { span in
+                span.attributes["oms.request_id"] = current.id
+                span.attributes["oms.step.attempt"] = current.attempts + 1
+                return await record(current, span: span)
+            }
         }
     }
 
-    private func record(_ claimed: ClaimedRequest, span: any Span) async {
+    /// Runs the request's step and records its result; the request as its next step needs it
+    /// when it goes on at once under the kept lease, nil when the lease was released (or lost).
+    private func record(_ claimed: ClaimedRequest, span: any Span) async -> ClaimedRequest? {
         var request = claimed
         var fresh = false
         if request.status == .enriched {
@@ -122,12 +134,12 @@ public final class JobRunner: Service, Sendable {
             do {
                 guard try await store.beginSubmission(request.id, owner: owner, batchName: name, nowMs: WallClock.millisecondsNow()) else {
                     registry.counter("oms_core_steps_total", [("step", "submit"), ("result", "lease_lost")]).increment()
-                    return
+                    return nil
                 }
             } catch {
                 span.setStatus(SpanStatus(code: .error, message: "recording the submission failed"))
                 logger.error("recording a submission failed", metadata: ["request_id": .string(request.id), "error": .string(error.description)])
-                return
+                return nil
             }
             request.status = .submitting
             request.batchName = name
@@ -136,10 +148,13 @@ public final class JobRunner: Service, Sendable {
         let (step, result) = await steps.run(request, fresh: fresh)
         let now = WallClock.millisecondsNow()
         let retryAt = now + settings.backoff(afterAttempt: request.attempts + 1)
+        // Only a step due at once goes on in this hand; any other result releases the lease.
+        let goesOn = if case .advance(let status, _, _, 0) = result { !status.isFinal && !stopping.load(ordering: .acquiring) } else { false }
         do {
             let applied = try await store.complete(
                 request.id, from: request.status, owner: owner, result: result, step: step,
-                maxAttempts: settings.maxAttempts, retryAtMs: retryAt, nowMs: now
+                maxAttempts: settings.maxAttempts, retryAtMs: retryAt, nowMs: now,
+                keepingLeaseUntilMs: goesOn ? now + settings.lease.wholeMilliseconds : nil
             )
             let label = Self.label(result, applied: applied)
             registry.counter("oms_core_steps_total", [("step", step), ("result", label)]).increment()
@@ -156,18 +171,26 @@ public final class JobRunner: Service, Sendable {
                 } else {
                     logger.warning("step failed", metadata: metadata)
                 }
-            case .advance, .wait: break
+            case .advance(let status, let enrichment, let batchId, _):
+                guard applied, goesOn else { return nil }
+                request.status = status
+                request.attempts = 0
+                request.enrichment = enrichment ?? request.enrichment
+                request.batchId = batchId ?? request.batchId
+                return request
+            case .wait: break
             }
         } catch {
             span.setStatus(SpanStatus(code: .error, message: "recording the step failed"))
             logger.error("recording a step failed", metadata: ["request_id": .string(request.id), "error": .string(error.description)])
         }
+        return nil
     }
 
     private static func label(_ result: StepResult, applied: Bool) -> String {
         guard applied else { return "lease_lost" }
         switch result {
-        case .advance(let status, _, _): return status.rawValue.lowercased()
+        case .advance(let status, _, _, _): return status.rawValue.lowercased()
         case .wait: return "waiting"
         case .failure(_, let retry): return retry ? "retry" : "failed"
         case .uncertain: return "uncertain"

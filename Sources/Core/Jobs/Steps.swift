@@ -97,7 +97,8 @@ struct Steps: Sendable {
             guard case .string(let batch)? = Self.member("batchId", of: response.body) else {
                 return unanswered(StepFailure(code: "soap_bridge_invalid", message: "the bridge answered 201 without a batchId"), request)
             }
-            return .advance(to: .submitted, batchId: batch)
+            // Rendering takes a while: the first look is one interval away, like the next ones.
+            return .advance(to: .submitted, batchId: batch, dueInMs: settings.interval.wholeMilliseconds)
         case .success(let response) where response.status >= 500:
             return unanswered(Self.upstream("soap_bridge", response), request)
         case .success(let response): return .failure(Self.upstream("soap_bridge", response), retry: Self.retryable(response.status))

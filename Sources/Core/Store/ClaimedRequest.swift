@@ -20,8 +20,9 @@ public struct ClaimedRequest: Sendable, Equatable {
 
 /// What a step decided for a claimed request.
 public enum StepResult: Sendable, Equatable {
-    /// Move forward to `status`, keeping what the step learned.
-    case advance(to: RequestStatus, enrichment: String? = nil, batchId: String? = nil)
+    /// Move forward to `status`, keeping what the step learned; its next step is due after
+    /// `dueInMs` (a batch just submitted is not looked at again at once).
+    case advance(to: RequestStatus, enrichment: String? = nil, batchId: String? = nil, dueInMs: Int64 = 0)
     /// Not yet (a batch still rendering): look again after `delayMs`, no attempt spent.
     case wait(delayMs: Int64)
     /// The step failed: recorded; retried after a backoff until the attempts run out, or

@@ -27,7 +27,13 @@ public protocol CoreStore: DatabaseStore {
     /// request is still in `from` (a conditional update: two workers can never both advance
     /// it). False when the lease was lost. `retryAtMs` is when a retried failure is due. A
     /// final status is written with its event in the outbox, in the same transaction.
-    func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool
+    /// `keepingLeaseUntilMs`: an advance to a status that is not final keeps the lease, renewed
+    /// until then, so the worker can go on with the next step without claiming the request
+    /// again; nil (and every other result) releases it.
+    func complete(
+        _ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64,
+        keepingLeaseUntilMs: Int64?
+    ) async throws(DatabaseError) -> Bool
 
     /// Records, before the batch is sent, that it is about to be sent under `batchName`:
     /// ENRICHED → SUBMITTING, only while `owner` holds the lease (which it keeps). False when
@@ -152,6 +158,11 @@ public enum IntakeOutcome: Sendable, Equatable {
 }
 
 extension CoreStore {
+    /// `complete`, releasing the lease whatever the result.
+    public func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool {
+        try await complete(id, from: from, owner: owner, result: result, step: step, maxAttempts: maxAttempts, retryAtMs: retryAtMs, nowMs: nowMs, keepingLeaseUntilMs: nil)
+    }
+
     /// Every client's requests.
     public func list(status: RequestStatus?, after: String?, limit: Int) async throws(DatabaseError) -> [RequestRecord] {
         try await list(status: status, after: after, limit: limit, client: nil)

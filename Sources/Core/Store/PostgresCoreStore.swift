@@ -128,7 +128,10 @@ public final class PostgresCoreStore: CoreStore {
         }
     }
 
-    public func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool {
+    public func complete(
+        _ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64,
+        keepingLeaseUntilMs: Int64?
+    ) async throws(DatabaseError) -> Bool {
         try await PostgresPool.mapped {
             try await database.transaction { connection in
                 let held = try await connection.query(
@@ -140,12 +143,14 @@ public final class PostgresCoreStore: CoreStore {
                 guard let attempts else { return false }
                 var next: RequestStatus?
                 switch result {
-                case .advance(let status, let enrichment, let batchId):
+                case .advance(let status, let enrichment, let batchId, let dueIn):
                     next = status
+                    let kept = status.isFinal ? nil : keepingLeaseUntilMs
                     try await connection.query(
                         """
-                        UPDATE core_requests SET status = \(status.rawValue), attempts = 0, due_at_ms = \(nowMs), lease_owner = NULL,
-                            lease_until_ms = NULL, enrichment = COALESCE(\(enrichment), enrichment), batch_id = COALESCE(\(batchId), batch_id),
+                        UPDATE core_requests SET status = \(status.rawValue), attempts = 0, due_at_ms = \(nowMs + dueIn),
+                            lease_owner = CASE WHEN \(kept)::bigint IS NULL THEN NULL ELSE lease_owner END,
+                            lease_until_ms = \(kept), enrichment = COALESCE(\(enrichment), enrichment), batch_id = COALESCE(\(batchId), batch_id),
                             updated_at_ms = \(nowMs) WHERE id = \(id)
                         """,
                         logger: Self.quiet

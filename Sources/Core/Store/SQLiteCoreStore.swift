@@ -112,7 +112,10 @@ public final class SQLiteCoreStore: CoreStore {
         }
     }
 
-    public func complete(_ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64) async throws(DatabaseError) -> Bool {
+    public func complete(
+        _ id: String, from: RequestStatus, owner: String, result: StepResult, step: String, maxAttempts: Int, retryAtMs: Int64, nowMs: Int64,
+        keepingLeaseUntilMs: Int64?
+    ) async throws(DatabaseError) -> Bool {
         let now = SQLiteValue.integer(nowMs)
         // Grouped: the results of one round, finishing together, share a commit. Each is a
         // conditional update (the request still in `from`, the lease still held) checked in
@@ -120,13 +123,14 @@ public final class SQLiteCoreStore: CoreStore {
         // common steps are one statement each.
         let held: [SQLiteValue] = [.text(id), .text(from.rawValue), .text(owner)]
         let advance = """
-            UPDATE core_requests SET status = ?, attempts = 0, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL,
-                enrichment = COALESCE(?, enrichment), batch_id = COALESCE(?, batch_id), updated_at_ms = ?
+            UPDATE core_requests SET status = ?, attempts = 0, due_at_ms = ?, lease_owner = CASE WHEN ? IS NULL THEN NULL ELSE lease_owner END,
+                lease_until_ms = ?, enrichment = COALESCE(?, enrichment), batch_id = COALESCE(?, batch_id), updated_at_ms = ?
             WHERE id = ? AND status = ? AND lease_owner = ? RETURNING id
             """
         switch result {
-        case .advance(let status, let enrichment, let batchId):
-            let binds = [.text(status.rawValue), now, enrichment.map(SQLiteValue.text) ?? .null, batchId.map(SQLiteValue.text) ?? .null, now] + held
+        case .advance(let status, let enrichment, let batchId, let dueIn):
+            let kept: SQLiteValue = status.isFinal ? .null : keepingLeaseUntilMs.map(SQLiteValue.integer) ?? .null
+            let binds = [.text(status.rawValue), .integer(nowMs + dueIn), kept, kept, enrichment.map(SQLiteValue.text) ?? .null, batchId.map(SQLiteValue.text) ?? .null, now] + held
             guard status.isFinal else { return !(try await database.groupWrite(advance, binds)).isEmpty }
             // A final status is written with its event.
             return try await database.groupWrite { connection in
