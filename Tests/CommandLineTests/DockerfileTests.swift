@@ -8,7 +8,12 @@ import Testing
 @Suite struct DockerfileTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    /// Off the cooperative pool, like every wait for a child process.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> String {
+        try await OffPool.run { try runBlocking(executable, arguments) }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("oms-docker-\(UUID().uuidString).out").path
         defer { try? FileManager.default.removeItem(atPath: output) }
         let process = try SpawnedProcess([executable] + arguments, output: output, error: "/dev/null")
@@ -16,13 +21,13 @@ import Testing
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
 
-    @Test func theRuntimeStageInstallsEveryLibraryOmsNeeds() throws {
+    @Test func theRuntimeStageInstallsEveryLibraryOmsNeeds() async throws {
         let binary = try OMSCommand.require()
         let dockerfile = try String(contentsOf: Self.root.appendingPathComponent("Dockerfile"), encoding: .utf8)
         // The packages of the runtime stage's apt-get line (the stage after the last FROM).
         let runtime = try #require(dockerfile.components(separatedBy: "\nFROM ").last)
         let packages = Set(runtime.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\\" }).map(String.init))
-        let needed = try Self.run("/usr/bin/readelf", ["-d", binary]).split(separator: "\n").compactMap { line -> String? in
+        let needed = try await Self.run("/usr/bin/readelf", ["-d", binary]).split(separator: "\n").compactMap { line -> String? in
             guard line.contains("(NEEDED)"), let open = line.firstIndex(of: "["), let close = line.lastIndex(of: "]") else { return nil }
             return String(line[line.index(after: open)..<close])
         }
@@ -30,7 +35,7 @@ import Testing
         let provided = ["libc.so.6", "libm.so.6", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1", "libgcc_s.so.1"]
         let swiftRuntime = ["libswift", "libFoundation", "libdispatch", "libBlocksRuntime", "lib_FoundationICU"]
         for library in needed where !provided.contains(library) && !swiftRuntime.contains(where: { library.hasPrefix($0) }) {
-            let owner = try Self.run("/usr/bin/dpkg", ["-S", "*/\(library)"]).split(separator: "\n").first.map { String($0.prefix { $0 != ":" }) }
+            let owner = try await Self.run("/usr/bin/dpkg", ["-S", "*/\(library)"]).split(separator: "\n").first.map { String($0.prefix { $0 != ":" }) }
             let package = try #require(owner, "no package holds \(library)")
             #expect(packages.contains(package), "\(library) comes from \(package), which the runtime stage does not install")
         }

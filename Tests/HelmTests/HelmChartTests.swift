@@ -10,7 +10,9 @@ import Yams
     static let chart = root.appendingPathComponent("helm/oms").path
     static let roles = ["auth", "soap-bridge", "refdata", "core"]
 
-    static func helm(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Off the cooperative pool: a test waiting for helm there would stall every in-process
+    /// server of the test run meanwhile (two threads on two cores).
+    static func helm(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let binary = ProcessInfo.processInfo.environment["OMS_HELM"] ?? root.appendingPathComponent(".tools/helm/helm").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             Issue.record("helm not found at \(binary): run scripts/install-helm.sh (scripts/test.sh does) or set OMS_HELM")
@@ -18,16 +20,16 @@ import Yams
         }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("oms-helm-\(UUID().uuidString).out").path
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let status = try ChildProcess.run([binary] + arguments, output: output)
+        let status = try await OffPool.run { try ChildProcess.run([binary] + arguments, output: output) }
         return (status, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 
     static let azureValues = root.appendingPathComponent("helm/oms/values-azure.yaml").path
 
     /// The rendered documents, by kind; `set` adds `--set` values, `values` a values file.
-    static func render(_ set: [String] = [], values: String? = nil) throws -> [String: [[String: Any]]] {
+    static func render(_ set: [String] = [], values: String? = nil) async throws -> [String: [[String: Any]]] {
         let file = values.map { ["-f", $0] } ?? []
-        let rendered = try helm(["template", "edge", chart, "--namespace", "edge"] + file + set.flatMap { ["--set", $0] })
+        let rendered = try await helm(["template", "edge", chart, "--namespace", "edge"] + file + set.flatMap { ["--set", $0] })
         try #require(rendered.status == 0, "\(rendered.output)")
         var byKind: [String: [[String: Any]]] = [:]
         for document in try Yams.load_all(yaml: rendered.output) {
@@ -39,16 +41,16 @@ import Yams
 
     static func name(_ object: [String: Any]) -> String { (object["metadata"] as? [String: Any])?["name"] as? String ?? "" }
 
-    @Test func itLints() throws {
-        let lint = try Self.helm(["lint", "--strict", Self.chart])
+    @Test func itLints() async throws {
+        let lint = try await Self.helm(["lint", "--strict", Self.chart])
         #expect(lint.status == 0, "\(lint.output)")
     }
 
     /// Every role: probes on its port, resources, a non-root read-only container, Prometheus
     /// annotations, its configuration mounted at /etc/oms, its role as the first argument,
     /// secrets only by reference, and a graceful stop.
-    @Test func everyDeploymentIsWired() throws {
-        let rendered = try Self.render()
+    @Test func everyDeploymentIsWired() async throws {
+        let rendered = try await Self.render()
         let deployments = rendered["Deployment"] ?? []
         #expect(deployments.map(Self.name).sorted() == Self.roles.map { "edge-oms-\($0)" }.sorted())
         #expect(rendered["Secret"] == nil, "no secret values are rendered")
@@ -92,9 +94,9 @@ import Yams
     /// `secretFiles`: each Secret mounted read-only once, each item's path in the variable of
     /// its `*_file` key; no ConfigMap holds a password or a key, in the defaults and in the
     /// Azure example.
-    @Test func secretsArriveAsFilesAndNeverInAConfigMap() throws {
+    @Test func secretsArriveAsFilesAndNeverInAConfigMap() async throws {
         for values in [nil, Self.azureValues] {
-            let rendered = try Self.render(values: values)
+            let rendered = try await Self.render(values: values)
             for deployment in rendered["Deployment"] ?? [] {
                 let pod = (((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any]) ?? [:]
                 let container = ((pod["containers"] as? [[String: Any]])?.first) ?? [:]
@@ -122,21 +124,21 @@ import Yams
             }
         }
         // A secret file for a key that takes none is refused at render time.
-        let wrong = try Self.helm(["template", "edge", Self.chart, "--set", "roles.refdata.secretFiles[0].key=redis.password", "--set", "roles.refdata.secretFiles[0].secret=s", "--set", "roles.refdata.secretFiles[0].item=i"])
+        let wrong = try await Self.helm(["template", "edge", Self.chart, "--set", "roles.refdata.secretFiles[0].key=redis.password", "--set", "roles.refdata.secretFiles[0].secret=s", "--set", "roles.refdata.secretFiles[0].item=i"])
         #expect(wrong.status != 0 && wrong.output.contains("redis.password takes no file"), "\(wrong.output)")
     }
 
     /// The Ingress sends each path to a role other than auth, asks oms auth first (auth-url on
     /// the auth Service's /auth) and passes its identity headers on; no snippets anywhere.
-    @Test func theIngressAsksOmsAuthFirst() throws {
-        let rendered = try Self.render()
+    @Test func theIngressAsksOmsAuthFirst() async throws {
+        let rendered = try await Self.render()
         let ingress = try #require(rendered["Ingress"]?.first)
         let annotations = ((ingress["metadata"] as? [String: Any])?["annotations"] as? [String: Any]) ?? [:]
         #expect(annotations["nginx.ingress.kubernetes.io/auth-url"] as? String == "http://edge-oms-auth.edge.svc.cluster.local:8081/auth")
         #expect(annotations["nginx.ingress.kubernetes.io/auth-response-headers"] as? String == "X-Auth-Subject,X-Auth-Domain,X-Auth-Scope,X-Auth-Client")
         // One address's requests in progress are capped, as nginx-conf's limit_conn does.
         #expect(annotations["nginx.ingress.kubernetes.io/limit-connections"] as? String == "128")
-        let unlimited = try #require(try Self.render(["ingress.limitConnections=0"])["Ingress"]?.first)
+        let unlimited = try #require(try await Self.render(["ingress.limitConnections=0"])["Ingress"]?.first)
         #expect(((unlimited["metadata"] as? [String: Any])?["annotations"] as? [String: Any])?["nginx.ingress.kubernetes.io/limit-connections"] == nil)
         let services = Dictionary(uniqueKeysWithValues: (rendered["Service"] ?? []).map { (Self.name($0), $0) })
         let rules = ((ingress["spec"] as? [String: Any])?["rules"] as? [[String: Any]]) ?? []
@@ -150,25 +152,25 @@ import Yams
             let servicePort = (((services[target]?["spec"] as? [String: Any])?["ports"] as? [[String: Any]])?.first?["port"]) as? Int
             #expect(port != nil && port == servicePort, "\(target)")
         }
-        let all = try Self.helm(["template", "edge", Self.chart]).output
+        let all = try await Self.helm(["template", "edge", Self.chart]).output
         #expect(!all.contains("snippet"), "no snippet annotations")
         // auth-url sends the path as X-Original-URL and passes the client's headers: oms auth
         // reads that header alone (a client-sent X-Original-URI chose the path it checked).
         #expect(try Self.authServer(rendered)["path_header"] as? String == "X-Original-URL")
-        let chosen = try Self.authServer(try Self.render(["roles.auth.config.server.path_header=X-Original-URI"]))
+        let chosen = try Self.authServer(try await Self.render(["roles.auth.config.server.path_header=X-Original-URI"]))
         #expect(chosen["path_header"] as? String == "X-Original-URL", "the ingress decides which header oms auth reads")
-        let noIngress = try Self.authServer(try Self.render(["ingress.enabled=false"]))
+        let noIngress = try Self.authServer(try await Self.render(["ingress.enabled=false"]))
         #expect(noIngress["path_header"] == nil && noIngress["port"] as? Int == 8081)
         // Routing to oms auth from outside is refused at render time.
-        let exposed = try Self.helm(["template", "edge", Self.chart, "--set", "ingress.paths[0].path=/auth", "--set", "ingress.paths[0].role=auth"])
+        let exposed = try await Self.helm(["template", "edge", Self.chart, "--set", "ingress.paths[0].path=/auth", "--set", "ingress.paths[0].role=auth"])
         #expect(exposed.status != 0 && exposed.output.contains("never routed to from outside"), "\(exposed.output)")
     }
 
     /// With the console's sign-in on: /ops gets its own Ingress whose 401 sends a browser to
     /// sign in and whose upstream gets the session's token, /oauth2/ reaches oms auth's sign-in
     /// endpoints and nothing else of it, and oms auth's /ops route accepts the session.
-    @Test func theConsoleSignsBrowsersIn() throws {
-        let rendered = try Self.render(values: Self.azureValues)
+    @Test func theConsoleSignsBrowsersIn() async throws {
+        let rendered = try await Self.render(values: Self.azureValues)
         let ingresses = Dictionary(uniqueKeysWithValues: (rendered["Ingress"] ?? []).map { (Self.name($0), $0) })
         #expect(ingresses.keys.sorted() == ["edge-oms", "edge-oms-console", "edge-oms-signin"])
         func paths(_ ingress: [String: Any]?) -> [(String, String)] {
@@ -195,8 +197,8 @@ import Yams
         #expect(routes.contains { $0["prefix"] as? String == "/ops" && $0["browser"] as? Bool == true })
         #expect(routes.filter { $0["browser"] as? Bool == true }.count == 1)
         // Off by default; on without oidc, refused at render time.
-        #expect(try Self.render()["Ingress"]?.count == 1)
-        let missing = try Self.helm(["template", "edge", Self.chart, "--set", "ingress.console.enabled=true"])
+        #expect(try await Self.render()["Ingress"]?.count == 1)
+        let missing = try await Self.helm(["template", "edge", Self.chart, "--set", "ingress.console.enabled=true"])
         #expect(missing.status != 0 && missing.output.contains("needs roles.auth.config.oidc"), "\(missing.output)")
     }
 
@@ -210,8 +212,8 @@ import Yams
     /// The network is closed too: a default deny for every OMS pod, then per role who may
     /// connect (oms auth only the ingress controller; refdata and the bridge it and the core;
     /// the core only it) and the monitoring namespace for scraping.
-    @Test func networkPoliciesCloseEveryRole() throws {
-        let policies = try #require(try Self.render()["NetworkPolicy"])
+    @Test func networkPoliciesCloseEveryRole() async throws {
+        let policies = try #require(try await Self.render()["NetworkPolicy"])
         func spec(_ name: String) throws -> [String: Any] {
             let policy = try #require(policies.first { Self.name($0) == name }, "\(name)")
             return try #require(policy["spec"] as? [String: Any])
@@ -245,15 +247,15 @@ import Yams
             #expect(peers(policy) == allowed.sorted(), "\(role): \(peers(policy))")
         }
         #expect(policies.count == 5)
-        #expect(try Self.render(["networkPolicy.enabled=false"])["NetworkPolicy"] == nil)
-        let noScrape = try #require(try Self.render(["networkPolicy.monitoring.enabled=false"])["NetworkPolicy"])
+        #expect(try await Self.render(["networkPolicy.enabled=false"])["NetworkPolicy"] == nil)
+        let noScrape = try #require(try await Self.render(["networkPolicy.monitoring.enabled=false"])["NetworkPolicy"])
         #expect(noScrape.allSatisfy { !"\($0)".contains("monitoring") })
     }
 
-    @Test func autoscalingAndDisruptionBudgetsOnlyWhenAsked() throws {
-        let plain = try Self.render()
+    @Test func autoscalingAndDisruptionBudgetsOnlyWhenAsked() async throws {
+        let plain = try await Self.render()
         #expect(plain["HorizontalPodAutoscaler"] == nil && plain["PodDisruptionBudget"] == nil)
-        let asked = try Self.render(Self.roles.flatMap { ["roles.\($0).autoscaling.enabled=true", "roles.\($0).pdb.enabled=true"] })
+        let asked = try await Self.render(Self.roles.flatMap { ["roles.\($0).autoscaling.enabled=true", "roles.\($0).pdb.enabled=true"] })
         #expect(asked["HorizontalPodAutoscaler"]?.count == 4 && asked["PodDisruptionBudget"]?.count == 4)
         for deployment in asked["Deployment"] ?? [] {
             #expect((deployment["spec"] as? [String: Any])?["replicas"] == nil, "the autoscaler owns replicas")
@@ -266,7 +268,7 @@ import Yams
     /// example. A key no role knows is refused.
     @Test(arguments: [nil, HelmChartTests.azureValues])
     func everyRenderedConfigurationIsValidForItsRole(_ values: String?) async throws {
-        let rendered = try Self.render(["roles.soap-bridge.config.policies=\(Self.root.appendingPathComponent("sidecars").path)"], values: values)
+        let rendered = try await Self.render(["roles.soap-bridge.config.policies=\(Self.root.appendingPathComponent("sidecars").path)"], values: values)
         let maps = rendered["ConfigMap"] ?? []
         #expect(maps.count == 4)
         let pki = try TestPKI()
@@ -333,8 +335,8 @@ import Yams
 
     /// Tracing is off unless asked: no collector is rendered and no role has an OTEL_*
     /// variable, so none exports.
-    @Test func tracingIsOffByDefault() throws {
-        let rendered = try Self.render()
+    @Test func tracingIsOffByDefault() async throws {
+        let rendered = try await Self.render()
         for kind in ["Deployment", "Service", "ConfigMap", "NetworkPolicy"] {
             let names = (rendered[kind] ?? []).map(Self.name)
             #expect(!names.contains { $0.contains("otel-collector") }, "\(kind): \(names)")
@@ -351,10 +353,10 @@ import Yams
     /// takes OTLP (HTTP 4318, gRPC 4317) and sends traces, metrics and logs to Azure Monitor
     /// with the connection string the Secret gives (never a literal); it runs as the roles do;
     /// every role exports to its Service on 4318, `otel.endpoint` or not.
-    @Test func theCollectorSendsEveryRolesTelemetryToAzureMonitor() throws {
+    @Test func theCollectorSendsEveryRolesTelemetryToAzureMonitor() async throws {
         let collector = "edge-oms-otel-collector"
         for extra in [[], ["otel.endpoint=https://collector.example:4318"]] {
-            let rendered = try Self.render(["otel.collector.enabled=true"] + extra)
+            let rendered = try await Self.render(["otel.collector.enabled=true"] + extra)
             let map = try #require((rendered["ConfigMap"] ?? []).first { Self.name($0) == collector }, "\(extra)")
             let text = try #require((map["data"] as? [String: Any])?["config.yaml"] as? String)
             let config = try #require(try Yams.load(yaml: text) as? [String: Any], "\(text)")
@@ -422,9 +424,9 @@ import Yams
 
     /// `otel.endpoint` with the collector off: every role exports there, with its service name
     /// and the sampler; resource attributes only as written, none of the chart's own.
-    @Test func anEndpointSendsEveryRoleThere() throws {
+    @Test func anEndpointSendsEveryRoleThere() async throws {
         let endpoint = "https://collector.example:4318"
-        let rendered = try Self.render(["otel.endpoint=\(endpoint)"])
+        let rendered = try await Self.render(["otel.endpoint=\(endpoint)"])
         #expect(!(rendered["Deployment"] ?? []).contains { Self.name($0).contains("otel-collector") })
         #expect(!(rendered["Service"] ?? []).contains { Self.name($0).contains("otel-collector") })
         let deployments = rendered["Deployment"] ?? []
@@ -439,7 +441,7 @@ import Yams
             #expect(environment["OTEL_TRACES_SAMPLER_ARG"] == "0.01", "\(role)")
             #expect(environment["OTEL_RESOURCE_ATTRIBUTES"] == nil, "\(role): the chart adds no attribute of its own")
         }
-        let tuned = try Self.render([
+        let tuned = try await Self.render([
             "otel.endpoint=\(endpoint)", "otel.sampler=always_on", "otel.samplerArg=0.5",
             "otel.resourceAttributes=deployment.environment=staging",
         ])
@@ -454,8 +456,8 @@ import Yams
     /// With the collector and the NetworkPolicies on: the default deny covers the collector, it
     /// takes OTLP (4318, 4317) from this release's enabled roles only, and sends only to HTTPS
     /// (Azure Monitor) and DNS. The roles' policies stay ingress-only, so they reach it.
-    @Test func onlyTheRolesReachTheCollector() throws {
-        let rendered = try Self.render(["otel.collector.enabled=true"])
+    @Test func onlyTheRolesReachTheCollector() async throws {
+        let rendered = try await Self.render(["otel.collector.enabled=true"])
         let policies = rendered["NetworkPolicy"] ?? []
         #expect(policies.count == 6)
         let policy = try #require(policies.first { Self.name($0) == "edge-oms-otel-collector" })
@@ -490,13 +492,13 @@ import Yams
             #expect((own?["spec"] as? [String: Any])?["policyTypes"] as? [String] == ["Ingress"], "\(role)")
         }
         // A role that is off is not let in.
-        let withoutCore = try Self.render(["otel.collector.enabled=true", "roles.core.enabled=false"])
+        let withoutCore = try await Self.render(["otel.collector.enabled=true", "roles.core.enabled=false"])
         let trimmed = (withoutCore["NetworkPolicy"] ?? []).first { Self.name($0) == "edge-oms-otel-collector" }
         let trimmedRules = ((trimmed?["spec"] as? [String: Any])?["ingress"] as? [[String: Any]]) ?? []
         let trimmedNames = ((trimmedRules.first?["from"] as? [[String: Any]]) ?? []).compactMap {
             (($0["podSelector"] as? [String: Any])?["matchLabels"] as? [String: String])?["app.kubernetes.io/name"]
         }
         #expect(trimmedNames.sorted() == ["oms-auth", "oms-refdata", "oms-soap-bridge"])
-        #expect(try Self.render(["otel.collector.enabled=true", "networkPolicy.enabled=false"])["NetworkPolicy"] == nil)
+        #expect(try await Self.render(["otel.collector.enabled=true", "networkPolicy.enabled=false"])["NetworkPolicy"] == nil)
     }
 }
