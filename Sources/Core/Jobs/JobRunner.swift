@@ -65,9 +65,10 @@ public final class JobRunner: Service, Sendable {
     /// due, the next waits `jobs.interval_ms` (or for the hand to empty). A graceful shutdown
     /// lets the steps in hand finish (recorded, leases released) and claims nothing more.
     ///
-    /// A request whose step moves it on to a status that is due at once (VALIDATED, ENRICHED,
-    /// SUBMITTED) goes on to its next step in the same hand, under its renewed lease: claiming
-    /// it again would cost a round trip through the database and a wait for the next claim.
+    /// A request whose step moves it on to a status that is due at once (VALIDATED, ENRICHED, or
+    /// SUBMITTED with an adopted batch) goes on to its next step in the same hand, under its
+    /// renewed lease: claiming it again would cost a round trip through the database and a
+    /// wait for the next claim.
     public func run() async throws {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
