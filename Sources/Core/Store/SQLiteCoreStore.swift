@@ -50,7 +50,7 @@ public final class SQLiteCoreStore: CoreStore {
             guard let status = row.column("status")?.string.flatMap(RequestStatus.init(rawValue:)), let at = row.column("at_ms")?.integer else {
                 throw DatabaseError(.corrupt, "a core_history row has a missing or unknown column")
             }
-            return RequestRecord.StatusChange(status: status, atMs: Int64(at))
+            return RequestRecord.StatusChange(status: status, atMs: at)
         }
         return record
     }
@@ -63,7 +63,7 @@ public final class SQLiteCoreStore: CoreStore {
             guard let step = row.column("step")?.string, let attempt = row.column("attempt")?.integer, let code = row.column("code")?.string,
                 let message = row.column("message")?.string, let at = row.column("at_ms")?.integer
             else { throw DatabaseError(.corrupt, "a core_failures row has a missing column") }
-            return RequestFailure(step: step, attempt: Int(attempt), code: code, message: message, detail: row.column("detail")?.string, atMs: Int64(at))
+            return RequestFailure(step: step, attempt: Int(attempt), code: code, message: message, detail: row.column("detail")?.string, atMs: at)
         }
     }
 
@@ -338,11 +338,11 @@ public final class SQLiteCoreStore: CoreStore {
         )
         let event = events.first.flatMap { row -> PublishedEvent? in
             guard let eventID = row.column("event_id")?.string, let payload = row.column("payload")?.string, let created = row.column("created_at_ms")?.integer else { return nil }
-            return PublishedEvent(eventID: eventID, payload: payload, createdAtMs: Int64(created), sentAtMs: row.column("sent_at_ms")?.integer)
+            return PublishedEvent(eventID: eventID, payload: payload, createdAtMs: created, sentAtMs: row.column("sent_at_ms")?.integer)
         }
         return RequestDetail(
             record: record, idempotencyKey: row.column("request_key")?.string ?? row.column("idempotency_key")?.string ?? "", data: data,
-            recipient: row.column("recipient")?.string, enrichment: row.column("enrichment")?.string, dueAtMs: Int64(due),
+            recipient: row.column("recipient")?.string, enrichment: row.column("enrichment")?.string, dueAtMs: due,
             leaseOwner: row.column("lease_owner")?.string, leaseUntilMs: row.column("lease_until_ms")?.integer,
             failures: try await failures(id: id), event: event
         )
@@ -363,7 +363,7 @@ public final class SQLiteCoreStore: CoreStore {
             guard let key = row.column("key")?.string, let minute = row.column("step_minute")?.integer, let n = row.column("n")?.integer else {
                 throw DatabaseError(.corrupt, "a core_stats row has a missing column")
             }
-            return CoreStats.Row(key: key, minute: Int64(minute), n: Int64(n))
+            return CoreStats.Row(key: key, minute: minute, n: n)
         }
     }
 
@@ -426,7 +426,7 @@ public final class SQLiteCoreStore: CoreStore {
         else { throw DatabaseError(.corrupt, "a core_requests row has a missing or unknown column") }
         return RequestRecord(
             id: id, status: status, source: source, documentType: type, correlationId: row.column("correlation_id")?.string,
-            attempts: Int(attempts), batchId: row.column("batch_id")?.string, createdAtMs: Int64(created), updatedAtMs: Int64(updated), history: [],
+            attempts: Int(attempts), batchId: row.column("batch_id")?.string, createdAtMs: created, updatedAtMs: updated, history: [],
             client: row.column("client")?.string, traceparent: row.column("traceparent")?.string, batchName: row.column("batch_name")?.string
         )
     }

@@ -45,7 +45,7 @@ public final class SQLiteRefDataStore: RefDataStore {
                 """,
                 [.text(kind), .text(key), .integer(version), .text(value), .integer(Int64(nowMs))]
             )
-            let item = RefDataItem(kind: kind, key: key, version: Int64(version), value: value, updatedAtMs: nowMs)
+            let item = RefDataItem(kind: kind, key: key, version: version, value: value, updatedAtMs: nowMs)
             return current == nil ? .created(item) : .replaced(item)
         }
     }
@@ -77,6 +77,6 @@ public final class SQLiteRefDataStore: RefDataStore {
         else {
             throw DatabaseError(.corrupt, "a refdata_items row has a missing or mistyped column")
         }
-        return RefDataItem(kind: kind, key: key, version: Int64(version), value: value, updatedAtMs: Int64(updated))
+        return RefDataItem(kind: kind, key: key, version: version, value: value, updatedAtMs: updated)
     }
 }
