@@ -110,6 +110,11 @@ public final class RefDataService: Sendable {
         flights.forget(id)
         near?.invalidate(id)
         await redis?.invalidate(id)
+        // Again once Redis no longer holds the old entry: a read that started after the first
+        // pair, while Redis still held it, may have found it; its lookup must not be joined,
+        // nor its answer kept in the near cache, by reads that start after the acknowledgement.
+        flights.forget(id)
+        near?.invalidate(id)
     }
 
     private func readDatabase(_ id: ItemID) async throws(DatabaseError) -> CacheEntry {
