@@ -32,7 +32,7 @@ extension DatabaseURL {
     /// are bounded by `timeout`).
     public func open(timeout: Duration, logger: Logger) async throws(DatabaseError) -> OpenedDatabase {
         switch self {
-        case .sqlite(let path): .sqlite(try await SQLiteFile.open(path: path, logger: logger))
+        case .sqlite(let path): .sqlite(try await SQLiteFile.open(path: path))
         case .postgres(let endpoint): .postgres(try PostgresPool(endpoint: endpoint, timeout: timeout, logger: logger))
         }
     }

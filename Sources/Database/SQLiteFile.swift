@@ -1,5 +1,4 @@
 import GRDB
-import Logging
 import Synchronization
 
 /// The embedded OMS database: one SQLite file in WAL mode (GRDB's `DatabasePool`).
@@ -8,7 +7,9 @@ import Synchronization
 /// statements of a transaction never interleave with another's; reads use their own
 /// connections and, thanks to WAL, see the last committed state and never wait for a writer.
 /// No SQLite call runs on an event loop or a task's thread: each read and each transaction is
-/// one hop to its connection's queue, however many statements it runs.
+/// one hop to its connection's queue, however many statements it runs. GRDB begins every write
+/// transaction `IMMEDIATE`: it takes the write lock at once, so another process sharing the
+/// file makes it wait (`busyMode`) rather than fail halfway.
 public final class SQLiteFile: Sendable {
     private let pool: DatabasePool
     private let groups = GroupCommit()
@@ -20,7 +21,7 @@ public final class SQLiteFile: Sendable {
     }
 
     /// Opens (creating when absent) the file at `path`.
-    public static func open(path: String, readers: Int = 2, logger: Logger) async throws(DatabaseError) -> SQLiteFile {
+    public static func open(path: String, readers: Int = 2) async throws(DatabaseError) -> SQLiteFile {
         var configuration = Configuration()
         // Another process holding the write lock is waited for instead of failing at once.
         configuration.busyMode = .timeout(5)
@@ -48,21 +49,11 @@ public final class SQLiteFile: Sendable {
         }
     }
 
-    /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer connection; commits when
-    /// it returns, rolls back when it throws. A `DatabaseError` from `body` is rethrown as is,
-    /// anything else as `.unavailable`.
+    /// Runs `body` in a transaction on the writer connection; commits when it returns, rolls
+    /// back when it throws. A `DatabaseError` from `body` is rethrown as is, anything else as
+    /// `.unavailable`.
     public func write<T: Sendable>(_ body: @Sendable (SQLiteConnection) throws -> T) async throws(DatabaseError) -> T {
-        try await Self.mapped {
-            try await self.pool.writeWithoutTransaction { database in
-                var result: T?
-                try database.inTransaction(.immediate) {
-                    result = try body(SQLiteConnection(database: database))
-                    return .commit
-                }
-                guard let result else { throw DatabaseError(.unavailable, "a write did not run") }
-                return result
-            }
-        }
+        try await Self.mapped { try await self.pool.write { database in try body(SQLiteConnection(database: database)) } }
     }
 
     /// Like `write`, but grouped: `body` runs in a savepoint of a transaction it may share with
@@ -112,24 +103,21 @@ public final class SQLiteFile: Sendable {
     private func drainGroups() async {
         while let group = groups.next() {
             do {
-                try await pool.writeWithoutTransaction { database in
+                try await pool.write { database in
                     let connection = SQLiteConnection(database: database)
-                    try database.inTransaction(.immediate) {
-                        for job in group {
-                            if job.single {
-                                if !job.run(connection) { try Self.stillInTransaction(connection) }
-                                continue
-                            }
-                            _ = try connection.query("SAVEPOINT oms_job")
-                            if job.run(connection) {
-                                _ = try connection.query("RELEASE oms_job")
-                            } else {
-                                try Self.stillInTransaction(connection)
-                                _ = try connection.query("ROLLBACK TO oms_job")
-                                _ = try connection.query("RELEASE oms_job")
-                            }
+                    for job in group {
+                        if job.single {
+                            if !job.run(connection) { try Self.stillInTransaction(connection) }
+                            continue
                         }
-                        return .commit
+                        _ = try connection.query("SAVEPOINT oms_job")
+                        if job.run(connection) {
+                            _ = try connection.query("RELEASE oms_job")
+                        } else {
+                            try Self.stillInTransaction(connection)
+                            _ = try connection.query("ROLLBACK TO oms_job")
+                            _ = try connection.query("RELEASE oms_job")
+                        }
                     }
                 }
                 for job in group { job.finish(nil) }

@@ -93,7 +93,7 @@ import Testing
         // again: Thunderhead got exactly one per request.
         #expect(try await upstreams.thunderheadBatches() == 1000)
         // And exactly one outbox event per request, each written with its final status.
-        let database = try await SQLiteFile.open(path: folder.appendingPathComponent("oms.db").path, logger: CoreStack.quiet)
+        let database = try await SQLiteFile.open(path: folder.appendingPathComponent("oms.db").path)
         let outbox = try await database.read("SELECT COUNT(*) AS events, COUNT(DISTINCT request_id) AS requests FROM core_outbox")
         #expect(outbox.first?.column("events")?.integer == 1000)
         #expect(outbox.first?.column("requests")?.integer == 1000)
@@ -334,7 +334,7 @@ import Testing
 
     /// A request's status and batch name, read from the database file while no core runs.
     static func submission(_ id: String, in folder: URL) async throws -> (status: String?, batchName: String?) {
-        let database = try await SQLiteFile.open(path: folder.appendingPathComponent("oms.db").path, logger: CoreStack.quiet)
+        let database = try await SQLiteFile.open(path: folder.appendingPathComponent("oms.db").path)
         let row = try await database.read("SELECT status, batch_name FROM core_requests WHERE id = ?", [.text(id)]).first
         await database.close()
         return (row?.column("status")?.string, row?.column("batch_name")?.string)

@@ -1,6 +1,5 @@
 import Database
 import Foundation
-import Logging
 import Testing
 
 @Suite struct GroupCommitTests {
@@ -12,8 +11,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-group-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("g.db").path
-        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let file = try await SQLiteFile.open(path: path, logger: quiet)
+        let file = try await SQLiteFile.open(path: path)
         _ = try await file.write { try $0.query("CREATE TABLE t (n INTEGER PRIMARY KEY)") }
         let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
             for n in 0..<300 {
@@ -35,7 +33,7 @@ import Testing
         #expect(outcomes.filter { !$0.value }.keys.sorted() == (0..<300).filter { $0 % 10 == 7 })
         await file.close()
 
-        let reopened = try await SQLiteFile.open(path: path, logger: quiet)
+        let reopened = try await SQLiteFile.open(path: path)
         let rows = try await reopened.read("SELECT n FROM t ORDER BY n")
         let kept: [Int64] = (0..<300).filter { $0 % 10 != 7 }
         #expect(rows.compactMap { $0.column("n")?.integer } == kept)
@@ -49,8 +47,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-group-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("g.db").path
-        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let file = try await SQLiteFile.open(path: path, logger: quiet)
+        let file = try await SQLiteFile.open(path: path)
         _ = try await file.write { connection in
             _ = try connection.query("CREATE TABLE t (n INTEGER PRIMARY KEY, m INTEGER CHECK (m % 10 <> 3))")
             _ = try connection.query("INSERT INTO t (n, m) VALUES (10000, 0)")
@@ -73,7 +70,7 @@ import Testing
         #expect(outcomes.filter { !$0.value }.keys.sorted() == (0..<300).filter { $0 % 10 == 3 || $0 % 10 == 7 })
         await file.close()
 
-        let reopened = try await SQLiteFile.open(path: path, logger: quiet)
+        let reopened = try await SQLiteFile.open(path: path)
         let rows = try await reopened.read("SELECT n FROM t ORDER BY n")
         let kept: [Int64] = (0..<300).filter { $0 % 10 != 3 && $0 % 10 != 7 } + [10_000]
         #expect(rows.compactMap { $0.column("n")?.integer } == kept)

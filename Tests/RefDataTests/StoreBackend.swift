@@ -27,7 +27,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// A store on `url`, not migrated.
     func openStore(at url: DatabaseURL) async throws -> any RefDataStore {
         switch url {
-        case .sqlite(let path): SQLiteRefDataStore(database: try await SQLiteFile.open(path: path, logger: Self.quiet))
+        case .sqlite(let path): SQLiteRefDataStore(database: try await SQLiteFile.open(path: path))
         // A generous deadline: the whole test run loads this 2-core machine, and twenty writers
         // queue on one row lock. The deadline itself has its own tests.
         case .postgres(let endpoint): PostgresRefDataStore(database: try PostgresPool(endpoint: endpoint, timeout: .seconds(30), logger: Self.quiet))

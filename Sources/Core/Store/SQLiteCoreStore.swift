@@ -163,7 +163,7 @@ public final class SQLiteCoreStore: CoreStore {
                 } else {
                     _ = try connection.query(
                         "UPDATE core_requests SET attempts = ?, due_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL, updated_at_ms = ? WHERE id = ?",
-                        [.integer(Int64(attempt)), .integer(Int64(retryAtMs)), now, .text(id)]
+                        [.integer(Int64(attempt)), .integer(retryAtMs), now, .text(id)]
                     )
                 }
                 return true

@@ -43,7 +43,7 @@ public final class SQLiteRefDataStore: RefDataStore {
                 INSERT INTO refdata_items (kind, key, version, value, updated_at_ms) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version, value = excluded.value, updated_at_ms = excluded.updated_at_ms
                 """,
-                [.text(kind), .text(key), .integer(version), .text(value), .integer(Int64(nowMs))]
+                [.text(kind), .text(key), .integer(version), .text(value), .integer(nowMs)]
             )
             let item = RefDataItem(kind: kind, key: key, version: version, value: value, updatedAtMs: nowMs)
             return current == nil ? .created(item) : .replaced(item)
