@@ -8,17 +8,8 @@ import Testing
 @Suite struct DockerfileTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Off the cooperative pool, like every wait for a child process.
     static func run(_ executable: String, _ arguments: [String]) async throws -> String {
-        try await OffPool.run { try runBlocking(executable, arguments) }
-    }
-
-    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> String {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("oms-docker-\(UUID().uuidString).out").path
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let process = try SpawnedProcess([executable] + arguments, output: output, error: "/dev/null")
-        process.waitUntilExit()
-        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        try await ChildProcess.output(of: [executable] + arguments, error: "/dev/null").output
     }
 
     @Test func theRuntimeStageInstallsEveryLibraryOmsNeeds() async throws {

@@ -1,5 +1,6 @@
 import Database
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct GroupCommitTests {
@@ -8,9 +9,9 @@ import Testing
     /// Many writers at once: each gets its own outcome, a failing one rolls back only itself,
     /// and every acknowledged write is there afterwards (in a new connection).
     @Test func groupedWritesKeepTheirOwnOutcomes() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-group-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("g.db").path
+        let folder = try TestFolder("oms-group")
+        defer { try? FileManager.default.removeItem(at: folder.url) }
+        let path = folder.url.appendingPathComponent("g.db").path
         let file = try await SQLiteFile.open(path: path)
         _ = try await file.write { try $0.query("CREATE TABLE t (n INTEGER PRIMARY KEY)") }
         let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
@@ -38,15 +39,14 @@ import Testing
         let kept: [Int64] = (0..<300).filter { $0 % 10 != 7 }
         #expect(rows.compactMap { $0.column("n")?.integer } == kept)
         await reopened.close()
-        try? FileManager.default.removeItem(at: folder)
     }
 
     /// One-statement writes share commits without savepoints: a statement that fails (here a
     /// repeated key, and a CHECK) fails alone, and its neighbours in the group commit.
     @Test func groupedStatementsFailAlone() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oms-group-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("g.db").path
+        let folder = try TestFolder("oms-group")
+        defer { try? FileManager.default.removeItem(at: folder.url) }
+        let path = folder.url.appendingPathComponent("g.db").path
         let file = try await SQLiteFile.open(path: path)
         _ = try await file.write { connection in
             _ = try connection.query("CREATE TABLE t (n INTEGER PRIMARY KEY, m INTEGER CHECK (m % 10 <> 3))")
@@ -75,6 +75,5 @@ import Testing
         let kept: [Int64] = (0..<300).filter { $0 % 10 != 3 && $0 % 10 != 7 } + [10_000]
         #expect(rows.compactMap { $0.column("n")?.integer } == kept)
         await reopened.close()
-        try? FileManager.default.removeItem(at: folder)
     }
 }

@@ -10,18 +10,13 @@ import Yams
     static let chart = root.appendingPathComponent("helm/oms").path
     static let roles = ["auth", "soap-bridge", "refdata", "core"]
 
-    /// Off the cooperative pool: a test waiting for helm there would stall every in-process
-    /// server of the test run meanwhile (two threads on two cores).
     static func helm(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let binary = ProcessInfo.processInfo.environment["OMS_HELM"] ?? root.appendingPathComponent(".tools/helm/helm").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             Issue.record("helm not found at \(binary): run scripts/install-helm.sh (scripts/test.sh does) or set OMS_HELM")
             throw CancellationError()
         }
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("oms-helm-\(UUID().uuidString).out").path
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let status = try await OffPool.run { try ChildProcess.run([binary] + arguments, output: output) }
-        return (status, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+        return try await ChildProcess.output(of: [binary] + arguments)
     }
 
     static let azureValues = root.appendingPathComponent("helm/oms/values-azure.yaml").path

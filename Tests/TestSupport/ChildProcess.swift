@@ -15,10 +15,21 @@ import Synchronization
 /// /dev/null, its output in files, and no other descriptor of this process.
 public enum ChildProcess {
     /// Runs `command` to completion; the exit status (128 + signal when killed by one).
-    public static func run(_ command: [String], output: String) throws -> Int32 {
-        let child = try SpawnedProcess(command, output: output)
+    /// `error`: where stderr goes (nil: with stdout).
+    public static func run(_ command: [String], output: String, error: String? = nil) throws -> Int32 {
+        let child = try SpawnedProcess(command, output: output, error: error)
         child.waitUntilExit()
         return child.terminationStatus
+    }
+
+    /// Runs `command` to completion on a thread of its own (never the cooperative pool, whose
+    /// two threads every in-process server of the test run needs); its status and what it
+    /// wrote. `error` as for `run`.
+    public static func output(of command: [String], error: String? = nil) async throws -> (status: Int32, output: String) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("oms-child-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let status = try await OffPool.run { try run(command, output: file, error: error) }
+        return (status, (try? String(contentsOfFile: file, encoding: .utf8)) ?? "")
     }
 
     private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
