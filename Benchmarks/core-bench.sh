@@ -11,7 +11,8 @@
 #   them under new event and request ids), and a core with jobs off and Kafka on publishes them
 #   to a Kafka-compatible broker (tansu, in memory): events per second from the first event
 #   published to the last, so the process's start-up is left out.
-# The core runs on core 0; wrk, PostgreSQL and the upstreams on core 1.
+# The core runs on core 0; wrk, PostgreSQL and the upstreams on core 1. The intake's servers
+# (and PostgreSQL) stop before the pipeline starts.
 # Usage: Benchmarks/core-bench.sh  (DURATION=10 CONNECTIONS=32 PIPELINE=5000 RELAY=100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,6 +75,7 @@ start intake-sqlite 18401 0 core --config "$W/intake-sqlite.yaml"
 start intake-postgres 18402 0 core --config "$W/intake-postgres.yaml"
 taskset -c 1 python3 Benchmarks/otlp-sink.py 18408 >"$W/logs/otlp-sink.log" 2>&1 &
 pids+=($!)
+pid_sink=$!
 wait_port 18408
 OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:18408 OTEL_TRACES_SAMPLER=always_on \
     start intake-traced 18407 0 core --config "$W/intake-traced.yaml"
@@ -97,6 +99,11 @@ read -r c_rps c_p99 c_bad < <(measure http://127.0.0.1:18402 -s Benchmarks/core-
 sleep 6  # one more export interval
 f_exported=$(curl -sf http://127.0.0.1:18408/count || echo "?")
 f_dropped=$(curl -sf http://127.0.0.1:18407/metrics | awk '/^oms_otel_spans_dropped_total/ { s += $NF } END { print s + 0 }')
+# The intake's servers are done: the pipeline and the relay run without them (after a bulk
+# intake PostgreSQL may still vacuum and checkpoint, on core 1 with the upstreams).
+kill -TERM "$pid_intake_sqlite" "$pid_intake_postgres" "$pid_intake_traced" "$pid_sink"
+wait "$pid_intake_sqlite" "$pid_intake_postgres" "$pid_intake_traced" "$pid_sink" 2>/dev/null || true
+bench_cleanup
 
 # The pipeline: emulator, bridge and refdata on core 1, the core on core 0.
 cat > "$W/bridge.yaml" <<YAML

@@ -12,6 +12,8 @@ enum CoreMetricCatalog {
         for result in ["adopted", "absent", "unsupported", "failed", "off"] {
             _ = registry.counter("oms_core_batch_lookups_total", [("result", result)])
         }
+        registry.describe("oms_core_refdata_lookups_shared_total", "Source and document-type lookups at refdata answered by a call another request in hand sent after this one asked (calls saved).")
+        _ = registry.counter("oms_core_refdata_lookups_shared_total")
         registry.describe("oms_core_events_published_total", "Final-status events the outbox relay published to Kafka.")
         registry.describe("oms_core_events_unpublished_total", "Events a relay round could not publish; they stay in the outbox for the next round.")
         registry.describe("oms_core_outbox_unsent", "Events in the outbox waiting for Kafka.")

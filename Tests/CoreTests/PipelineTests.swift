@@ -155,6 +155,36 @@ import Testing
     }
 
     /// Two workers on one database: every request advances once per step, none twice.
+    /// The requests in hand ask refdata for their source and document type together: a batch
+    /// costs far fewer calls than two per request, and a value replaced afterwards is what
+    /// the next request sees.
+    @Test func requestsInHandShareTheirLookups() async throws {
+        let upstreams = try await Upstreams.start(completeAfterMs: 50)
+        try await upstreams.put("sources/crm", "{}")
+        try await upstreams.put("enrichment/invoice", #"{"batchConfigResID": 7001}"#)
+        let core = try await CoreStack.start(jobs: upstreams.jobSettings)
+        var ids: [String] = []
+        for index in 0..<40 {
+            ids.append(try #require(try await core.submit(Self.body(), key: "k\(index)").body?["id"]?.stringValue))
+        }
+        let answeredBefore = try await upstreams.refdataAnswers()
+        core.runJobs()
+        for id in ids {
+            #expect(try await core.waitForFinal(id, timeout: .seconds(30)).body?["status"] == "COMPLETED")
+        }
+        // Less the first look at refdata's metrics, answered in between.
+        let calls = try await upstreams.refdataAnswers() - answeredBefore - 1
+        let shared = try await core.metric("oms_core_refdata_lookups_shared_total")
+        #expect(calls + shared == 80)
+        #expect(calls < 40, "\(calls) calls for 40 requests")
+
+        try await upstreams.put("sources/crm", #"{"allowed": false}"#)
+        let late = try #require(try await core.submit(Self.body(), key: "late").body?["id"]?.stringValue)
+        #expect(try await core.waitForFinal(late).body?["status"] == "REJECTED")
+        await core.stop()
+        await upstreams.stop()
+    }
+
     @Test(arguments: TestDatabase.allCases)
     func twoWorkersNeverProcessARowTwice(_ backend: TestDatabase) async throws {
         let upstreams = try await Upstreams.start(completeAfterMs: 100)

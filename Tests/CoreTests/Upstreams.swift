@@ -120,6 +120,13 @@ final class Upstreams: Sendable {
         return Int(try #require(try StrictJSON.parse(response.body)["batches"]?.numberValue))
     }
 
+    /// How many requests refdata answered before this one (each is counted once answered).
+    func refdataAnswers() async throws -> Double {
+        let response = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(refdataPort)/metrics"))
+        let text = String(decoding: response.body, as: UTF8.self)
+        return ["2xx", "3xx", "4xx", "5xx"].reduce(0) { $0 + PrometheusText.value("oms_http_requests_total{class=\"\($1)\"}", in: text) }
+    }
+
     /// The bridge's lookup of the batches sent under `name`, as an operator would ask it.
     func batchIDs(named name: String) async throws -> [String] {
         let response = try await http.execute(CurlRequest(url: "http://127.0.0.1:\(bridgePort)/thunderhead/v1/batch-names/\(name)"))

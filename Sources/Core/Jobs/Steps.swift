@@ -10,6 +10,9 @@ struct Steps: Sendable {
     /// The core's own tokens toward each service, when it has an identity there.
     let refdataToken: ServiceToken?
     let bridgeToken: ServiceToken?
+    /// The batch's sources and document types at refdata: one call answers every request in
+    /// hand that asked while the call before it was in flight.
+    let refdataLookups = SharedLookups<Result<CurlResponse, StepFailure>>()
 
     /// The step's name (for failure records) and its result. `fresh`: this worker has just
     /// recorded the request SUBMITTING itself, so nothing was sent yet; a request claimed
@@ -42,7 +45,7 @@ struct Steps: Sendable {
 
     /// A source refdata knows is allowed unless its value says `"allowed": false`.
     private func validate(_ request: ClaimedRequest) async -> StepResult {
-        let answer = await call("GET", "\(settings.refdataURL)/refdata/v1/sources/\(request.source)", service: "refdata")
+        let answer = await lookup("\(settings.refdataURL)/refdata/v1/sources/\(request.source)")
         switch answer {
         case .failure(let failure): return .failure(failure, retry: true)
         case .success(let response) where response.status == 404: return .advance(to: .rejected)
@@ -57,7 +60,7 @@ struct Steps: Sendable {
     }
 
     private func enrich(_ request: ClaimedRequest) async -> StepResult {
-        let answer = await call("GET", "\(settings.refdataURL)/refdata/v1/enrichment/\(request.documentType)", service: "refdata")
+        let answer = await lookup("\(settings.refdataURL)/refdata/v1/enrichment/\(request.documentType)")
         switch answer {
         case .failure(let failure): return .failure(failure, retry: true)
         case .success(let response) where response.status == 404: return .advance(to: .enriched, enrichment: "{}")
@@ -180,6 +183,13 @@ struct Steps: Sendable {
     }
 
     // MARK: Helpers
+
+    /// A refdata GET, shared with the requests in hand that ask for the same URL at once.
+    private func lookup(_ url: String) async -> Result<CurlResponse, StepFailure> {
+        let (answer, joined) = await refdataLookups.answer(for: url) { await call("GET", url, service: "refdata") }
+        if joined { registry.counter("oms_core_refdata_lookups_shared_total").increment() }
+        return answer
+    }
 
     private func call(_ method: String, _ url: String, service: String, body: String? = nil) async -> Result<CurlResponse, StepFailure> {
         var headers: [(name: String, value: String)] = body == nil ? [] : [("Content-Type", "application/json")]
