@@ -23,34 +23,26 @@ final class SharedLookups<Answer: Sendable>: Sendable {
     /// `fetch`'s answer, from a call sent after this caller arrived; `joined` when the call was
     /// another caller's (one call saved).
     func answer(for key: String, fetch: @Sendable () async -> Answer) async -> (answer: Answer, joined: Bool) {
-        let first = waiting.withLock { waiting -> Bool in
-            guard waiting[key] == nil else { return false }
-            waiting[key] = []
-            return true
-        }
-        var company: [CheckedContinuation<Wake, Never>] = []
-        if !first {
-            let wake = await withCheckedContinuation { continuation in
-                // The call in flight may have handed over between the check and now.
-                let queued = waiting.withLock { waiting -> Bool in
-                    guard waiting[key] != nil else {
-                        waiting[key] = []
-                        return false
-                    }
-                    waiting[key]!.append(continuation)
+        let wake = await withCheckedContinuation { continuation in
+            let sender = waiting.withLock { waiting -> Bool in
+                guard waiting[key] != nil else {
+                    waiting[key] = []
                     return true
                 }
-                if !queued { continuation.resume(returning: .send(with: [])) }
+                waiting[key]!.append(continuation)
+                return false
             }
-            switch wake {
-            case .answer(let answer): return (answer, true)
-            case .send(let others): company = others
-            }
+            // Nothing in flight for the key: this caller sends the call, alone so far.
+            if sender { continuation.resume(returning: .send(with: [])) }
         }
-        let answer = await fetch()
-        for other in company { other.resume(returning: .answer(answer)) }
-        handOver(key)
-        return (answer, false)
+        switch wake {
+        case .answer(let answer): return (answer, true)
+        case .send(let company):
+            let answer = await fetch()
+            for other in company { other.resume(returning: .answer(answer)) }
+            handOver(key)
+            return (answer, false)
+        }
     }
 
     /// The callers that arrived during this call get the next one: the first of them sends it.
